@@ -1,0 +1,41 @@
+/**
+ * A metric history at a fixed step. A missing step is NaN: a gap, never a zero, because a source that
+ * could not be read must not look like a quiet period.
+ */
+export interface RegularSeries {
+  /** Epoch milliseconds (UTC) of the first value. */
+  readonly startMs: number;
+  /** Milliseconds between consecutive values. */
+  readonly stepMs: number;
+  /** One value per step; NaN marks a gap. */
+  readonly values: readonly number[];
+}
+
+export function timestampAt(series: RegularSeries, index: number): number {
+  return series.startMs + index * series.stepMs;
+}
+
+export function endMs(series: RegularSeries): number {
+  return series.startMs + series.values.length * series.stepMs;
+}
+
+/** The part of the series strictly before `untilMs`. */
+export function sliceUntil(series: RegularSeries, untilMs: number): RegularSeries {
+  const count = Math.max(0, Math.min(series.values.length, Math.ceil((untilMs - series.startMs) / series.stepMs)));
+  return { ...series, values: series.values.slice(0, count) };
+}
+
+/** Places timestamped points on a regular grid; steps with no point become gaps (NaN). */
+export function fromPoints(
+  points: ReadonlyArray<{ readonly timestampMs: number; readonly value: number }>,
+  stepMs: number,
+): RegularSeries {
+  if (!(stepMs > 0)) throw new Error(`stepMs must be positive, got ${stepMs}`);
+  if (points.length === 0) return { startMs: 0, stepMs, values: [] };
+  const sorted = [...points].sort((a, b) => a.timestampMs - b.timestampMs);
+  const startMs = sorted[0]!.timestampMs;
+  const length = Math.floor((sorted[sorted.length - 1]!.timestampMs - startMs) / stepMs) + 1;
+  const values = new Array<number>(length).fill(Number.NaN);
+  for (const point of sorted) values[Math.round((point.timestampMs - startMs) / stepMs)] = point.value;
+  return { startMs, stepMs, values };
+}
