@@ -1,0 +1,36 @@
+/**
+ * The CloudWatch names headroom publishes and reads. One concept, one name: the functions publish these,
+ * the constructs alarm and scale on them, the dashboards plot them and the README documents them.
+ */
+export const DEFAULT_NAMESPACE = 'Headroom';
+
+/** Dimension naming the scaled workload (an ECS service or a Lambda consumer, or a predictor target). */
+export const WORKLOAD_DIMENSION = 'Workload';
+
+export const MetricName = {
+  /** Messages waiting (visible + in flight, + delayed where configured) per running task. */
+  backlogPerTask: 'BacklogPerTask',
+  /** Messages waiting on the queue (visible + in flight, + delayed where configured). */
+  queueBacklog: 'QueueBacklog',
+  /** Running capacity the publisher observed (ECS running tasks, or Lambda concurrency). */
+  runningCapacity: 'RunningCapacity',
+  /** Sources the backlog publisher could not read; nothing was published for them. */
+  backlogPublishFailures: 'BacklogPublishFailures',
+  /** Consumer kit: milliseconds spent on one message (the basis for throughput estimates). */
+  messageProcessingTime: 'MessageProcessingTime',
+  /** Consumer kit: messages handled successfully / reported failed for redelivery. */
+  messagesProcessed: 'MessagesProcessed',
+  messagesFailed: 'MessagesFailed',
+  /** Predictor: forecast load quantiles and the floor it planned for the coming period. */
+  forecastP50: 'ForecastP50',
+  forecastP90: 'ForecastP90',
+  scheduledFloor: 'ScheduledFloor',
+  /** Predictor: the error of the previous run's forecast over what has since happened. */
+  forecastErrorMape: 'ForecastErrorMAPE',
+  forecastErrorMase: 'ForecastErrorMASE',
+  /** Predictor: per-target outcome of one run. */
+  predictorSuccess: 'PredictorSuccess',
+  predictorFailure: 'PredictorFailure',
+} as const;
+
+export type MetricName = (typeof MetricName)[keyof typeof MetricName];
