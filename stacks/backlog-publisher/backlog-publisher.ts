@@ -1,0 +1,175 @@
+import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DEFAULT_NAMESPACE, MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
+import { acknowledgeWildcard } from '../common/acknowledge.ts';
+import { functionEntry, HeadroomFunction } from '../common/headroom-function.ts';
+
+/** What consumes a queue: an ECS service (capacity = running tasks) or a Lambda function. */
+export type BacklogConsumer =
+  | { readonly kind: 'ecs'; readonly service: ecs.IBaseService }
+  | { readonly kind: 'lambda'; readonly function: lambda.IFunction };
+
+export interface BacklogSource {
+  /** The `Workload` dimension the metrics are published under; unique per publisher. */
+  readonly workload: string;
+  readonly queue: sqs.IQueue;
+  readonly consumer: BacklogConsumer;
+  /**
+   * Count delayed messages (DelaySeconds) as backlog too.
+   * @default false
+   */
+  readonly countDelayed?: boolean;
+}
+
+export interface BacklogPublisherProps {
+  /**
+   * CloudWatch namespace of the published metrics. The function may publish to this namespace only.
+   * @default 'Headroom'
+   */
+  readonly namespace?: string;
+  /**
+   * How often the publisher runs. EventBridge Scheduler's finest rate is one minute.
+   * @default Duration.minutes(1)
+   */
+  readonly interval?: Duration;
+}
+
+/**
+ * A scheduled Lambda that publishes `BacklogPerTask`, `QueueBacklog` and `RunningCapacity` for every
+ * (queue, consumer) source added to it, as high-resolution metrics with the `Workload` dimension.
+ * One publisher serves any number of sources; `QueueScaledService` adds its own.
+ */
+export class BacklogPublisher extends Construct {
+  /** The publisher a stack shares when a construct is given none. */
+  static of(scope: Construct): BacklogPublisher {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild('HeadroomBacklogPublisher');
+    return existing instanceof BacklogPublisher ? existing : new BacklogPublisher(stack, 'HeadroomBacklogPublisher');
+  }
+
+  readonly namespace: string;
+  readonly function: HeadroomFunction;
+  readonly schedule: scheduler.Schedule;
+  private readonly sources: BacklogSource[] = [];
+
+  constructor(scope: Construct, id: string, props: BacklogPublisherProps = {}) {
+    super(scope, id);
+    this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
+    if (!Token.isUnresolved(this.namespace) && !/^[A-Za-z0-9._\-/#:]{1,255}$/.test(this.namespace)) {
+      throw new Error(`BacklogPublisher: namespace "${this.namespace}" is not a valid CloudWatch namespace (letters, digits and . _ - / # : only)`);
+    }
+    const interval = props.interval ?? Duration.minutes(1);
+    if (interval.toSeconds() < 60) {
+      throw new Error(`BacklogPublisher: interval must be at least 1 minute (EventBridge Scheduler's finest rate), got ${interval.toHumanString()}`);
+    }
+
+    this.function = new HeadroomFunction(this, 'Function', {
+      entry: functionEntry('backlog-publisher'),
+      description: 'headroom: publishes SQS backlog per task for target tracking',
+      serviceName: 'headroom-backlog-publisher',
+      timeout: Duration.seconds(30),
+      environment: {
+        HEADROOM_METRIC_NAMESPACE: this.namespace,
+        HEADROOM_BACKLOG_SOURCES: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.sources.map(sourceConfig)) }),
+      },
+    });
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': this.namespace } },
+      }),
+    );
+    acknowledgeWildcard(this.function.role!, '*', 'PutMetricData has no resource-level permissions; it is limited to one namespace by condition.');
+
+    const schedulerRole = new iam.Role(this, 'ScheduleRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: 'headroom: publish backlog per task',
+      schedule: scheduler.ScheduleExpression.rate(interval),
+      // A missed run is simply superseded by the next one a minute later.
+      target: new targets.LambdaInvoke(this.function, { retryAttempts: 0, role: schedulerRole }),
+    });
+    acknowledgeWildcard(schedulerRole, `${this.function.functionArn}:*`, 'EventBridge Scheduler’s Lambda target grants invoke on the function’s versions and aliases.');
+
+    this.node.addValidation({
+      validate: () => (this.sources.length === 0 ? ['BacklogPublisher has no sources: call addSource() or remove it'] : []),
+    });
+  }
+
+  /** Publishes backlog metrics for one more queue and its consumer, and grants the reads that needs. */
+  addSource(source: BacklogSource): void {
+    if (!Token.isUnresolved(source.workload) && !/^[\w.\-/ :#@]{1,255}$/.test(source.workload)) {
+      throw new Error(`BacklogPublisher.addSource: workload "${source.workload}" must be 1-255 characters of letters, digits, spaces and . _ - / : # @`);
+    }
+    if (this.sources.some((existing) => existing.workload === source.workload)) {
+      throw new Error(`BacklogPublisher.addSource: workload "${source.workload}" is already published; give each source its own workload name`);
+    }
+    this.sources.push(source);
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [source.queue.queueArn] }),
+    );
+    if (source.consumer.kind === 'ecs') {
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['ecs:DescribeServices'],
+          resources: [source.consumer.service.serviceArn],
+        }),
+      );
+    } else {
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['lambda:GetFunctionConcurrency', 'lambda:GetFunction'],
+          resources: [source.consumer.function.functionArn],
+        }),
+      );
+    }
+  }
+
+  /** Messages waiting per running task of a workload: the metric target tracking follows. */
+  metricBacklogPerTask(workload: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(MetricName.backlogPerTask, workload, props);
+  }
+
+  /** Messages waiting on a workload's queue (visible + in flight). */
+  metricQueueBacklog(workload: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(MetricName.queueBacklog, workload, props);
+  }
+
+  /** Sources the publisher could not read in a run (nothing is published for them then). */
+  metricPublishFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.namespace,
+      metricName: MetricName.backlogPublishFailures,
+      dimensionsMap: { service: 'headroom-backlog-publisher' },
+      statistic: 'Sum',
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  private metric(metricName: string, workload: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.namespace,
+      metricName,
+      dimensionsMap: { [WORKLOAD_DIMENSION]: workload },
+      statistic: 'Average',
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+}
+
+function sourceConfig(source: BacklogSource): Record<string, unknown> {
+  const consumer =
+    source.consumer.kind === 'ecs'
+      ? { kind: 'ecs', cluster: source.consumer.service.cluster.clusterName, service: source.consumer.service.serviceName }
+      : { kind: 'lambda', functionName: source.consumer.function.functionName };
+  return { workload: source.workload, queueUrl: source.queue.queueUrl, consumer, countDelayed: source.countDelayed ?? false };
+}

@@ -1,0 +1,5 @@
+export { BacklogPublisher, type BacklogConsumer, type BacklogPublisherProps, type BacklogSource } from './backlog-publisher/backlog-publisher.ts';
+export { InvalidPropError } from './common/prop-validation.ts';
+export { QueueAlarms, type QueueAlarmsProps } from './queue-alarms/queue-alarms.ts';
+export { QueueConsumerFunction, type QueueConsumerFunctionProps } from './queue-consumer-function/queue-consumer-function.ts';
+export { BacklogMetricSource, QueueScaledService, type QueueScaledServiceProps } from './queue-scaled-service/queue-scaled-service.ts';

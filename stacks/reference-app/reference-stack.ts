@@ -1,0 +1,91 @@
+import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { functionEntry } from '../common/headroom-function.ts';
+import { QueueConsumerFunction } from '../queue-consumer-function/queue-consumer-function.ts';
+import { QueueScaledService } from '../queue-scaled-service/queue-scaled-service.ts';
+
+/**
+ * headroom's reference app: an ECS Fargate worker and a Lambda consumer, each on its own queue, scaled on
+ * backlog per task. It synthesizes with no AWS account and is what `npm start` creates in the local AWS.
+ */
+export class ReferenceStack extends Stack {
+  readonly workerQueue: sqs.Queue;
+  readonly workerService: ecs.FargateService;
+  readonly workerScaling: QueueScaledService;
+  readonly consumer: QueueConsumerFunction;
+  readonly alarmTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: 'headroom alarms', enforceSSL: true });
+
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 1,
+      flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.REJECT } },
+    });
+    const cluster = new ecs.Cluster(this, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+
+    const workerDeadLetters = new sqs.Queue(this, 'WorkerDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.workerQueue = new sqs.Queue(this, 'WorkerQueue', {
+      visibilityTimeout: Duration.minutes(5),
+      retentionPeriod: Duration.days(4),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: workerDeadLetters, maxReceiveCount: 5 },
+    });
+
+    const taskDefinition = new ecs.FargateTaskDefinition(this, 'WorkerTask', { cpu: 256, memoryLimitMiB: 512 });
+    taskDefinition.addContainer('worker', {
+      // Stands in for your worker image; the reference app is about the scaling around it.
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable'),
+      command: ['sh', '-c', 'while true; do sleep 60; done'],
+      environment: { QUEUE_URL: this.workerQueue.queueUrl },
+      logging: ecs.LogDrivers.awsLogs({
+        streamPrefix: 'worker',
+        logGroup: new logs.LogGroup(this, 'WorkerLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+      }),
+    });
+    this.workerQueue.grantConsumeMessages(taskDefinition.taskRole);
+    Validations.of(taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: 'The only environment variable is the queue URL, which is not a secret.',
+    });
+
+    this.workerService = new ecs.FargateService(this, 'WorkerService', {
+      cluster,
+      taskDefinition,
+      minHealthyPercent: 100,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    });
+    this.workerScaling = new QueueScaledService(this, 'WorkerScaling', {
+      service: this.workerService,
+      queue: this.workerQueue,
+      acceptableLatency: Duration.minutes(5),
+      timePerMessage: Duration.seconds(2),
+      minCapacity: 1,
+      maxCapacity: 40,
+      burstStepScaling: true,
+      workload: 'reference-worker',
+      alarmTopic: this.alarmTopic,
+    });
+
+    this.consumer = new QueueConsumerFunction(this, 'Consumer', {
+      entry: functionEntry('demo-worker'),
+      acceptableLatency: Duration.minutes(2),
+      timeout: Duration.seconds(30),
+      maxConcurrency: 20,
+      idempotency: true,
+      alarmTopic: this.alarmTopic,
+    });
+  }
+}

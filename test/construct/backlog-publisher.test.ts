@@ -1,0 +1,56 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { BacklogPublisher } from '../../stacks/index.ts';
+import { fargateWorker } from '../support/ecs-fixture.ts';
+import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
+
+function publisherStack(): Stack {
+  const stack = new Stack(nagCheckedApp(), 'Publisher');
+  const { service, queue } = fargateWorker(stack);
+  const publisher = new BacklogPublisher(stack, 'Backlog', { namespace: 'Team/Scaling' });
+  publisher.addSource({ workload: 'orders', queue, consumer: { kind: 'ecs', service } });
+  return stack;
+}
+
+describe('BacklogPublisher', () => {
+  const template = checkedTemplate(publisherStack());
+
+  it('runs every minute from EventBridge Scheduler', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' });
+  });
+
+  it('may put metric data only into its own namespace', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'Team/Scaling' } } },
+        ]),
+      },
+    });
+  });
+
+  it('may read only its sources’ queue attributes and services', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 'sqs:GetQueueAttributes', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Queue'), 'Arn'] } },
+          { Action: 'ecs:DescribeServices', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('^Service') } },
+        ]),
+      },
+    });
+  });
+
+  it('refuses an interval finer than EventBridge Scheduler allows', () => {
+    const stack = new Stack(nagCheckedApp(), 'TooFast');
+    expect(() => new BacklogPublisher(stack, 'Backlog', { interval: Duration.seconds(10) })).toThrow(/interval must be at least 1 minute/);
+  });
+
+  it('refuses two sources with the same workload name', () => {
+    const stack = new Stack(nagCheckedApp(), 'Twice');
+    const { service, queue } = fargateWorker(stack);
+    const publisher = new BacklogPublisher(stack, 'Backlog');
+    publisher.addSource({ workload: 'orders', queue, consumer: { kind: 'ecs', service } });
+    expect(() => publisher.addSource({ workload: 'orders', queue, consumer: { kind: 'ecs', service } })).toThrow(/workload "orders" is already published/);
+  });
+});

@@ -1,0 +1,23 @@
+import { App, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ReferenceStack } from '../../stacks/reference-app/reference-stack.ts';
+import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
+
+describe('the reference app', () => {
+  const template = checkedTemplate(new ReferenceStack(nagCheckedApp(), 'HeadroomReference'));
+
+  it('synthesizes with no AWS account or region', () => {
+    const stack = new ReferenceStack(new App(), 'Unbound');
+    expect(Token.isUnresolved(stack.account)).toBe(true);
+    expect(Template.fromStack(stack).findResources('AWS::ECS::Service')).not.toEqual({});
+  });
+
+  it('scales the Fargate worker on backlog per task and drives the Lambda consumer from its queue', () => {
+    template.resourceCountIs('AWS::ECS::Service', 1);
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 150, CustomizedMetricSpecification: { MetricName: 'BacklogPerTask' } },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  });
+});
