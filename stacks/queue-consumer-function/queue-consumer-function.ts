@@ -89,7 +89,7 @@ export class QueueConsumerFunction extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly function: HeadroomFunction;
-  readonly idempotencyTable?: dynamodb.TableV2;
+  readonly idempotencyTable?: dynamodb.Table;
   readonly alarms: QueueAlarms;
   readonly maxConcurrency: number;
 
@@ -145,10 +145,11 @@ export class QueueConsumerFunction extends Construct {
 
     const environment: Record<string, string> = { ...props.environment };
     if (props.idempotency) {
-      this.idempotencyTable = new dynamodb.TableV2(this, 'IdempotencyTable', {
+      this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
         partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
         timeToLiveAttribute: 'expiration',
-        billing: dynamodb.Billing.onDemand(),
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        encryption: dynamodb.TableEncryption.AWS_MANAGED,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         removalPolicy: RemovalPolicy.DESTROY,
       });

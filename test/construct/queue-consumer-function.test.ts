@@ -49,7 +49,7 @@ describe('QueueConsumerFunction', () => {
     });
 
     it('gives the handler an idempotency table it may read and write', () => {
-      template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
         TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
       });
