@@ -1,8 +1,11 @@
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, DescribeScalingPoliciesCommand } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { ECSClient, DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { LambdaClient, ListEventSourceMappingsCommand, GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { applySkippedResources } from '../../cli/local-aws/apply-skipped-resources.ts';
 import { deployReferenceApp } from '../../cli/local-aws/deploy-reference.ts';
 
 type Resources = Map<string, { type: string; physicalId: string }>;
@@ -28,10 +31,12 @@ function physicalIdsOf(resources: Resources, type: string): string[] {
 // it created is then found through each service's own describe API.
 describe('the reference app deployed to the local AWS', () => {
   let resources: Resources;
+  let appliedByType: Map<string, number>;
 
   beforeAll(async () => {
     const deployed = await deployReferenceApp(inject('localAwsEndpoint'));
     resources = await stackResources(deployed.stackName);
+    appliedByType = await applySkippedResources(deployed);
   }, 180_000);
 
   it('creates the worker queue with a redrive policy to its dead-letter queue', async () => {
@@ -70,5 +75,31 @@ describe('the reference app deployed to the local AWS', () => {
     // moto's CloudFormation does not keep the service's launch type, so only what it stores is checked.
     expect(described.services?.[0]?.status).toBe('ACTIVE');
     expect(described.services?.[0]?.taskDefinition).toMatch(/WorkerTask/);
+  });
+
+  // moto's CloudFormation skips these types; the demo applies them through the APIs the template describes.
+  describe('with the resources moto’s CloudFormation skips applied through their own APIs', () => {
+    it('registers the worker service as a scalable target between 1 and 40 tasks', async () => {
+      const targets = await new ApplicationAutoScalingClient({}).send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs' }));
+      const worker = targets.ScalableTargets?.find((target) => target.ResourceId?.includes('HeadroomReference-WorkerService'));
+      expect(worker).toMatchObject({ ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 40 });
+    });
+
+    it('tracks backlog per task at 150 messages per task', async () => {
+      const policies = await new ApplicationAutoScalingClient({}).send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs' }));
+      const tracking = policies.ScalingPolicies?.find((policy) => policy.PolicyType === 'TargetTrackingScaling');
+      expect(tracking?.TargetTrackingScalingPolicyConfiguration).toMatchObject({
+        TargetValue: 150,
+        CustomizedMetricSpecification: { MetricName: 'BacklogPerTask', Namespace: 'Headroom' },
+      });
+    });
+
+    it('creates the latency SLO and dead-letter alarms for both queues', async () => {
+      const alarms = await new CloudWatchClient({}).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'HeadroomReference-' }));
+      const metrics = (alarms.MetricAlarms ?? []).map((alarm) => alarm.MetricName);
+      expect(metrics.filter((name) => name === 'ApproximateAgeOfOldestMessage')).toHaveLength(2);
+      expect(metrics.filter((name) => name === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+      expect(appliedByType.get('AWS::Scheduler::Schedule')).toBe(1);
+    });
   });
 });
