@@ -1,0 +1,31 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { NAMESPACE_VARIABLE, parseBacklogPublisherConfig } from '../../shared/backlog/index.ts';
+import { DEFAULT_NAMESPACE, MetricName } from '../../shared/metrics/names.ts';
+import { publishBacklog, type PublishOutcome } from './publish-backlog.ts';
+
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'headroom-backlog-publisher';
+const logger = new Logger({ serviceName });
+// The failure count goes out as EMF with Powertools' `service` dimension, in the publisher's own namespace.
+const metrics = new Metrics({ serviceName, namespace: process.env[NAMESPACE_VARIABLE] || DEFAULT_NAMESPACE });
+const clients = { sqs: new SQSClient({}), ecs: new ECSClient({}), lambda: new LambdaClient({}), cloudwatch: new CloudWatchClient({}) };
+
+/** Scheduled every minute: publishes BacklogPerTask, QueueBacklog and RunningCapacity for every configured source. */
+export const handler = middy(async (): Promise<PublishOutcome> => {
+  // Read per run (it is a few hundred bytes) so a bad value fails every run loudly, naming the variable.
+  const config = parseBacklogPublisherConfig(process.env);
+  const outcome = await publishBacklog(config, clients, new Date());
+  metrics.addMetric(MetricName.backlogPublishFailures, MetricUnit.Count, outcome.failures.length);
+  for (const failure of outcome.failures) logger.error('backlog not published for a source', { ...failure });
+  logger.info('backlog published', { sources: config.sources.length, published: outcome.published.length, failed: outcome.failures.length, putMetricDataCalls: outcome.putMetricDataCalls });
+  return outcome;
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

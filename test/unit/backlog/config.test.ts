@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { BacklogConfigError, parseBacklogPublisherConfig } from '../../../shared/backlog/index.ts';
+
+const queueUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/orders';
+const ecsSource = { workload: 'orders', queueUrl, consumer: { kind: 'ecs', cluster: 'main', service: 'orders-worker' } };
+const lambdaSource = { workload: 'emails', queueUrl: queueUrl.replace('orders', 'emails'), consumer: { kind: 'lambda', functionName: 'send-email' }, countDelayed: true };
+
+function parse(sources: unknown, namespace?: string) {
+  return parseBacklogPublisherConfig({
+    HEADROOM_BACKLOG_SOURCES: typeof sources === 'string' ? sources : JSON.stringify(sources),
+    HEADROOM_METRIC_NAMESPACE: namespace,
+  });
+}
+
+describe('the backlog publisher configuration', () => {
+  it('reads ECS and Lambda sources, with countDelayed false unless set', () => {
+    expect(parse([ecsSource, lambdaSource])).toEqual({
+      namespace: 'Headroom',
+      sources: [
+        { ...ecsSource, countDelayed: false },
+        { ...lambdaSource, countDelayed: true },
+      ],
+    });
+  });
+
+  it('uses the namespace it is given', () => {
+    expect(parse([ecsSource], 'Team/Scaling').namespace).toBe('Team/Scaling');
+  });
+
+  it('names the variable and the expected shape when the sources are missing', () => {
+    expect(() => parseBacklogPublisherConfig({})).toThrow(/HEADROOM_BACKLOG_SOURCES is not set: set it to a JSON array of \{"workload": string, "queueUrl": string/);
+  });
+
+  it('names the variable when the sources are not JSON', () => {
+    expect(() => parse('[{workload:')).toThrow(/HEADROOM_BACKLOG_SOURCES is not valid JSON/);
+  });
+
+  it('refuses an empty list of sources', () => {
+    expect(() => parse([])).toThrow(/HEADROOM_BACKLOG_SOURCES must be a non-empty JSON array/);
+  });
+
+  it('names the source and field that is missing', () => {
+    expect(() => parse([ecsSource, { ...lambdaSource, workload: undefined }])).toThrow(/HEADROOM_BACKLOG_SOURCES\[1\]\.workload must be a non-empty string, got undefined/);
+  });
+
+  it('names the consumer field that is missing', () => {
+    expect(() => parse([{ ...ecsSource, consumer: { kind: 'ecs', cluster: 'main' } }])).toThrow(/HEADROOM_BACKLOG_SOURCES\[0\]\.consumer\.service must be a non-empty string/);
+  });
+
+  it('refuses an unknown consumer kind', () => {
+    expect(() => parse([{ ...ecsSource, consumer: { kind: 'ec2', name: 'x' } }])).toThrow(/HEADROOM_BACKLOG_SOURCES\[0\]\.consumer\.kind must be "ecs" or "lambda", got "ec2"/);
+  });
+
+  it('refuses a queue name where a queue URL belongs', () => {
+    expect(() => parse([{ ...ecsSource, queueUrl: 'orders' }])).toThrow(/HEADROOM_BACKLOG_SOURCES\[0\]\.queueUrl "orders" is not an SQS queue URL/);
+  });
+
+  it('refuses a countDelayed that is not a boolean', () => {
+    expect(() => parse([{ ...ecsSource, countDelayed: 'yes' }])).toThrow(/HEADROOM_BACKLOG_SOURCES\[0\]\.countDelayed must be true or false/);
+  });
+
+  it('refuses two sources with the same workload, since it is the metrics’ dimension', () => {
+    expect(() => parse([ecsSource, { ...lambdaSource, workload: 'orders' }])).toThrow(/HEADROOM_BACKLOG_SOURCES\[1\]\.workload "orders" appears twice/);
+  });
+
+  it('refuses a namespace CloudWatch would reject', () => {
+    expect(() => parse([ecsSource], 'AWS/SQS')).toThrow(BacklogConfigError);
+    expect(() => parse([ecsSource], 'has spaces')).toThrow(/HEADROOM_METRIC_NAMESPACE "has spaces" is not a usable CloudWatch namespace/);
+  });
+});
