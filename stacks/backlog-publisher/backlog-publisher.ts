@@ -7,9 +7,10 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULT_NAMESPACE, MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
+import { DEFAULT_NAMESPACE, MetricName } from '../../shared/metrics/names.ts';
 import { acknowledgeWildcard } from '../common/acknowledge.ts';
 import { functionEntry, HeadroomFunction } from '../common/headroom-function.ts';
+import { headroomMetric } from '../common/headroom-metric.ts';
 
 /** What consumes a queue: an ECS service (capacity = running tasks) or a Lambda function. */
 export type BacklogConsumer =
@@ -134,12 +135,12 @@ export class BacklogPublisher extends Construct {
 
   /** Messages waiting per running task of a workload: the metric target tracking follows. */
   metricBacklogPerTask(workload: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(MetricName.backlogPerTask, workload, props);
+    return headroomMetric(MetricName.backlogPerTask, workload, { namespace: this.namespace, ...props });
   }
 
   /** Messages waiting on a workload's queue (visible + in flight). */
   metricQueueBacklog(workload: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(MetricName.queueBacklog, workload, props);
+    return headroomMetric(MetricName.queueBacklog, workload, { namespace: this.namespace, ...props });
   }
 
   /** Sources the publisher could not read in a run (nothing is published for them then). */
@@ -154,16 +155,6 @@ export class BacklogPublisher extends Construct {
     });
   }
 
-  private metric(metricName: string, workload: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: this.namespace,
-      metricName,
-      dimensionsMap: { [WORKLOAD_DIMENSION]: workload },
-      statistic: 'Average',
-      period: Duration.minutes(1),
-      ...props,
-    });
-  }
 }
 
 function sourceConfig(source: BacklogSource): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { HeadroomFunction } from '../common/headroom-function.ts';
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
+import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
 
 export interface QueueConsumerFunctionProps {
   /** The handler's entry file, built with headroom's queue consumer kit (`createQueueConsumer`). */
@@ -76,6 +77,11 @@ export interface QueueConsumerFunctionProps {
    * @default no notification
    */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * The `Workload` dimension of this consumer's metrics and the title of its dashboard.
+   * @default the construct's unique id
+   */
+  readonly workload?: string;
 }
 
 const NAME = 'QueueConsumerFunction';
@@ -92,9 +98,13 @@ export class QueueConsumerFunction extends Construct {
   readonly idempotencyTable?: dynamodb.Table;
   readonly alarms: QueueAlarms;
   readonly maxConcurrency: number;
+  readonly workload: string;
+  private readonly props: QueueConsumerFunctionProps;
 
   constructor(scope: Construct, id: string, props: QueueConsumerFunctionProps) {
     super(scope, id);
+    this.props = props;
+    this.workload = props.workload ?? Names.uniqueId(this);
     const timeout = props.timeout ?? Duration.seconds(30);
     requirePositiveDuration(NAME, 'timeout', timeout);
     requirePositiveDuration(NAME, 'acceptableLatency', props.acceptableLatency);
@@ -179,6 +189,18 @@ export class QueueConsumerFunction extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       acceptableLatency: props.acceptableLatency,
       alarmTopic: props.alarmTopic,
+    });
+  }
+
+  /** Adds this consumer's dashboard: concurrency vs maximum, message age vs SLO, DLQ depth, and its alarms. */
+  addDashboard(options: WorkloadDashboardOptions = {}): WorkloadDashboard {
+    return new WorkloadDashboard(this, 'Dashboard', {
+      workload: this.workload,
+      capacity: { kind: 'lambda', function: this.function, maxConcurrency: this.maxConcurrency },
+      queue: { queue: this.queue, deadLetterQueue: this.deadLetterQueue, acceptableLatency: this.props.acceptableLatency },
+      workloadAlarms: this.alarms.all,
+      alarmTopic: this.props.alarmTopic,
+      ...options,
     });
   }
 

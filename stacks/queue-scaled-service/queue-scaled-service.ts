@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { BacklogPublisher } from '../backlog-publisher/backlog-publisher.ts';
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
+import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
 
 /** Where the backlog-per-task signal comes from. */
 export enum BacklogMetricSource {
@@ -99,6 +100,7 @@ export class QueueScaledService extends Construct {
   readonly alarms: QueueAlarms;
   private readonly backlogPerTask: cloudwatch.IMetric;
   private readonly queue: sqs.IQueue;
+  private readonly props: QueueScaledServiceProps;
 
   constructor(scope: Construct, id: string, props: QueueScaledServiceProps) {
     super(scope, id);
@@ -127,6 +129,7 @@ export class QueueScaledService extends Construct {
       throw new InvalidPropError(NAME, 'burstStepScaling', 'needs the high-resolution publisher metric', 'Use BacklogMetricSource.PUBLISHER, or turn burstStepScaling off.');
     }
     this.queue = props.queue;
+    this.props = props;
     this.workload = props.workload ?? Names.uniqueId(this);
 
     // The autoscaler owns the task count from now on: a template value would reset it on every deploy.
@@ -161,8 +164,29 @@ export class QueueScaledService extends Construct {
     this.alarms = new QueueAlarms(this, 'Alarms', {
       queue: props.queue,
       acceptableLatency: props.acceptableLatency,
-      deadLetterQueue: props.deadLetterQueue ?? (props.queue instanceof sqs.Queue ? props.queue.deadLetterQueue?.queue : undefined),
+      deadLetterQueue: this.deadLetterQueue,
       alarmTopic: props.alarmTopic,
+    });
+  }
+
+  private get deadLetterQueue(): sqs.IQueue | undefined {
+    return this.props.deadLetterQueue ?? (this.props.queue instanceof sqs.Queue ? this.props.queue.deadLetterQueue?.queue : undefined);
+  }
+
+  /**
+   * Adds this service's dashboard: capacity, backlog per task vs target, message age vs SLO, DLQ depth, and the
+   * predictor's forecast and floors when `options.predictor` is given; its composite alarm includes this
+   * service's SLO and DLQ alarms.
+   */
+  addDashboard(options: WorkloadDashboardOptions = {}): WorkloadDashboard {
+    return new WorkloadDashboard(this, 'Dashboard', {
+      workload: this.workload,
+      capacity: { kind: 'ecs', service: this.props.service, minCapacity: this.props.minCapacity ?? 1, maxCapacity: this.props.maxCapacity },
+      queue: { queue: this.queue, deadLetterQueue: this.deadLetterQueue, acceptableLatency: this.props.acceptableLatency },
+      backlogPerTask: { metric: this.backlogPerTask, target: this.targetBacklogPerTask },
+      workloadAlarms: this.alarms.all,
+      alarmTopic: this.props.alarmTopic,
+      ...options,
     });
   }
 

@@ -78,6 +78,7 @@ export class ReferenceStack extends Stack {
       workload: 'reference-worker',
       alarmTopic: this.alarmTopic,
     });
+    this.workerScaling.addDashboard();
 
     this.consumer = new QueueConsumerFunction(this, 'Consumer', {
       entry: functionEntry('demo-worker'),
@@ -85,7 +86,9 @@ export class ReferenceStack extends Stack {
       timeout: Duration.seconds(30),
       maxConcurrency: 20,
       idempotency: true,
+      workload: 'reference-consumer',
       alarmTopic: this.alarmTopic,
     });
+    this.consumer.addDashboard();
   }
 }

@@ -1,0 +1,297 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { DefaultDashboardFactory, MonitoringFacade } from 'cdk-monitoring-constructs';
+import { Construct } from 'constructs';
+import { MetricName } from '../../shared/metrics/names.ts';
+import { headroomMetric } from '../common/headroom-metric.ts';
+import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
+import {
+  maxCapacityOf,
+  metricConsumedCapacity,
+  metricCurrentCapacity,
+  metricRequestedCapacity,
+  type WorkloadCapacity,
+} from './workload-capacity.ts';
+
+export interface WorkloadQueue {
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue?: sqs.IQueue;
+  /** The latency SLO the oldest message is compared with. */
+  readonly acceptableLatency: Duration;
+}
+
+export interface WorkloadDashboardProps {
+  /** The `Workload` dimension headroom publishes this workload's metrics under; also the dashboard's title. */
+  readonly workload: string;
+  readonly capacity: WorkloadCapacity;
+  /**
+   * The queue the workload drains.
+   * @default no queue widgets
+   */
+  readonly queue?: WorkloadQueue;
+  /**
+   * Backlog per task and the target the service is kept at.
+   * @default no backlog widget
+   */
+  readonly backlogPerTask?: { readonly metric: cloudwatch.IMetric; readonly target: number };
+  /**
+   * The load the predictor forecasts, plotted against the forecast.
+   * @default no load line (the forecast alone when `predictor` is set)
+   */
+  readonly load?: cloudwatch.IMetric;
+  /**
+   * Show and alarm on headroom's predictor for this workload.
+   * @default no predictor widgets or alarms
+   */
+  readonly predictor?: WorkloadPredictorOptions;
+  /**
+   * Minutes at maximum capacity before the capacity-pinned alarm fires.
+   * @default 15
+   */
+  readonly capacityPinnedMinutes?: number;
+  /**
+   * Alarms of the workload's other constructs (latency SLO, DLQ), folded into the composite unhealthy alarm.
+   * @default none
+   */
+  readonly workloadAlarms?: cloudwatch.IAlarm[];
+  /**
+   * Where alarm notifications go.
+   * @default no notification
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * CloudWatch namespace of headroom's own metrics.
+   * @default 'Headroom'
+   */
+  readonly namespace?: string;
+}
+
+/** What a construct that builds its own dashboard lets its user add or change. */
+export type WorkloadDashboardOptions = Partial<Pick<WorkloadDashboardProps, 'load' | 'predictor' | 'capacityPinnedMinutes' | 'alarmTopic' | 'namespace'>>;
+
+export interface WorkloadPredictorOptions {
+  /** How often the predictor runs: its plan is stale after two runs without a success. */
+  readonly interval: Duration;
+  /**
+   * Forecast error (MAPE, percent) above which the forecast-error alarm fires.
+   * @default 50
+   */
+  readonly maxForecastErrorPercent?: number;
+}
+
+const NAME = 'WorkloadDashboard';
+const MINUTE = Duration.minutes(1);
+
+/**
+ * One dashboard per scaled workload: load vs forecast, capacity (desired, running, scheduled floor, min/max),
+ * backlog per task vs target, age of oldest message vs the SLO, DLQ depth, predictor runs and forecast error,
+ * with cdk-monitoring-constructs' standard widgets for the service, function, queue and table below them.
+ * Alarms: capacity pinned at max, predictor failing or stale, forecast error too high, and a composite
+ * "workload unhealthy" alarm over all of them and the workload's own alarms.
+ */
+export class WorkloadDashboard extends Construct {
+  readonly dashboard: cloudwatch.Dashboard;
+  readonly capacityPinnedAtMax: cloudwatch.Alarm;
+  readonly predictorFailing?: cloudwatch.Alarm;
+  readonly planStale?: cloudwatch.Alarm;
+  readonly forecastErrorHigh?: cloudwatch.Alarm;
+  readonly unhealthy: cloudwatch.CompositeAlarm;
+  /** The widgets headroom adds, in order, for use on an overview dashboard. */
+  readonly headlineWidgets: cloudwatch.IWidget[];
+
+  constructor(scope: Construct, id: string, props: WorkloadDashboardProps) {
+    super(scope, id);
+    const pinnedMinutes = props.capacityPinnedMinutes ?? 15;
+    requireWholeNumber(NAME, 'capacityPinnedMinutes', pinnedMinutes, 1, 1440);
+    if (props.predictor) requirePositiveDuration(NAME, 'predictor.interval', props.predictor.interval);
+    const maxError = props.predictor?.maxForecastErrorPercent ?? 50;
+    if (!(maxError > 0)) {
+      throw new InvalidPropError(NAME, 'predictor.maxForecastErrorPercent', `must be above 0, got ${maxError}`, 'Set a positive percentage such as 50.');
+    }
+    const metric = (name: MetricName, statistic = 'Average') => headroomMetric(name, props.workload, { namespace: props.namespace, statistic });
+
+    const maxCapacity = maxCapacityOf(props.capacity);
+    this.capacityPinnedAtMax = metricCurrentCapacity(props.capacity).createAlarm(this, 'CapacityPinnedAtMax', {
+      alarmDescription: `${props.workload} has run at its maximum capacity (${maxCapacity}) for ${pinnedMinutes} minutes: raise the maximum or find the bottleneck`,
+      threshold: maxCapacity,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: pinnedMinutes,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const ownAlarms: cloudwatch.Alarm[] = [this.capacityPinnedAtMax];
+
+    if (props.predictor) {
+      const runs = Math.max(1, Math.round(props.predictor.interval.toMinutes()));
+      this.predictorFailing = metric(MetricName.predictorFailure, 'Sum')
+        .with({ period: props.predictor.interval })
+        .createAlarm(this, 'PredictorFailing', {
+          alarmDescription: `headroom's predictor failed for ${props.workload}: no new floor was raised; see its log`,
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+      this.planStale = metric(MetricName.predictorSuccess, 'Sum')
+        .with({ period: Duration.minutes(runs * 2) })
+        .createAlarm(this, 'PlanStale', {
+          alarmDescription: `headroom's predictor has not planned ${props.workload} successfully for two runs: its floors are getting stale`,
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        });
+      this.forecastErrorHigh = metric(MetricName.forecastErrorMape, 'Maximum')
+        .with({ period: props.predictor.interval })
+        .createAlarm(this, 'ForecastErrorHigh', {
+          alarmDescription: `The forecast for ${props.workload} missed by more than ${maxError}% (MAPE): check the load metric and history`,
+          threshold: maxError,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 2,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+      ownAlarms.push(this.predictorFailing, this.planStale, this.forecastErrorHigh);
+    }
+
+    this.unhealthy = new cloudwatch.CompositeAlarm(this, 'Unhealthy', {
+      alarmDescription: `${props.workload} is unhealthy: one of its headroom alarms is firing`,
+      alarmRule: cloudwatch.AlarmRule.anyOf(...[...ownAlarms, ...(props.workloadAlarms ?? [])].map((alarm) => cloudwatch.AlarmRule.fromAlarm(alarm, cloudwatch.AlarmState.ALARM))),
+    });
+    if (props.alarmTopic) {
+      const action = new actions.SnsAction(props.alarmTopic);
+      for (const alarm of [...ownAlarms, this.unhealthy]) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+
+    this.headlineWidgets = this.widgets(props, metric);
+    const facade = new MonitoringFacade(this, 'Monitoring', {
+      dashboardFactory: new DefaultDashboardFactory(this, 'Dashboards', {
+        dashboardNamePrefix: `headroom-${props.workload}`.replace(/[^A-Za-z0-9_-]/g, '-'),
+        createDashboard: true,
+        createSummaryDashboard: false,
+        createAlarmDashboard: false,
+      }),
+    });
+    for (const widget of this.headlineWidgets) facade.addWidget(widget);
+    this.addStandardSegments(facade, props);
+    this.dashboard = (facade.dashboardFactory as DefaultDashboardFactory).createdDashboard()!;
+  }
+
+  private widgets(props: WorkloadDashboardProps, metric: (name: MetricName, statistic?: string) => cloudwatch.Metric): cloudwatch.IWidget[] {
+    const widgets: cloudwatch.IWidget[] = [new cloudwatch.AlarmStatusWidget({ title: `${props.workload}: alarms`, alarms: [this.unhealthy], width: 24, height: 3 })];
+    if (props.predictor || props.load) {
+      widgets.push(
+        new cloudwatch.GraphWidget({
+          title: 'Load vs forecast (p50, p90)',
+          width: 12,
+          left: [
+            ...(props.load ? [props.load] : []),
+            ...(props.predictor ? [metric(MetricName.forecastP50).with({ label: 'Forecast p50' }), metric(MetricName.forecastP90).with({ label: 'Forecast p90' })] : []),
+          ],
+        }),
+      );
+    }
+    const minCapacity = props.capacity.kind === 'ecs' ? props.capacity.minCapacity : undefined;
+    const requested = metricRequestedCapacity(props.capacity);
+    const consumed = metricConsumedCapacity(props.capacity);
+    widgets.push(
+      new cloudwatch.GraphWidget({
+        title: 'Capacity: desired, running, scheduled floor',
+        width: 12,
+        left: [
+          ...(requested ? [requested] : []),
+          metricCurrentCapacity(props.capacity).with({ label: 'Current capacity' }),
+          ...(consumed ? [consumed] : []),
+          ...(props.predictor ? [metric(MetricName.scheduledFloor, 'Maximum').with({ label: 'Scheduled floor' })] : []),
+        ],
+        leftAnnotations: [
+          { value: maxCapacityOf(props.capacity), label: 'Max', color: cloudwatch.Color.RED },
+          ...(minCapacity !== undefined ? [{ value: minCapacity, label: 'Min', color: cloudwatch.Color.GREY }] : []),
+        ],
+      }),
+    );
+    if (props.backlogPerTask) {
+      widgets.push(
+        new cloudwatch.GraphWidget({
+          title: 'Backlog per task vs target',
+          width: 12,
+          left: [props.backlogPerTask.metric],
+          leftAnnotations: [{ value: props.backlogPerTask.target, label: 'Target', color: cloudwatch.Color.GREEN }],
+        }),
+      );
+    }
+    if (props.queue) {
+      widgets.push(
+        new cloudwatch.GraphWidget({
+          title: 'Age of oldest message vs SLO (seconds)',
+          width: 12,
+          left: [props.queue.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: MINUTE })],
+          leftAnnotations: [{ value: props.queue.acceptableLatency.toSeconds(), label: 'Acceptable latency', color: cloudwatch.Color.RED }],
+        }),
+      );
+      if (props.queue.deadLetterQueue) {
+        widgets.push(
+          new cloudwatch.GraphWidget({
+            title: 'Dead-letter queue depth',
+            width: 12,
+            left: [props.queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: MINUTE })],
+          }),
+        );
+      }
+    }
+    if (props.capacity.kind === 'dynamodb') {
+      const table = props.capacity.table;
+      widgets.push(
+        new cloudwatch.GraphWidget({
+          title: 'DynamoDB throttled requests',
+          width: 12,
+          left: ['ReadThrottleEvents', 'WriteThrottleEvents'].map(
+            (metricName) => new cloudwatch.Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: table.tableName }, statistic: 'Sum', period: MINUTE }),
+          ),
+        }),
+      );
+    }
+    if (props.predictor) {
+      widgets.push(
+        new cloudwatch.GraphWidget({
+          title: 'Predictor runs and errors',
+          width: 12,
+          left: [metric(MetricName.predictorSuccess, 'Sum').with({ label: 'Succeeded' }), metric(MetricName.predictorFailure, 'Sum').with({ label: 'Failed' })],
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Forecast error of the previous run',
+          width: 12,
+          left: [metric(MetricName.forecastErrorMape, 'Maximum').with({ label: 'MAPE %' })],
+          right: [metric(MetricName.forecastErrorMase, 'Maximum').with({ label: 'MASE' })],
+        }),
+      );
+    }
+    return widgets;
+  }
+
+  private addStandardSegments(facade: MonitoringFacade, props: WorkloadDashboardProps): void {
+    if (props.queue?.deadLetterQueue) {
+      facade.monitorSqsQueueWithDlq({ queue: props.queue.queue, deadLetterQueue: props.queue.deadLetterQueue });
+    } else if (props.queue) {
+      facade.monitorSqsQueue({ queue: props.queue.queue });
+    }
+    const capacity = props.capacity;
+    if (capacity.kind === 'ecs' && capacity.service instanceof ecs.FargateService) {
+      facade.monitorSimpleFargateService({ fargateService: capacity.service });
+    } else if (capacity.kind === 'ecs' && capacity.service instanceof ecs.Ec2Service) {
+      facade.monitorSimpleEc2Service({ ec2Service: capacity.service });
+    } else if (capacity.kind === 'ecs') {
+      return;
+    } else if (capacity.kind === 'lambda') {
+      facade.monitorLambdaFunction({ lambdaFunction: capacity.function });
+    } else {
+      facade.monitorDynamoTable({ table: capacity.table });
+    }
+  }
+}
