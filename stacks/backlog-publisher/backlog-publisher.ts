@@ -59,6 +59,7 @@ export class BacklogPublisher extends Construct {
   readonly function: HeadroomFunction;
   readonly schedule: scheduler.Schedule;
   private readonly sources: BacklogSource[] = [];
+  private readsLambdaMetrics = false;
 
   constructor(scope: Construct, id: string, props: BacklogPublisherProps = {}) {
     super(scope, id);
@@ -88,7 +89,11 @@ export class BacklogPublisher extends Construct {
         conditions: { StringEquals: { 'cloudwatch:namespace': this.namespace } },
       }),
     );
-    acknowledgeWildcard(this.function.role!, '*', 'PutMetricData has no resource-level permissions; it is limited to one namespace by condition.');
+    acknowledgeWildcard(
+      this.function.role!,
+      '*',
+      'PutMetricData (limited to one namespace by condition) and GetMetricData have no resource-level permissions.',
+    );
 
     const schedulerRole = new iam.Role(this, 'ScheduleRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
@@ -124,12 +129,15 @@ export class BacklogPublisher extends Construct {
         }),
       );
     } else {
+      // A Lambda consumer's running capacity is its own ConcurrentExecutions metric, read once the function
+      // is confirmed to exist (a missing function would otherwise read as zero running).
       this.function.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['lambda:GetFunctionConcurrency', 'lambda:GetFunction'],
-          resources: [source.consumer.function.functionArn],
-        }),
+        new iam.PolicyStatement({ actions: ['lambda:GetFunctionConcurrency'], resources: [source.consumer.function.functionArn] }),
       );
+      if (!this.readsLambdaMetrics) {
+        this.readsLambdaMetrics = true;
+        this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+      }
     }
   }
 

@@ -1,7 +1,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { BacklogPublisher } from '../../stacks/index.ts';
+import { BacklogPublisher, QueueConsumerFunction } from '../../stacks/index.ts';
+import { functionEntry } from '../../stacks/common/headroom-function.ts';
 import { fargateWorker } from '../support/ecs-fixture.ts';
 import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
 
@@ -52,5 +53,22 @@ describe('BacklogPublisher', () => {
     const publisher = new BacklogPublisher(stack, 'Backlog');
     publisher.addSource({ workload: 'orders', queue, consumer: { kind: 'ecs', service } });
     expect(() => publisher.addSource({ workload: 'orders', queue, consumer: { kind: 'ecs', service } })).toThrow(/workload "orders" is already published/);
+  });
+});
+
+describe('BacklogPublisher with a Lambda consumer', () => {
+  it('may confirm that function and read CloudWatch metrics for its concurrency', () => {
+    const stack = new Stack(nagCheckedApp(), 'LambdaSource');
+    const { queue } = fargateWorker(stack);
+    const consumer = new QueueConsumerFunction(stack, 'Consumer', { entry: functionEntry('demo-worker'), acceptableLatency: Duration.minutes(1) });
+    new BacklogPublisher(stack, 'Backlog').addSource({ workload: 'emails', queue, consumer: { kind: 'lambda', function: consumer.function } });
+    checkedTemplate(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 'lambda:GetFunctionConcurrency', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsumerFunction'), 'Arn'] } },
+          { Action: 'cloudwatch:GetMetricData', Effect: 'Allow', Resource: '*' },
+        ]),
+      },
+    });
   });
 });
