@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 
 /** Every subcommand lives in cli/commands/ and registers itself on the program. */
-const commandModules = [] as Array<() => Promise<{ register(program: Command): void }>>;
+const commandModules = [
+  () => import('./commands/demo.ts'),
+] as Array<() => Promise<{ register(program: Command): void }>>;
 
 export async function main(argv: readonly string[]): Promise<void> {
   const program = new Command('headroom')

@@ -16,8 +16,11 @@ import { join } from 'node:path';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type DeployedStack } from './deploy-reference.ts';
 import { resolveIntrinsics, type IntrinsicContext, type StackResource } from './template-intrinsics.ts';
 
-/** Resource types moto 5.2.1's CloudFormation accepts but silently does not create. */
-export const SKIPPED_TYPES = [
+/**
+ * Resource types moto 5.2.1's CloudFormation accepts but silently does not create, and that its APIs can.
+ * AWS::CloudWatch::CompositeAlarm is skipped too, and moto has no PutCompositeAlarm, so it stays absent locally.
+ */
+export const APPLIED_TYPES = [
   'AWS::ApplicationAutoScaling::ScalableTarget',
   'AWS::ApplicationAutoScaling::ScalingPolicy',
   'AWS::CloudWatch::Alarm',
@@ -58,11 +61,20 @@ export async function applySkippedResources(deployed: DeployedStack): Promise<Ma
   const ofType = (type: string) => Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
   const resolved = (resource: TemplateResource) => resolveIntrinsics(resource.Properties, context) as Record<string, unknown>;
   const counts = new Map<string, number>();
+  let current = '';
+  try {
+    return await applyAll();
+  } catch (error) {
+    throw new Error(`applying ${current} to the local AWS failed: ${(error as Error).message}`, { cause: error });
+  }
+
+  async function applyAll(): Promise<Map<string, number>> {
   const count = (type: string) => counts.set(type, (counts.get(type) ?? 0) + 1);
 
   const scaling = new ApplicationAutoScalingClient({});
   const targets = new Map<string, { ServiceNamespace: ServiceNamespace; ResourceId: string; ScalableDimension: ScalableDimension }>();
   for (const [logicalId, resource] of ofType('AWS::ApplicationAutoScaling::ScalableTarget')) {
+    current = logicalId;
     const { RoleARN: _role, ...input } = resolved(resource);
     const target = apiShape<RegisterScalableTargetCommandInput>(input);
     await scaling.send(new RegisterScalableTargetCommand(target));
@@ -70,6 +82,7 @@ export async function applySkippedResources(deployed: DeployedStack): Promise<Ma
     count('AWS::ApplicationAutoScaling::ScalableTarget');
   }
   for (const [logicalId, resource] of ofType('AWS::ApplicationAutoScaling::ScalingPolicy')) {
+    current = logicalId;
     const targetId = (resource.Properties.ScalingTargetId as { Ref: string }).Ref;
     const { ScalingTargetId: _target, ...properties } = resource.Properties;
     const policy = apiShape<PutScalingPolicyCommandInput>({
@@ -83,18 +96,22 @@ export async function applySkippedResources(deployed: DeployedStack): Promise<Ma
   }
   const cloudwatch = new CloudWatchClient({});
   for (const [logicalId, resource] of ofType('AWS::CloudWatch::Alarm')) {
+    current = logicalId;
     const alarm = apiShape<PutMetricAlarmCommandInput>({ AlarmName: `${deployed.stackName}-${logicalId}`, ...resolved(resource) });
     await cloudwatch.send(new PutMetricAlarmCommand(alarm));
+    applied.set(`${logicalId}.Arn`, `arn:aws:cloudwatch:${LOCAL_REGION}:${LOCAL_ACCOUNT}:alarm:${alarm.AlarmName}`);
     count('AWS::CloudWatch::Alarm');
   }
   const scheduler = new SchedulerClient({});
   for (const [logicalId, resource] of ofType('AWS::Scheduler::Schedule')) {
+    current = logicalId;
     const schedule = apiShape<CreateScheduleCommandInput>({ Name: `${deployed.stackName}-${logicalId}`.slice(0, 64), ...resolved(resource) });
     await scheduler.send(new CreateScheduleCommand(schedule));
     count('AWS::Scheduler::Schedule');
   }
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-  for (const [, resource] of ofType('AWS::SQS::QueuePolicy')) {
+  for (const [logicalId, resource] of ofType('AWS::SQS::QueuePolicy')) {
+    current = logicalId;
     const { PolicyDocument, Queues } = resolved(resource) as { PolicyDocument: unknown; Queues: string[] };
     for (const queueUrl of Queues) {
       await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify(PolicyDocument) } }));
@@ -102,4 +119,5 @@ export async function applySkippedResources(deployed: DeployedStack): Promise<Ma
     count('AWS::SQS::QueuePolicy');
   }
   return counts;
+  }
 }

@@ -11,7 +11,7 @@ export interface IntrinsicContext {
   readonly account: string;
   readonly region: string;
   readonly resources: ReadonlyMap<string, StackResource>;
-  /** Values of resources applied outside CloudFormation (a scaling policy's ARN, say), by logical id. */
+  /** Values of resources applied outside CloudFormation, by logical id (Ref) or `logicalId.Attribute` (Fn::GetAtt). */
   readonly applied: ReadonlyMap<string, string>;
 }
 
@@ -20,6 +20,8 @@ function lastSegment(value: string): string {
 }
 
 function attribute(context: IntrinsicContext, logicalId: string, name: string): string {
+  const applied = context.applied.get(`${logicalId}.${name}`);
+  if (applied !== undefined) return applied;
   const resource = context.resources.get(logicalId);
   if (!resource) throw new Error(`Fn::GetAtt names ${logicalId}, which the stack did not create`);
   const { account, region } = context;

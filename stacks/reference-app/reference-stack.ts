@@ -65,6 +65,7 @@ export class ReferenceStack extends Stack {
       cluster,
       taskDefinition,
       minHealthyPercent: 100,
+      circuitBreaker: { rollback: true },
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     });
     this.workerScaling = new QueueScaledService(this, 'WorkerScaling', {

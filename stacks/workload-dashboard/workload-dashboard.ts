@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -157,7 +157,9 @@ export class WorkloadDashboard extends Construct {
       ownAlarms.push(this.predictorFailing, this.planStale, this.forecastErrorHigh);
     }
 
+    const unhealthyName = `${Stack.of(this).stackName}-${props.workload}-unhealthy`;
     this.unhealthy = new cloudwatch.CompositeAlarm(this, 'Unhealthy', {
+      compositeAlarmName: unhealthyName,
       alarmDescription: `${props.workload} is unhealthy: one of its headroom alarms is firing`,
       alarmRule: cloudwatch.AlarmRule.anyOf(...[...ownAlarms, ...(props.workloadAlarms ?? [])].map((alarm) => cloudwatch.AlarmRule.fromAlarm(alarm, cloudwatch.AlarmState.ALARM))),
     });
@@ -169,7 +171,14 @@ export class WorkloadDashboard extends Construct {
       }
     }
 
-    this.headlineWidgets = this.widgets(props, metric);
+    // The status widget names the alarm by a formatted ARN rather than Fn::GetAtt, which keeps the dashboard
+    // independent of the alarm resource (and deployable where alarms are created out of band).
+    const unhealthyByArn = cloudwatch.Alarm.fromAlarmArn(
+      this,
+      'UnhealthyByArn',
+      Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: unhealthyName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    );
+    this.headlineWidgets = this.widgets(props, metric, unhealthyByArn);
     const facade = new MonitoringFacade(this, 'Monitoring', {
       dashboardFactory: new DefaultDashboardFactory(this, 'Dashboards', {
         dashboardNamePrefix: `headroom-${props.workload}`.replace(/[^A-Za-z0-9_-]/g, '-'),
@@ -183,8 +192,12 @@ export class WorkloadDashboard extends Construct {
     this.dashboard = (facade.dashboardFactory as DefaultDashboardFactory).createdDashboard()!;
   }
 
-  private widgets(props: WorkloadDashboardProps, metric: (name: MetricName, statistic?: string) => cloudwatch.Metric): cloudwatch.IWidget[] {
-    const widgets: cloudwatch.IWidget[] = [new cloudwatch.AlarmStatusWidget({ title: `${props.workload}: alarms`, alarms: [this.unhealthy], width: 24, height: 3 })];
+  private widgets(
+    props: WorkloadDashboardProps,
+    metric: (name: MetricName, statistic?: string) => cloudwatch.Metric,
+    unhealthy: cloudwatch.IAlarm,
+  ): cloudwatch.IWidget[] {
+    const widgets: cloudwatch.IWidget[] = [new cloudwatch.AlarmStatusWidget({ title: `${props.workload}: alarms`, alarms: [unhealthy], width: 24, height: 3 })];
     if (props.predictor || props.load) {
       widgets.push(
         new cloudwatch.GraphWidget({

@@ -1,0 +1,110 @@
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { GetQueueUrlCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { publishBacklog } from '../../functions/backlog-publisher/publish-backlog.ts';
+import { parseBacklogPublisherConfig } from '../../shared/backlog/index.ts';
+import { DEFAULT_NAMESPACE, MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
+import { syntheticLoad } from '../../shared/synthetic-load/synthetic-load.ts';
+import { applySkippedResources } from '../local-aws/apply-skipped-resources.ts';
+import { deployReferenceApp, type DeployedStack } from '../local-aws/deploy-reference.ts';
+import { localAwsEnvironment, startLocalAws } from '../local-aws/moto-server.ts';
+import { seedMetricHistory } from './seed-history.ts';
+import { referenceFunctionEnvironment } from './stack-outputs.ts';
+
+export interface DemoOptions {
+  /** Where the HTML report goes. */
+  readonly reportDir: string;
+  /** The demo's "now": the end of the seeded history (UTC). */
+  readonly now: Date;
+  readonly log: (line: string) => void;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const HISTORY_DAYS = 14;
+const WORKER_BACKLOG = 600;
+
+/** The built-in workload: two weeks of a daily + weekly pattern with noise and one flash crowd, seeded. */
+export function demoLoad(now: Date) {
+  const startMs = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - HISTORY_DAYS * DAY_MS;
+  return syntheticLoad({
+    startMs,
+    stepMs: HOUR_MS,
+    days: HISTORY_DAYS,
+    meanRate: 40,
+    flashCrowd: { startMs: startMs + 9 * DAY_MS + 13 * HOUR_MS, durationMs: 2 * HOUR_MS, multiplier: 3 },
+  });
+}
+
+/** `npm start`: headroom end to end on a local AWS, with no account. */
+export async function runLocalDemo(options: DemoOptions): Promise<void> {
+  const { log } = options;
+  log('starting the local AWS (moto_server on loopback)');
+  const localAws = await startLocalAws();
+  const previous = { ...process.env };
+  Object.assign(process.env, localAwsEnvironment(localAws.endpoint), { AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' });
+  try {
+    log(`local AWS at ${localAws.endpoint}`);
+    const deployed = await deployReferenceApp(localAws.endpoint, log);
+    const applied = await applySkippedResources(deployed);
+    log(`applied what moto's CloudFormation skips: ${[...applied].map(([type, count]) => `${count} ${type}`).join(', ')}`);
+    await runReactivePath(deployed, options);
+  } finally {
+    process.env = previous;
+    await localAws.stop();
+    log('stopped the local AWS');
+  }
+}
+
+async function runReactivePath(deployed: DeployedStack, options: DemoOptions): Promise<void> {
+  const { log } = options;
+  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+  const cloudwatch = new CloudWatchClient({});
+  const publisherEnvironment = await referenceFunctionEnvironment(deployed, 'HeadroomBacklogPublisherFunction');
+  const config = parseBacklogPublisherConfig(publisherEnvironment);
+  // moto's CloudFormation names queues by AWS's public host; ask the local endpoint for the URL it answers on.
+  const sources = await Promise.all(
+    config.sources.map(async (source) => ({
+      ...source,
+      queueUrl: (await sqs.send(new GetQueueUrlCommand({ QueueName: source.queueUrl.slice(source.queueUrl.lastIndexOf('/') + 1) }))).QueueUrl!,
+    })),
+  );
+  for (const source of sources) {
+    for (let sent = 0; sent < WORKER_BACKLOG; sent += 10) {
+      const entries = Array.from({ length: 10 }, (_, index) => ({ Id: String(index), MessageBody: JSON.stringify({ order: sent + index }) }));
+      await sqs.send(new SendMessageBatchCommand({ QueueUrl: source.queueUrl, Entries: entries }));
+    }
+    log(`sent ${WORKER_BACKLOG} messages to ${source.workload}'s queue`);
+  }
+  const now = new Date();
+  const outcome = await publishBacklog({ ...config, sources }, { sqs, ecs: new ECSClient({}), lambda: new LambdaClient({}), cloudwatch }, now);
+  log(`backlog publisher: published ${outcome.published.length} workload(s), ${outcome.failures.length} failure(s), ${outcome.putMetricDataCalls} PutMetricData call(s)`);
+  for (const failure of outcome.failures) log(`  not published for ${failure.workload}: ${failure.reason}`);
+  for (const source of sources) {
+    const answer = await cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(now.getTime() - 5 * 60_000),
+        EndTime: new Date(now.getTime() + 60_000),
+        MetricDataQueries: [
+          {
+            Id: 'backlogPerTask',
+            MetricStat: {
+              Metric: { Namespace: config.namespace ?? DEFAULT_NAMESPACE, MetricName: MetricName.backlogPerTask, Dimensions: [{ Name: WORKLOAD_DIMENSION, Value: source.workload }] },
+              Period: 60,
+              Stat: 'Maximum',
+            },
+          },
+        ],
+      }),
+    );
+    log(`  ${source.workload}: BacklogPerTask read back from CloudWatch = ${answer.MetricDataResults?.[0]?.Values?.[0] ?? 'no datapoint'}`);
+  }
+  const load = demoLoad(options.now);
+  const seeded = await seedMetricHistory(
+    cloudwatch,
+    { namespace: 'AWS/SQS', metricName: 'NumberOfMessagesSent', dimensions: [{ Name: 'QueueName', Value: 'demo' }] },
+    load,
+  );
+  log(`seeded ${seeded} hourly points of two weeks' load history`);
+}
