@@ -6,6 +6,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_NAMESPACE } from '../../shared/metrics/names.ts';
 import { HeadroomFunction } from '../common/headroom-function.ts';
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
@@ -153,7 +154,12 @@ export class QueueConsumerFunction extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
 
-    const environment: Record<string, string> = { ...props.environment };
+    // The consumer kit's metrics carry the same Workload dimension, in the same namespace, as headroom's others.
+    const environment: Record<string, string> = {
+      HEADROOM_WORKLOAD: this.workload,
+      POWERTOOLS_METRICS_NAMESPACE: DEFAULT_NAMESPACE,
+      ...props.environment,
+    };
     if (props.idempotency) {
       this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
         partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },

@@ -58,6 +58,12 @@ describe('QueueConsumerFunction', () => {
       });
     });
 
+    it('tells the consumer kit its workload and metrics namespace', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ HEADROOM_WORKLOAD: Match.stringLikeRegexp('^ConsumerOrders'), POWERTOOLS_METRICS_NAMESPACE: 'Headroom' }) },
+      });
+    });
+
     it('alarms on the latency SLO and on a non-empty DLQ', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 120 });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 });
