@@ -6,6 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface QueueAlarmsProps {
+  /** The queue whose oldest message is held to the latency SLO. */
   readonly queue: sqs.IQueue;
   /** The latency SLO: the oldest message must not wait longer than this. */
   readonly acceptableLatency: Duration;

@@ -23,6 +23,7 @@ export interface QueueConsumerFunctionProps {
    */
   readonly timeout?: Duration;
   /**
+   * The function's memory in MiB (CPU grows with it).
    * @default 512
    */
   readonly memorySize?: number;

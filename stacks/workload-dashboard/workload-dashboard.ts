@@ -27,6 +27,7 @@ export interface WorkloadQueue {
 export interface WorkloadDashboardProps {
   /** The `Workload` dimension headroom publishes this workload's metrics under; also the dashboard's title. */
   readonly workload: string;
+  /** What holds the workload's capacity (ECS service, Lambda function or DynamoDB table) and its walls. */
   readonly capacity: WorkloadCapacity;
   /**
    * The queue the workload drains.
