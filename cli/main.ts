@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 /** Every subcommand lives in cli/commands/ and registers itself on the program. */
 const commandModules = [
   () => import('./commands/demo.ts'),
+  () => import('./commands/forecast.ts'),
 ] as Array<() => Promise<{ register(program: Command): void }>>;
 
 export async function main(argv: readonly string[]): Promise<void> {
