@@ -1,0 +1,26 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { parsePredictorConfig, PREDICTOR_CONFIG_VARIABLE } from '../../shared/predictor/config.ts';
+import { runPredictor } from './run-predictor.ts';
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'headroom-predictor' });
+// The SDK's standard retry mode backs off with jitter on throttling, 5xx and timeouts; it does not retry
+// LimitExceededException, which no wait fixes.
+const retry = { maxAttempts: 4, retryMode: 'standard' as const };
+const clients = { cloudwatch: new CloudWatchClient(retry), scaling: new ApplicationAutoScalingClient(retry) };
+
+/** Scheduled: forecasts each managed target's load and raises its capacity floor ahead of it. */
+export const handler = middy(async () => {
+  const config = parsePredictorConfig(process.env[PREDICTOR_CONFIG_VARIABLE]);
+  const run = await runPredictor(clients, config, new Date());
+  for (const outcome of run.outcomes) {
+    const plan = outcome.decision?.plan;
+    const summary = { workload: outcome.workload, model: outcome.decision?.forecast.model, steps: plan?.steps.length, put: outcome.put, deleted: outcome.deleted, reason: outcome.reason };
+    if (outcome.ok) logger.info('target planned', summary);
+    else logger.error('target not planned: no floor raised, nothing lowered', summary);
+  }
+  return { targets: run.outcomes.length, failed: run.outcomes.filter((outcome) => !outcome.ok).length, getMetricDataCalls: run.getMetricDataCalls };
+}).use(injectLambdaContext(logger));

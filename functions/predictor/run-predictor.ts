@@ -1,0 +1,76 @@
+import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { PutMetricDataCommand, type CloudWatchClient, type MetricDatum } from '@aws-sdk/client-cloudwatch';
+import { MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
+import type { PredictorConfig, PredictorTarget } from '../../shared/predictor/config.ts';
+import { decideTarget, type TargetDecision } from '../../shared/predictor/decide-target.ts';
+import { readLoadHistory } from './read-history.ts';
+import { applyReconciliation, readTargetState } from './scaling-targets.ts';
+
+export interface PredictorClients {
+  readonly cloudwatch: CloudWatchClient;
+  readonly scaling: ApplicationAutoScalingClient;
+}
+
+export interface TargetOutcome {
+  readonly workload: string;
+  readonly ok: boolean;
+  /** Why nothing was planned or written for this target. */
+  readonly reason?: string;
+  readonly decision?: TargetDecision;
+  readonly put: number;
+  readonly deleted: number;
+}
+
+export interface PredictorRun {
+  readonly outcomes: readonly TargetOutcome[];
+  readonly getMetricDataCalls: number;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+async function runTarget(clients: PredictorClients, config: PredictorConfig, target: PredictorTarget, history: Awaited<ReturnType<typeof readLoadHistory>>, nowMs: number): Promise<TargetOutcome> {
+  const base = { workload: target.workload, put: 0, deleted: 0 };
+  const historyFailure = history.failures.get(target.workload);
+  if (historyFailure) return { ...base, ok: false, reason: `history unreadable, no floor raised: ${historyFailure}` };
+  try {
+    const state = await readTargetState(clients.scaling, target);
+    const decision = decideTarget(config, target, history.series.get(target.workload)!, state, nowMs);
+    if (!decision.writes) return { ...base, ok: true, decision, reason: `no action written: ${decision.whyNoWrites}` };
+    const written = await applyReconciliation(clients.scaling, target, decision.reconciliation);
+    return { ...base, ok: true, decision, ...written };
+  } catch (error) {
+    return { ...base, ok: false, reason: describe(error) };
+  }
+}
+
+function datums(outcome: TargetOutcome, now: Date): MetricDatum[] {
+  const dimension = [{ Name: WORKLOAD_DIMENSION, Value: outcome.workload }];
+  const datum = (MetricName: string, Value: number, Unit: MetricDatum['Unit'] = 'None'): MetricDatum => ({ MetricName, Dimensions: dimension, Timestamp: now, Value, Unit });
+  const list = [datum(MetricName.predictorSuccess, outcome.ok ? 1 : 0, 'Count'), datum(MetricName.predictorFailure, outcome.ok ? 0 : 1, 'Count')];
+  const decision = outcome.decision;
+  if (decision) {
+    list.push(datum(MetricName.forecastP50, decision.forecast.p50[0]!), datum(MetricName.forecastP90, decision.forecast.p90[0]!), datum(MetricName.scheduledFloor, decision.scheduledFloorNow));
+    if (decision.previousError) {
+      list.push(datum(MetricName.forecastErrorMape, decision.previousError.mape, 'Percent'));
+      if (Number.isFinite(decision.previousError.mase)) list.push(datum(MetricName.forecastErrorMase, decision.previousError.mase));
+    }
+  }
+  return list;
+}
+
+/**
+ * One predictor run: reads every target's history in batched calls, then forecasts, plans and reconciles each
+ * target on its own (one target's failure does not stop the others), and publishes per-target metrics.
+ */
+export async function runPredictor(clients: PredictorClients, config: PredictorConfig, now: Date): Promise<PredictorRun> {
+  const history = await readLoadHistory(clients.cloudwatch, config, now.getTime());
+  const outcomes: TargetOutcome[] = [];
+  for (const target of config.targets) outcomes.push(await runTarget(clients, config, target, history, now.getTime()));
+  const metricData = outcomes.flatMap((outcome) => datums(outcome, now));
+  for (let start = 0; start < metricData.length; start += 1000) {
+    await clients.cloudwatch.send(new PutMetricDataCommand({ Namespace: config.namespace, MetricData: metricData.slice(start, start + 1000) }));
+  }
+  return { outcomes, getMetricDataCalls: history.calls };
+}

@@ -1,0 +1,59 @@
+import {
+  ApplicationAutoScalingServiceException,
+  ConcurrentUpdateException,
+  LimitExceededException,
+  ObjectNotFoundException,
+} from '@aws-sdk/client-application-auto-scaling';
+
+export type FaultKind = 'throttling' | 'server-error' | 'timeout' | 'limit-exceeded' | 'concurrent-update' | 'target-not-found';
+
+/** The errors AWS answers with, built from the SDK's own exception classes so its retry strategy classifies them. */
+export function awsFault(kind: FaultKind): Error {
+  const $metadata = { httpStatusCode: 400 };
+  switch (kind) {
+    case 'throttling':
+      return new ApplicationAutoScalingServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata, message: 'Rate exceeded' });
+    case 'server-error':
+      return new ApplicationAutoScalingServiceException({ name: 'InternalServiceException', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'Internal failure' });
+    case 'timeout':
+      return Object.assign(new Error('Connection timed out after 3000 ms'), { name: 'TimeoutError' });
+    case 'limit-exceeded':
+      return new LimitExceededException({ $metadata, message: 'You have reached the maximum number of scheduled actions' });
+    case 'concurrent-update':
+      return new ConcurrentUpdateException({ $metadata, message: 'Concurrent update to the scalable target' });
+    case 'target-not-found':
+      return new ObjectNotFoundException({ $metadata, message: 'No scalable target registered' });
+  }
+}
+
+export interface InjectedFault {
+  /** Calls of the command that reached the wire layer (each SDK retry attempt counts). */
+  readonly attempts: () => number;
+}
+
+/**
+ * Makes `times` attempts of one command (optionally only for one resource) fail with `kind`. The middleware sits
+ * after the SDK's retry middleware, so every attempt the SDK retries passes through it: real retries run.
+ */
+export function injectFault(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any SDK v3 client's middleware stack
+  client: { middlewareStack: { addRelativeTo(middleware: any, options: any): void } },
+  options: { command: string; kind: FaultKind; times: number; resourceId?: string },
+): InjectedFault {
+  let attempts = 0;
+  let remaining = options.times;
+  client.middlewareStack.addRelativeTo(
+    (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: { input: { ResourceId?: string } }) => {
+      if (context.commandName === options.command && (options.resourceId === undefined || args.input.ResourceId === options.resourceId)) {
+        attempts++;
+        if (remaining > 0) {
+          remaining--;
+          throw awsFault(options.kind);
+        }
+      }
+      return next(args);
+    },
+    { relation: 'after', toMiddleware: 'retryMiddleware', name: `fault-${options.command}-${options.kind}-${Math.random()}` },
+  );
+  return { attempts: () => attempts };
+}
