@@ -4,13 +4,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { parsePredictorConfig, PREDICTOR_CONFIG_VARIABLE } from '../../shared/predictor/config.ts';
+import { PREDICTOR_MAX_ATTEMPTS, QuotaAwareRetryStrategy } from './retry-strategy.ts';
 import { runPredictor } from './run-predictor.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'headroom-predictor' });
-// The SDK's standard retry mode backs off with jitter on throttling, 5xx and timeouts; it does not retry
-// LimitExceededException, which no wait fixes.
-const retry = { maxAttempts: 4, retryMode: 'standard' as const };
-const clients = { cloudwatch: new CloudWatchClient(retry), scaling: new ApplicationAutoScalingClient(retry) };
+const clients = {
+  cloudwatch: new CloudWatchClient({ maxAttempts: PREDICTOR_MAX_ATTEMPTS }),
+  scaling: new ApplicationAutoScalingClient({ retryStrategy: new QuotaAwareRetryStrategy(PREDICTOR_MAX_ATTEMPTS) }),
+};
 
 /** Scheduled: forecasts each managed target's load and raises its capacity floor ahead of it. */
 export const handler = middy(async () => {

@@ -27,8 +27,10 @@ export function awsFault(kind: FaultKind): Error {
 }
 
 export interface InjectedFault {
-  /** Calls of the command that reached the wire layer (each SDK retry attempt counts). */
+  /** Calls of the command for the resource that passed the fault point (each retry attempt counts). */
   readonly attempts: () => number;
+  /** Faults actually thrown. */
+  readonly injected: () => number;
 }
 
 /**
@@ -41,13 +43,15 @@ export function injectFault(
   options: { command: string; kind: FaultKind; times: number; resourceId?: string },
 ): InjectedFault {
   let attempts = 0;
-  let remaining = options.times;
+  let injected = 0;
+  const matches = (input: { ResourceId?: string; ResourceIds?: string[] }) =>
+    options.resourceId === undefined || input.ResourceId === options.resourceId || input.ResourceIds?.includes(options.resourceId) === true;
   client.middlewareStack.addRelativeTo(
-    (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: { input: { ResourceId?: string } }) => {
-      if (context.commandName === options.command && (options.resourceId === undefined || args.input.ResourceId === options.resourceId)) {
+    (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: { input: { ResourceId?: string; ResourceIds?: string[] } }) => {
+      if (context.commandName === options.command && matches(args.input)) {
         attempts++;
-        if (remaining > 0) {
-          remaining--;
+        if (injected < options.times) {
+          injected++;
           throw awsFault(options.kind);
         }
       }
@@ -55,5 +59,5 @@ export function injectFault(
     },
     { relation: 'after', toMiddleware: 'retryMiddleware', name: `fault-${options.command}-${options.kind}-${Math.random()}` },
   );
-  return { attempts: () => attempts };
+  return { attempts: () => attempts, injected: () => injected };
 }

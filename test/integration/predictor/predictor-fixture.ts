@@ -8,6 +8,7 @@ import {
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { seedMetricHistory } from '../../../cli/demo/seed-history.ts';
+import { PREDICTOR_MAX_ATTEMPTS, QuotaAwareRetryStrategy } from '../../../functions/predictor/retry-strategy.ts';
 import { parsePredictorConfig, type PredictorConfig } from '../../../shared/predictor/config.ts';
 import { syntheticLoad } from '../../../shared/synthetic-load/synthetic-load.ts';
 import { uniqueName } from '../../support/names.ts';
@@ -109,7 +110,10 @@ export async function predictorMetric(metricName: string, workload: string): Pro
   return answer.MetricDataResults?.[0]?.Values?.[0];
 }
 
+/** Clients configured as the predictor's handler configures its own. */
 export function retryingClients() {
-  const retry = { maxAttempts: 4, retryMode: 'standard' as const };
-  return { cloudwatch: new CloudWatchClient(retry), scaling: new ApplicationAutoScalingClient(retry) };
+  return {
+    cloudwatch: new CloudWatchClient({ maxAttempts: PREDICTOR_MAX_ATTEMPTS }),
+    scaling: new ApplicationAutoScalingClient({ retryStrategy: new QuotaAwareRetryStrategy(PREDICTOR_MAX_ATTEMPTS) }),
+  };
 }
