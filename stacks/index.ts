@@ -11,3 +11,5 @@ export {
   type WorkloadPredictorOptions,
   type WorkloadQueue,
 } from './workload-dashboard/workload-dashboard.ts';
+export * from './predictive-scaling/index.ts';
+export { TableScaling, type CapacityRange, type TableScalingProps } from './table-scaling/table-scaling.ts';

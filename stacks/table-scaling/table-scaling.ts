@@ -1,0 +1,103 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { InvalidPropError, requireWholeNumber } from '../common/prop-validation.ts';
+
+export interface CapacityRange {
+  /** The fewest capacity units. */
+  readonly min: number;
+  /** The most capacity units. */
+  readonly max: number;
+  /**
+   * Consumed capacity as a percentage of provisioned that target tracking keeps (20-90).
+   * @default 70
+   */
+  readonly targetUtilizationPercent?: number;
+}
+
+export interface TableScalingProps {
+  /** A table in provisioned billing mode. */
+  readonly table: dynamodb.Table;
+  /**
+   * Read capacity scaling of the table.
+   * @default read capacity not scaled
+   */
+  readonly read?: CapacityRange;
+  /**
+   * Write capacity scaling of the table.
+   * @default write capacity not scaled
+   */
+  readonly write?: CapacityRange;
+  /**
+   * Scaling of global secondary indexes, by index name.
+   * @default no index scaled
+   */
+  readonly globalSecondaryIndexes?: Record<string, { readonly read?: CapacityRange; readonly write?: CapacityRange }>;
+  /**
+   * Wait after a scale-in before the next: DynamoDB allows a limited number of decreases a day.
+   * @default Duration.minutes(15)
+   */
+  readonly scaleInCooldown?: Duration;
+  /**
+   * Wait after a scale-out before the next.
+   * @default Duration.minutes(1)
+   */
+  readonly scaleOutCooldown?: Duration;
+}
+
+const NAME = 'TableScaling';
+
+/**
+ * Target tracking on a provisioned DynamoDB table's (and its indexes') read and write capacity. Each scaled
+ * dimension is an Application Auto Scaling scalable target that `PredictiveScaling.addTarget` can manage too.
+ */
+export class TableScaling extends Construct {
+  readonly readTarget?: appscaling.ScalableTarget;
+  readonly writeTarget?: appscaling.ScalableTarget;
+  /** Index scalable targets by `${indexName}/read` and `${indexName}/write`. */
+  readonly indexTargets: ReadonlyMap<string, appscaling.ScalableTarget>;
+
+  constructor(scope: Construct, id: string, props: TableScalingProps) {
+    super(scope, id);
+    const tableName = props.table.tableName;
+    if (!props.read && !props.write && !props.globalSecondaryIndexes) {
+      throw new InvalidPropError(NAME, 'read', 'and write and globalSecondaryIndexes are all unset, so nothing is scaled', 'Give at least one capacity range.');
+    }
+    const cooldowns = { scaleInCooldown: props.scaleInCooldown ?? Duration.minutes(15), scaleOutCooldown: props.scaleOutCooldown ?? Duration.minutes(1) };
+    const scale = (targetId: string, range: CapacityRange, resourceId: string, dimension: 'table' | 'index', capacity: 'Read' | 'Write', where: string) => {
+      requireWholeNumber(NAME, `${where}.min`, range.min, 1);
+      requireWholeNumber(NAME, `${where}.max`, range.max, range.min);
+      const utilization = range.targetUtilizationPercent ?? 70;
+      if (!(utilization >= 20 && utilization <= 90)) {
+        throw new InvalidPropError(NAME, `${where}.targetUtilizationPercent`, `must be between 20 and 90, got ${utilization}`, 'DynamoDB target tracking accepts 20-90%; 70 is the usual choice.');
+      }
+      const target = new appscaling.ScalableTarget(this, targetId, {
+        serviceNamespace: appscaling.ServiceNamespace.DYNAMODB,
+        resourceId,
+        scalableDimension: `dynamodb:${dimension}:${capacity}CapacityUnits`,
+        minCapacity: range.min,
+        maxCapacity: range.max,
+      });
+      target.scaleToTrackMetric('Tracking', {
+        predefinedMetric: capacity === 'Read' ? appscaling.PredefinedMetric.DYNAMODB_READ_CAPACITY_UTILIZATION : appscaling.PredefinedMetric.DYANMODB_WRITE_CAPACITY_UTILIZATION,
+        targetValue: utilization,
+        ...cooldowns,
+      });
+      target.node.addDependency(props.table);
+      return target;
+    };
+    this.readTarget = props.read && scale('Read', props.read, `table/${tableName}`, 'table', 'Read', 'read');
+    this.writeTarget = props.write && scale('Write', props.write, `table/${tableName}`, 'table', 'Write', 'write');
+    const indexTargets = new Map<string, appscaling.ScalableTarget>();
+    for (const [indexName, ranges] of Object.entries(props.globalSecondaryIndexes ?? {})) {
+      if (!Token.isUnresolved(indexName) && !/^[A-Za-z0-9_.-]{3,255}$/.test(indexName)) {
+        throw new InvalidPropError(NAME, 'globalSecondaryIndexes', `has an invalid index name "${indexName}"`, 'Use the index names the table defines.');
+      }
+      const resourceId = `table/${tableName}/index/${indexName}`;
+      if (ranges.read) indexTargets.set(`${indexName}/read`, scale(`${indexName}Read`, ranges.read, resourceId, 'index', 'Read', `globalSecondaryIndexes.${indexName}.read`));
+      if (ranges.write) indexTargets.set(`${indexName}/write`, scale(`${indexName}Write`, ranges.write, resourceId, 'index', 'Write', `globalSecondaryIndexes.${indexName}.write`));
+    }
+    this.indexTargets = indexTargets;
+  }
+}
