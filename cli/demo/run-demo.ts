@@ -2,7 +2,11 @@ import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueUrlCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ApplicationAutoScalingClient, DescribeScheduledActionsCommand, type ScalableDimension } from '@aws-sdk/client-application-auto-scaling';
 import { publishBacklog } from '../../functions/backlog-publisher/publish-backlog.ts';
+import { PREDICTOR_MAX_ATTEMPTS, QuotaAwareRetryStrategy } from '../../functions/predictor/retry-strategy.ts';
+import { runPredictor } from '../../functions/predictor/run-predictor.ts';
+import { parsePredictorConfig } from '../../shared/predictor/config.ts';
 import { parseBacklogPublisherConfig } from '../../shared/backlog/index.ts';
 import { DEFAULT_NAMESPACE, MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
 import { syntheticLoad } from '../../shared/synthetic-load/synthetic-load.ts';
@@ -10,7 +14,7 @@ import { applySkippedResources } from '../local-aws/apply-skipped-resources.ts';
 import { deployReferenceApp, type DeployedStack } from '../local-aws/deploy-reference.ts';
 import { localAwsEnvironment, startLocalAws } from '../local-aws/moto-server.ts';
 import { seedMetricHistory } from './seed-history.ts';
-import { referenceFunctionEnvironment } from './stack-outputs.ts';
+import { physicalIdOf, referenceFunctionEnvironment } from './stack-outputs.ts';
 
 export interface DemoOptions {
   /** Where the HTML report goes. */
@@ -32,7 +36,7 @@ export function demoLoad(now: Date) {
     startMs,
     stepMs: HOUR_MS,
     days: HISTORY_DAYS,
-    meanRate: 40,
+    meanRate: 6,
     flashCrowd: { startMs: startMs + 9 * DAY_MS + 13 * HOUR_MS, durationMs: 2 * HOUR_MS, multiplier: 3 },
   });
 }
@@ -50,6 +54,7 @@ export async function runLocalDemo(options: DemoOptions): Promise<void> {
     const applied = await applySkippedResources(deployed);
     log(`applied what moto's CloudFormation skips: ${[...applied].map(([type, count]) => `${count} ${type}`).join(', ')}`);
     await runReactivePath(deployed, options);
+    await runPredictivePath(deployed, options);
   } finally {
     process.env = previous;
     await localAws.stop();
@@ -100,11 +105,38 @@ async function runReactivePath(deployed: DeployedStack, options: DemoOptions): P
     );
     log(`  ${source.workload}: BacklogPerTask read back from CloudWatch = ${answer.MetricDataResults?.[0]?.Values?.[0] ?? 'no datapoint'}`);
   }
+}
+
+async function runPredictivePath(deployed: DeployedStack, options: DemoOptions): Promise<void> {
+  const { log } = options;
+  const workerQueueUrl = await physicalIdOf(deployed, 'AWS::SQS::Queue', 'WorkerQueue');
+  const workerQueueName = workerQueueUrl.slice(workerQueueUrl.lastIndexOf('/') + 1);
   const load = demoLoad(options.now);
+  const cloudwatch = new CloudWatchClient({});
   const seeded = await seedMetricHistory(
     cloudwatch,
-    { namespace: 'AWS/SQS', metricName: 'NumberOfMessagesSent', dimensions: [{ Name: 'QueueName', Value: 'demo' }] },
+    { namespace: 'AWS/SQS', metricName: 'NumberOfMessagesSent', dimensions: [{ Name: 'QueueName', Value: workerQueueName }] },
     load,
   );
-  log(`seeded ${seeded} hourly points of two weeks' load history`);
+  log(`seeded ${seeded} hourly points of two weeks' arrivals on the worker queue (synthetic: daily + weekly cycle, noise, a flash crowd)`);
+
+  const config = parsePredictorConfig((await referenceFunctionEnvironment(deployed, 'PredictorFunction')).HEADROOM_PREDICTOR_CONFIG);
+  const scaling = new ApplicationAutoScalingClient({ retryStrategy: new QuotaAwareRetryStrategy(PREDICTOR_MAX_ATTEMPTS) });
+  const run = await runPredictor({ cloudwatch, scaling }, config, options.now);
+  for (const outcome of run.outcomes) {
+    const decision = outcome.decision;
+    if (!outcome.ok || !decision) {
+      log(`predictor: ${outcome.workload} not planned: ${outcome.reason}`);
+      continue;
+    }
+    log(`predictor: ${outcome.workload}: model ${decision.forecast.model}, ${decision.plan.steps.length} floor step(s) over the next ${config.horizonHours} h; wrote ${outcome.put}, deleted ${outcome.deleted}${outcome.reason ? ` (${outcome.reason})` : ''}`);
+  }
+  for (const target of config.targets) {
+    const answer = await scaling.send(
+      new DescribeScheduledActionsCommand({ ServiceNamespace: target.serviceNamespace, ResourceId: target.resourceId, ScalableDimension: target.scalableDimension as ScalableDimension }),
+    );
+    const actions = (answer.ScheduledActions ?? []).sort((a, b) => a.Schedule!.localeCompare(b.Schedule!));
+    log(`scheduled actions on ${target.resourceId} (${actions.length}):`);
+    for (const action of actions) log(`  ${action.Schedule}  MinCapacity=${action.ScalableTargetAction?.MinCapacity}  ${action.ScheduledActionName}`);
+  }
 }

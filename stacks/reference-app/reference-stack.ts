@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { functionEntry } from '../common/headroom-function.ts';
+import { PredictiveScaling, PredictorMode } from '../predictive-scaling/index.ts';
 import { QueueConsumerFunction } from '../queue-consumer-function/queue-consumer-function.ts';
 import { QueueScaledService } from '../queue-scaled-service/queue-scaled-service.ts';
 
@@ -19,6 +20,7 @@ export class ReferenceStack extends Stack {
   readonly workerScaling: QueueScaledService;
   readonly consumer: QueueConsumerFunction;
   readonly alarmTopic: sns.Topic;
+  readonly predictor: PredictiveScaling;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -79,7 +81,19 @@ export class ReferenceStack extends Stack {
       workload: 'reference-worker',
       alarmTopic: this.alarmTopic,
     });
-    this.workerScaling.addDashboard();
+    // The worker's load is what producers send to its queue; headroom's predictor raises its floor ahead of it.
+    const arrivals = this.workerQueue.metricNumberOfMessagesSent({ statistic: 'Sum', period: Duration.hours(1) });
+    this.predictor = new PredictiveScaling(this, 'Predictor', { mode: PredictorMode.FORECAST_AND_SCALE, alarmTopic: this.alarmTopic });
+    this.predictor.addTarget({
+      workload: 'reference-worker',
+      scalableTarget: this.workerScaling.scalableTarget,
+      load: [arrivals],
+      unitThroughput: 0.5,
+      floor: 1,
+      max: 40,
+      leadTime: Duration.minutes(3),
+    });
+    this.workerScaling.addDashboard({ load: arrivals.with({ period: Duration.minutes(5) }), predictor: { interval: this.predictor.interval } });
 
     this.consumer = new QueueConsumerFunction(this, 'Consumer', {
       entry: functionEntry('demo-worker'),
