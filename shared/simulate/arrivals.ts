@@ -1,0 +1,26 @@
+import type { RegularSeries } from '../series/regular-series.ts';
+
+export const MINUTE_MS = 60_000;
+
+/**
+ * Messages arriving in each minute of a trace whose values count arrivals per step (any step from 10 s to 1 h):
+ * a coarse step is spread evenly over its minutes, a fine one summed into its minute; a gap arrives nothing,
+ * scaled by `scale`.
+ */
+export function arrivalsPerMinute(trace: RegularSeries, scale = 1): number[] {
+  const { stepMs } = trace;
+  if (!(stepMs >= 10_000 && stepMs <= 3_600_000)) throw new RangeError(`the trace's step must be between 10 s and 1 h, got ${stepMs / 1000} s`);
+  const minutes = Math.ceil((trace.values.length * stepMs) / MINUTE_MS);
+  const arrivals = new Array<number>(minutes).fill(0);
+  trace.values.forEach((value, index) => {
+    if (!Number.isFinite(value) || value <= 0) return;
+    const start = (index * stepMs) / MINUTE_MS;
+    const span = stepMs / MINUTE_MS;
+    if (span <= 1) {
+      arrivals[Math.floor(start)]! += value * scale;
+      return;
+    }
+    for (let minute = Math.floor(start); minute < Math.ceil(start + span); minute++) arrivals[minute]! += (value * scale) / span;
+  });
+  return arrivals;
+}

@@ -1,0 +1,32 @@
+/** What a backtest models: the workers, the SLO and the walls capacity moves between. */
+export interface BacklogParameters {
+  /** Messages one worker handles per second. */
+  readonly throughputPerWorker: number;
+  /** Time from launching a worker to it taking work. */
+  readonly startupMs: number;
+  /** The acceptable latency: a message waiting longer is an SLO violation. */
+  readonly sloMs: number;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+}
+
+export const POLICY_NAMES = ['cpu-target-tracking', 'queue-step-scaling', 'backlog-target-tracking', 'headroom-predictive', 'oracle'] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+
+export class SimulationInputError extends RangeError {
+  constructor(field: string, problem: string) {
+    super(`${field} ${problem}`);
+    this.name = 'SimulationInputError';
+  }
+}
+
+export function validateParameters(parameters: BacklogParameters): void {
+  const check = (field: keyof BacklogParameters, ok: boolean, expectation: string) => {
+    if (!ok) throw new SimulationInputError(field, `must be ${expectation}, got ${parameters[field]}`);
+  };
+  check('throughputPerWorker', parameters.throughputPerWorker > 0 && Number.isFinite(parameters.throughputPerWorker), 'a positive number of messages per second');
+  check('startupMs', parameters.startupMs >= 0 && Number.isFinite(parameters.startupMs), 'a duration >= 0');
+  check('sloMs', parameters.sloMs >= 60_000 && Number.isFinite(parameters.sloMs), 'at least one minute (the simulation steps by the minute)');
+  check('minCapacity', Number.isInteger(parameters.minCapacity) && parameters.minCapacity >= 0, 'a whole number >= 0');
+  check('maxCapacity', Number.isInteger(parameters.maxCapacity) && parameters.maxCapacity >= Math.max(1, parameters.minCapacity), 'a whole number >= minCapacity and >= 1');
+}
