@@ -27,6 +27,8 @@ export interface PolicyTimeline {
   readonly oldestWaitSeconds: readonly number[];
   /** The predictive floor per minute (headroom-predictive only). */
   readonly floor?: readonly number[];
+  /** Messages that arrived, were processed, and were still queued at the end. */
+  readonly messages: { readonly arrived: number; readonly processed: number; readonly queued: number };
 }
 
 export interface BacklogResult {
@@ -49,6 +51,10 @@ const QUEUE_STEP_PERIOD_MINUTES = 5;
 interface Simulated {
   readonly service: ServiceModel;
   readonly timeline: PolicyTimeline;
+}
+
+function messagesOf(service: ServiceModel): PolicyTimeline['messages'] {
+  return { arrived: service.arrivedTotal, processed: service.processedTotal, queued: service.backlog };
 }
 
 function simulateReactive(name: PolicyName, arrivals: readonly number[], startMs: number, parameters: BacklogParameters): Simulated {
@@ -82,7 +88,7 @@ function simulateReactive(name: PolicyName, arrivals: readonly number[], startMs
     capacity.push(service.desired);
     oldest.push(oldestAgeMinutes * 60);
   }
-  return { service, timeline: { name, capacity, oldestWaitSeconds: oldest, ...(predictive ? { floor: floors } : {}) } };
+  return { service, timeline: { name, capacity, oldestWaitSeconds: oldest, messages: messagesOf(service), ...(predictive ? { floor: floors } : {}) } };
 }
 
 function simulateOracle(arrivals: readonly number[], parameters: BacklogParameters): Simulated {
@@ -93,7 +99,7 @@ function simulateOracle(arrivals: readonly number[], parameters: BacklogParamete
     service.setDesired(desired[minute]!, minute);
     oldest.push(service.step(minute, arrivals[minute]!).oldestAgeMinutes * 60);
   }
-  return { service, timeline: { name: 'oracle', capacity: desired, oldestWaitSeconds: oldest } };
+  return { service, timeline: { name: 'oracle', capacity: desired, oldestWaitSeconds: oldest, messages: messagesOf(service) } };
 }
 
 /**
