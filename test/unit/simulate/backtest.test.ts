@@ -53,17 +53,20 @@ describe('runBacktest', () => {
     );
   });
 
-  it('costs no policy that met the SLO less than the oracle', () => {
+  // The oracle rounds capacity up to whole workers minute by minute, so a policy can undercut it by a worker's
+  // start-up and one minute; never by more.
+  it('costs no policy that met the SLO less than the oracle, to within one worker start', () => {
+    const rounding = (Math.ceil(parameters.startupMs / 60_000) + 1) / 60;
     fc.assert(
       fc.property(arbitraryArrivals, (arrivals) => {
         const { policies } = runBacktest(arrivals, START, parameters, ['cpu-target-tracking', 'queue-step-scaling', 'backlog-target-tracking', 'oracle']);
         const oracle = policies.find((policy) => policy.name === 'oracle')!;
         expect(oracle.sloViolationMinutes).toBe(0);
         for (const policy of policies.filter((candidate) => candidate.sloViolationMinutes === 0)) {
-          expect(policy.capacityHours).toBeGreaterThanOrEqual(oracle.capacityHours - 1e-9);
+          expect(policy.capacityHours).toBeGreaterThanOrEqual(oracle.capacityHours - rounding - 1e-9);
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 300 },
     );
   });
 
