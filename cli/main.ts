@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 const commandModules = [
   () => import('./commands/demo.ts'),
   () => import('./commands/forecast.ts'),
+  () => import('./commands/backtest.ts'),
 ] as Array<() => Promise<{ register(program: Command): void }>>;
 
 export async function main(argv: readonly string[]): Promise<void> {

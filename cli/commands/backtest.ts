@@ -1,0 +1,120 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { arrivalsPerMinute, POLICY_NAMES, runBacktest, type BacklogResult, type PolicyName } from '../../shared/simulate/index.ts';
+import type { RegularSeries } from '../../shared/series/regular-series.ts';
+import { readMetricHistory } from '../cloudwatch-history/read-metric-history.ts';
+import { parseDuration, parsePositiveNumber, parseWholeNumber } from '../options/duration.ts';
+import { readTrace } from '../options/read-trace.ts';
+import { writeReport } from '../report/index.ts';
+
+interface BacktestFlags {
+  trace?: string;
+  fromCloudwatch?: boolean;
+  namespace?: string;
+  metric?: string;
+  dimension: Record<string, string>;
+  stat: string;
+  days: number;
+  throughput: number;
+  startup: number;
+  slo: number;
+  min: number;
+  max: number;
+  scale: number;
+  policies: PolicyName[];
+  json?: boolean;
+  report?: string;
+}
+
+function parsePolicies(text: string): PolicyName[] {
+  const names = text.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !POLICY_NAMES.includes(name as PolicyName));
+  if (unknown.length > 0 || names.length === 0) throw new InvalidArgumentError(`unknown policy ${unknown.join(', ') || '(none)'}: use ${POLICY_NAMES.join(', ')}`);
+  return names as PolicyName[];
+}
+
+function collectDimension(text: string, previous: Record<string, string>): Record<string, string> {
+  const match = /^([^=]+)=(.+)$/.exec(text);
+  if (!match) throw new InvalidArgumentError(`"${text}" is not a dimension: use Name=Value`);
+  return { ...previous, [match[1]!]: match[2]! };
+}
+
+async function loadSeries(flags: BacktestFlags): Promise<RegularSeries> {
+  if (flags.trace && flags.fromCloudwatch) throw new Error('give either --trace or --from-cloudwatch, not both');
+  if (flags.trace) return readTrace(flags.trace);
+  if (!flags.fromCloudwatch) throw new Error('give the load to replay: --trace FILE.csv, or --from-cloudwatch with --namespace and --metric');
+  if (!flags.namespace || !flags.metric) throw new Error('--from-cloudwatch needs --namespace and --metric (and --dimension Name=Value for each dimension)');
+  return readMetricHistory(new CloudWatchClient({}), {
+    namespace: flags.namespace,
+    metricName: flags.metric,
+    dimensions: flags.dimension,
+    stat: flags.stat,
+    periodSeconds: 60,
+    days: flags.days,
+    now: new Date(),
+  });
+}
+
+const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+function printTable(result: BacklogResult): void {
+  const p = result.parameters;
+  process.stdout.write(
+    `throughput ${p.throughputPerWorker} msg/s per worker, start-up ${p.startupMs / 1000} s, SLO ${p.sloMs / 1000} s, capacity ${p.minCapacity}-${p.maxCapacity}, ${(result.arrivals.length / 1440).toFixed(1)} days\n`,
+  );
+  const header = ['policy', 'SLO-violation min', 'p99 wait s', 'capacity-hours', 'actions', 'vs oracle'];
+  const rows = result.policies.map((policy) => [policy.name, String(policy.sloViolationMinutes), String(policy.p99WaitSeconds), fixed(policy.capacityHours, 1), String(policy.scalingActions), fixed(policy.capacityHoursVsOracle, 2)]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  for (const row of [header, ...rows]) process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
+}
+
+function progressBar(): (done: number, total: number) => void {
+  if (!process.stderr.isTTY) return () => {};
+  return (done, total) => {
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} policies${done === total ? '\n' : ''}`);
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('backtest')
+    .description('replay a load trace or CloudWatch history through scaling policies and compare them')
+    .option('--trace <file>', 'CSV timestamp,value: messages arriving per step')
+    .option('--from-cloudwatch', 'read the load from your CloudWatch history instead (uses your AWS credentials)')
+    .option('--namespace <namespace>', 'with --from-cloudwatch: the metric namespace, e.g. AWS/SQS')
+    .option('--metric <name>', 'with --from-cloudwatch: the metric name, e.g. NumberOfMessagesSent')
+    .option('--dimension <Name=Value>', 'with --from-cloudwatch: a dimension (repeat for several)', collectDimension, {})
+    .option('--stat <statistic>', 'with --from-cloudwatch: the statistic', 'Sum')
+    .addOption(new Option('--days <n>', 'with --from-cloudwatch: days of history').argParser(parseWholeNumber).default(14))
+    .requiredOption('--throughput <msgs>', 'messages one worker handles per second', parsePositiveNumber)
+    .addOption(new Option('--startup <duration>', 'worker start-up delay').argParser(parseDuration).default(90_000, '90s'))
+    .addOption(new Option('--slo <duration>', 'acceptable latency').argParser(parseDuration).default(300_000, '5m'))
+    .addOption(new Option('--min <n>', 'minimum workers').argParser(parseWholeNumber).default(1))
+    .requiredOption('--max <n>', 'maximum workers', parseWholeNumber)
+    .addOption(new Option('--scale <factor>', 'multiply the load by this').argParser(parsePositiveNumber).default(1))
+    .addOption(new Option('--policies <list>', 'comma-separated policies').argParser(parsePolicies).default([...POLICY_NAMES], POLICY_NAMES.join(',')))
+    .option('--json', 'print JSON for scripts')
+    .option('--report <dir>', 'write an HTML report with charts (and PNG copies) to this folder')
+    .action(async (flags: BacktestFlags) => {
+      const series = await loadSeries(flags);
+      const parameters = { throughputPerWorker: flags.throughput, startupMs: flags.startup, sloMs: flags.slo, minCapacity: flags.min, maxCapacity: flags.max };
+      const result = runBacktest(arrivalsPerMinute(series, flags.scale), series.startMs, parameters, flags.policies, progressBar());
+      if (flags.json) {
+        const { startMs, arrivals } = result;
+        const json = {
+          parameters: { ...parameters, scale: flags.scale, startMs: new Date(startMs).toISOString(), minutes: arrivals.length, source: flags.trace ?? `cloudwatch:${flags.namespace}/${flags.metric}` },
+          policies: result.policies.map((policy) => ({ ...policy, capacityHoursVsOracle: Number.isFinite(policy.capacityHoursVsOracle) ? policy.capacityHoursVsOracle : null })),
+        };
+        process.stdout.write(`${JSON.stringify(json)}\n`);
+      } else {
+        printTable(result);
+      }
+      if (flags.report) {
+        const written = await writeReport(result, flags.report);
+        (flags.json ? process.stderr : process.stdout).write(`report: ${written.htmlPath}\n`);
+      }
+    });
+}
+

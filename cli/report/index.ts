@@ -1,0 +1,40 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import * as vegaLite from 'vega-lite';
+import type { BacklogResult } from '../../shared/simulate/index.ts';
+import { reportCharts } from './charts.ts';
+import { reportHtml } from './html.ts';
+
+export interface WrittenReport {
+  readonly htmlPath: string;
+  readonly pngPaths: readonly string[];
+}
+
+/** Renders a Vega-Lite spec to SVG headlessly (no browser, no network). */
+async function toSvg(spec: object): Promise<string> {
+  const compiled = vegaLite.compile(spec as vegaLite.TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Writes report.html (charts inline, works offline) and a PNG of each chart into `dir`. */
+export async function writeReport(result: BacklogResult, dir: string): Promise<WrittenReport> {
+  const folder = resolve(dir);
+  mkdirSync(folder, { recursive: true });
+  const charts = reportCharts(result);
+  const svgs = await Promise.all(charts.map((chart) => toSvg(chart)));
+  const pngPaths = svgs.map((svg, index) => {
+    const path = join(folder, `chart-${index + 1}.png`);
+    writeFileSync(path, new Resvg(svg, { background: 'white', fitTo: { mode: 'width', value: 1400 }, font: { loadSystemFonts: true } }).render().asPng());
+    return path;
+  });
+  const htmlPath = join(folder, 'report.html');
+  writeFileSync(htmlPath, reportHtml(result, charts.map((chart, index) => ({ title: chart.title, svg: svgs[index]! }))));
+  return { htmlPath, pngPaths };
+}
