@@ -47,7 +47,7 @@ export async function runLocalDemo(options: DemoOptions): Promise<void> {
   log('starting the local AWS (moto_server on loopback)');
   const localAws = await startLocalAws();
   const previous = { ...process.env };
-  Object.assign(process.env, localAwsEnvironment(localAws.endpoint), { AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' });
+  Object.assign(process.env, localAwsEnvironment(localAws.endpoint), { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
   try {
     log(`local AWS at ${localAws.endpoint}`);
     const deployed = await deployReferenceApp(localAws.endpoint, log);

@@ -25,7 +25,7 @@ export interface DeployedStack {
  * `cdk deploy`. moto's CloudFormation stores most resources but skips some types; see applySkippedResources.
  */
 export async function deployReferenceApp(endpoint: string, onProgress: (line: string) => void = () => {}): Promise<DeployedStack> {
-  const env = { ...process.env, ...localAwsEnvironment(endpoint), AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1', CDK_DISABLE_VERSION_CHECK: '1' };
+  const env = { ...process.env, ...localAwsEnvironment(endpoint), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', CDK_DISABLE_VERSION_CHECK: '1' };
   const assemblyDir = mkdtempSync(join(tmpdir(), 'headroom-cdk-out-'));
   const options = { cwd: repoRoot, env, maxBuffer: 64 * 1024 * 1024 };
   onProgress('bootstrapping the local AWS (cdk bootstrap)');

@@ -1,0 +1,52 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tracesDir } from './run-cli.ts';
+
+function csv(lines: string[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'headroom-backtest-')), 'trace.csv');
+  writeFileSync(file, ['timestamp,value', ...lines].join('\n'));
+  return file;
+}
+
+const elb = join(tracesDir, 'aws-elb-requests-5min.csv');
+
+describe('headroom backtest', () => {
+  it('prints the documented JSON for every policy', () => {
+    const { status, stdout, stderr } = runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--startup', '90s', '--slo', '5m', '--max', '40', '--json']);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const answer = JSON.parse(stdout) as { parameters: Record<string, unknown>; policies: Array<Record<string, unknown>> };
+    expect(answer.parameters).toMatchObject({ throughputPerWorker: 0.05, startupMs: 90_000, sloMs: 300_000, maxCapacity: 40, minCapacity: 1 });
+    expect(answer.policies.map((policy) => policy.name)).toEqual(['cpu-target-tracking', 'queue-step-scaling', 'backlog-target-tracking', 'headroom-predictive', 'oracle']);
+    for (const policy of answer.policies) {
+      expect(Object.keys(policy).sort()).toEqual(['capacityHours', 'capacityHoursVsOracle', 'name', 'p99WaitSeconds', 'scalingActions', 'sloViolationMinutes']);
+    }
+    expect(answer.policies.at(-1)).toMatchObject({ name: 'oracle', capacityHoursVsOracle: 1 });
+  });
+
+  it('runs only the policies asked for', () => {
+    const { stdout } = runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--max', '40', '--policies', 'backlog-target-tracking,oracle', '--json']);
+    expect((JSON.parse(stdout) as { policies: Array<{ name: string }> }).policies.map((policy) => policy.name)).toEqual(['backlog-target-tracking', 'oracle']);
+  });
+
+  it('rejects an unknown policy, naming the ones there are', () => {
+    const { status, stderr } = runCli(['backtest', '--trace', elb, '--throughput', '1', '--max', '4', '--policies', 'magic']);
+    expect(status).not.toBe(0);
+    expect(stderr).toMatch(/unknown policy magic: use cpu-target-tracking, queue-step-scaling/);
+  });
+
+  it('names the line and column of a malformed CSV', () => {
+    const { status, stderr } = runCli(['backtest', '--trace', csv(['2026-01-05 00:00:00,1', 'yesterday,2']), '--throughput', '1', '--max', '4']);
+    expect(status).not.toBe(0);
+    expect(stderr).toMatch(/line 3, column timestamp/);
+  });
+
+  it('writes an HTML report and a PNG of each chart', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headroom-report-'));
+    const { status } = runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--max', '40', '--report', dir]);
+    expect(status).toBe(0);
+    for (const file of ['report.html', 'chart-1.png', 'chart-2.png', 'chart-3.png']) expect(existsSync(join(dir, file))).toBe(true);
+  });
+});
