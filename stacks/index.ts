@@ -13,3 +13,4 @@ export {
 } from './workload-dashboard/workload-dashboard.ts';
 export * from './predictive-scaling/index.ts';
 export { TableScaling, type CapacityRange, type TableScalingProps } from './table-scaling/table-scaling.ts';
+export { OverviewDashboard, type OverviewDashboardProps } from './workload-dashboard/overview-dashboard.ts';

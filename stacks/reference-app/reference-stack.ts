@@ -9,6 +9,7 @@ import { functionEntry } from '../common/headroom-function.ts';
 import { PredictiveScaling, PredictorMode } from '../predictive-scaling/index.ts';
 import { QueueConsumerFunction } from '../queue-consumer-function/queue-consumer-function.ts';
 import { QueueScaledService } from '../queue-scaled-service/queue-scaled-service.ts';
+import { OverviewDashboard } from '../workload-dashboard/overview-dashboard.ts';
 
 /**
  * headroom's reference app: an ECS Fargate worker and a Lambda consumer, each on its own queue, scaled on
@@ -93,7 +94,7 @@ export class ReferenceStack extends Stack {
       max: 40,
       leadTime: Duration.minutes(3),
     });
-    this.workerScaling.addDashboard({ load: arrivals.with({ period: Duration.minutes(5) }), predictor: { interval: this.predictor.interval } });
+    const workerDashboard = this.workerScaling.addDashboard({ load: arrivals.with({ period: Duration.minutes(5) }), predictor: { interval: this.predictor.interval } });
 
     this.consumer = new QueueConsumerFunction(this, 'Consumer', {
       entry: functionEntry('demo-worker'),
@@ -104,6 +105,6 @@ export class ReferenceStack extends Stack {
       workload: 'reference-consumer',
       alarmTopic: this.alarmTopic,
     });
-    this.consumer.addDashboard();
+    new OverviewDashboard(this, 'Overview', { workloads: [workerDashboard, this.consumer.addDashboard()] });
   }
 }

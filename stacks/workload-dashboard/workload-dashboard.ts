@@ -101,8 +101,14 @@ export class WorkloadDashboard extends Construct {
   readonly planStale?: cloudwatch.Alarm;
   readonly forecastErrorHigh?: cloudwatch.Alarm;
   readonly unhealthy: cloudwatch.CompositeAlarm;
-  /** The widgets headroom adds, in order, for use on an overview dashboard. */
+  /** The widgets headroom adds, in order. */
   readonly headlineWidgets: cloudwatch.IWidget[];
+  /** The workload's name, as its dashboard shows it. */
+  readonly workload: string;
+  /** The composite alarm, referenced by ARN (for alarm widgets elsewhere, such as the overview). */
+  readonly unhealthyStatus: cloudwatch.IAlarm;
+  private readonly capacityWidget: cloudwatch.GraphWidget;
+  private readonly overviewCapacity: () => cloudwatch.GraphWidget;
 
   constructor(scope: Construct, id: string, props: WorkloadDashboardProps) {
     super(scope, id);
@@ -174,11 +180,15 @@ export class WorkloadDashboard extends Construct {
 
     // The status widget names the alarm by a formatted ARN rather than Fn::GetAtt, which keeps the dashboard
     // independent of the alarm resource (and deployable where alarms are created out of band).
+    this.workload = props.workload;
     const unhealthyByArn = cloudwatch.Alarm.fromAlarmArn(
       this,
       'UnhealthyByArn',
       Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: unhealthyName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
     );
+    this.unhealthyStatus = unhealthyByArn;
+    this.capacityWidget = this.capacityGraph(props, metric, 'Capacity: desired, running, scheduled floor', 12);
+    this.overviewCapacity = () => this.capacityGraph(props, metric, `${props.workload}: capacity`, 8);
     this.headlineWidgets = this.widgets(props, metric, unhealthyByArn);
     const facade = new MonitoringFacade(this, 'Monitoring', {
       dashboardFactory: new DefaultDashboardFactory(this, 'Dashboards', {
@@ -211,25 +221,7 @@ export class WorkloadDashboard extends Construct {
         }),
       );
     }
-    const minCapacity = props.capacity.kind === 'ecs' ? props.capacity.minCapacity : undefined;
-    const requested = metricRequestedCapacity(props.capacity);
-    const consumed = metricConsumedCapacity(props.capacity);
-    widgets.push(
-      new cloudwatch.GraphWidget({
-        title: 'Capacity: desired, running, scheduled floor',
-        width: 12,
-        left: [
-          ...(requested ? [requested] : []),
-          metricCurrentCapacity(props.capacity).with({ label: 'Current capacity' }),
-          ...(consumed ? [consumed] : []),
-          ...(props.predictor ? [metric(MetricName.scheduledFloor, 'Maximum').with({ label: 'Scheduled floor' })] : []),
-        ],
-        leftAnnotations: [
-          { value: maxCapacityOf(props.capacity), label: 'Max', color: cloudwatch.Color.RED },
-          ...(minCapacity !== undefined ? [{ value: minCapacity, label: 'Min', color: cloudwatch.Color.GREY }] : []),
-        ],
-      }),
-    );
+    widgets.push(this.capacityWidget);
     if (props.backlogPerTask) {
       widgets.push(
         new cloudwatch.GraphWidget({
@@ -287,6 +279,31 @@ export class WorkloadDashboard extends Construct {
       );
     }
     return widgets;
+  }
+
+  /** A capacity graph for another dashboard (a widget belongs to one dashboard only). */
+  capacityWidgetForOverview(): cloudwatch.GraphWidget {
+    return this.overviewCapacity();
+  }
+
+  private capacityGraph(props: WorkloadDashboardProps, metric: (name: MetricName, statistic?: string) => cloudwatch.Metric, title: string, width: number): cloudwatch.GraphWidget {
+    const minCapacity = props.capacity.kind === 'ecs' ? props.capacity.minCapacity : undefined;
+    const requested = metricRequestedCapacity(props.capacity);
+    const consumed = metricConsumedCapacity(props.capacity);
+    return new cloudwatch.GraphWidget({
+      title,
+      width,
+      left: [
+        ...(requested ? [requested] : []),
+        metricCurrentCapacity(props.capacity).with({ label: 'Current capacity' }),
+        ...(consumed ? [consumed] : []),
+        ...(props.predictor ? [metric(MetricName.scheduledFloor, 'Maximum').with({ label: 'Scheduled floor' })] : []),
+      ],
+      leftAnnotations: [
+        { value: maxCapacityOf(props.capacity), label: 'Max', color: cloudwatch.Color.RED },
+        ...(minCapacity !== undefined ? [{ value: minCapacity, label: 'Min', color: cloudwatch.Color.GREY }] : []),
+      ],
+    });
   }
 
   private addStandardSegments(facade: MonitoringFacade, props: WorkloadDashboardProps): void {

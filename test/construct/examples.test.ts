@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, it } from 'vitest';
+import { DynamoDbPredictiveFloorsStack } from '../../examples/dynamodb-predictive-floors/dynamodb-predictive-floors-stack.ts';
 import { EcsQueueWorkerStack } from '../../examples/ecs-queue-worker/ecs-queue-worker-stack.ts';
 import { assertCfnLintClean } from '../support/template-checks.ts';
 
@@ -11,6 +12,17 @@ describe('examples', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: { TargetValue: 80 },
     });
+    assertCfnLintClean(stack);
+  });
+
+  it('dynamodb-predictive-floors synthesizes table scaling with the predictor managing its reads', () => {
+    const stack = new DynamoDbPredictiveFloorsStack(new App(), 'DynamoDbPredictiveFloors');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ScalableDimension: 'dynamodb:table:ReadCapacityUnits',
+      Tags: [{ Key: 'headroom:managed', Value: 'true' }],
+    });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     assertCfnLintClean(stack);
   });
 });

@@ -21,3 +21,15 @@ describe('the reference app', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
   });
 });
+
+describe('the reference app’s overview dashboard', () => {
+  it('shows both workloads’ health and capacity on one dashboard', () => {
+    const template = Template.fromStack(new ReferenceStack(new App(), 'Overview'));
+    const overview = Object.values(template.findResources('AWS::CloudWatch::Dashboard', { Properties: { DashboardName: 'headroom-overview' } }));
+    expect(overview).toHaveLength(1);
+    const body = JSON.stringify(overview[0]!.Properties.DashboardBody);
+    expect(body).toContain('Workload health');
+    expect(body).toContain('reference-worker: capacity');
+    expect(body).toContain('reference-consumer: capacity');
+  });
+});
