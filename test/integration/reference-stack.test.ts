@@ -52,9 +52,9 @@ describe('the reference app deployed to the local AWS', () => {
     for (const answer of redriven) expect(JSON.parse(answer.Attributes!.RedrivePolicy!).maxReceiveCount).toBe(5);
   });
 
-  it('creates both functions on Node.js 22', async () => {
+  it('creates the backlog publisher, the predictor and the consumer on Node.js 22', async () => {
     const functions = physicalIdsOf(resources, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(2);
+    expect(functions).toHaveLength(3);
     for (const name of functions) {
       const found = await new LambdaClient({}).send(new GetFunctionCommand({ FunctionName: name }));
       expect(found.Configuration?.Runtime).toBe('nodejs22.x');
@@ -99,7 +99,7 @@ describe('the reference app deployed to the local AWS', () => {
       const metrics = (alarms.MetricAlarms ?? []).map((alarm) => alarm.MetricName);
       expect(metrics.filter((name) => name === 'ApproximateAgeOfOldestMessage')).toHaveLength(2);
       expect(metrics.filter((name) => name === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
-      expect(appliedByType.get('AWS::Scheduler::Schedule')).toBe(1);
+      expect(appliedByType.get('AWS::Scheduler::Schedule')).toBe(2);
     });
   });
 });
