@@ -9,12 +9,14 @@ import { runPredictor } from '../../functions/predictor/run-predictor.ts';
 import { parsePredictorConfig } from '../../shared/predictor/config.ts';
 import { parseBacklogPublisherConfig } from '../../shared/backlog/index.ts';
 import { DEFAULT_NAMESPACE, MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
+import type { RegularSeries } from '../../shared/series/regular-series.ts';
 import { syntheticLoad } from '../../shared/synthetic-load/synthetic-load.ts';
 import { applySkippedResources } from '../local-aws/apply-skipped-resources.ts';
 import { deployReferenceApp, type DeployedStack } from '../local-aws/deploy-reference.ts';
 import { localAwsEnvironment, startLocalAws } from '../local-aws/moto-server.ts';
 import { arrivalsPerMinute, runBacktest } from '../../shared/simulate/index.ts';
 import { writeReport } from '../report/index.ts';
+import { readMetricHistory } from '../cloudwatch-history/read-metric-history.ts';
 import { seedMetricHistory } from './seed-history.ts';
 import { physicalIdOf, referenceFunctionEnvironment } from './stack-outputs.ts';
 
@@ -43,6 +45,31 @@ export function demoLoad(now: Date) {
   });
 }
 
+/**
+ * The demo against an AWS you point it at (a profile, or another endpoint) where the reference app is already
+ * deployed: it publishes the backlog, runs the predictor in forecastOnly mode whatever the deployed mode (no
+ * scheduled action is written), and backtests the worker queue's own two weeks of history. Nothing is sent to
+ * your queues and nothing is deployed.
+ */
+export async function runAccountDemo(options: DemoOptions & { readonly endpoint?: string; readonly profile?: string }): Promise<void> {
+  const { log } = options;
+  if (options.profile) process.env.AWS_PROFILE = options.profile;
+  if (options.endpoint) process.env.AWS_ENDPOINT_URL = options.endpoint;
+  const deployed: DeployedStack = { stackName: 'HeadroomReference', assemblyDir: '' };
+  log(`using ${options.endpoint ?? 'AWS'}${options.profile ? ` with profile ${options.profile}` : ''}: the HeadroomReference stack must be deployed there (cdk deploy)`);
+  await runReactivePath(deployed, options, false);
+  await runPredictivePath(deployed, options, true);
+  const history = await readMetricHistory(new CloudWatchClient({}), {
+    namespace: 'AWS/SQS',
+    metricName: 'NumberOfMessagesSent',
+    dimensions: { QueueName: await workerQueueName(deployed) },
+    periodSeconds: 300,
+    days: HISTORY_DAYS,
+    now: options.now,
+  });
+  await runDemoBacktest(history, options);
+}
+
 /** `npm start`: headroom end to end on a local AWS, with no account. */
 export async function runLocalDemo(options: DemoOptions): Promise<void> {
   const { log } = options;
@@ -55,9 +82,11 @@ export async function runLocalDemo(options: DemoOptions): Promise<void> {
     const deployed = await deployReferenceApp(localAws.endpoint, log);
     const applied = await applySkippedResources(deployed);
     log(`applied what moto's CloudFormation skips: ${[...applied].map(([type, count]) => `${count} ${type}`).join(', ')}`);
-    await runReactivePath(deployed, options);
-    await runPredictivePath(deployed, options);
-    await runDemoBacktest(options);
+    await runReactivePath(deployed, options, true);
+    await seedDemoHistory(deployed, options);
+    await runPredictivePath(deployed, options, false);
+    const load = demoLoad(options.now);
+    await runDemoBacktest({ ...load, values: load.values.map((perSecond) => perSecond * (load.stepMs / 1000)) }, options);
   } finally {
     process.env = previous;
     await localAws.stop();
@@ -65,7 +94,7 @@ export async function runLocalDemo(options: DemoOptions): Promise<void> {
   }
 }
 
-async function runReactivePath(deployed: DeployedStack, options: DemoOptions): Promise<void> {
+async function runReactivePath(deployed: DeployedStack, options: DemoOptions, sendBacklog: boolean): Promise<void> {
   const { log } = options;
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const cloudwatch = new CloudWatchClient({});
@@ -78,7 +107,7 @@ async function runReactivePath(deployed: DeployedStack, options: DemoOptions): P
       queueUrl: (await sqs.send(new GetQueueUrlCommand({ QueueName: source.queueUrl.slice(source.queueUrl.lastIndexOf('/') + 1) }))).QueueUrl!,
     })),
   );
-  for (const source of sources) {
+  for (const source of sendBacklog ? sources : []) {
     for (let sent = 0; sent < WORKER_BACKLOG; sent += 10) {
       const entries = Array.from({ length: 10 }, (_, index) => ({ Id: String(index), MessageBody: JSON.stringify({ order: sent + index }) }));
       await sqs.send(new SendMessageBatchCommand({ QueueUrl: source.queueUrl, Entries: entries }));
@@ -110,20 +139,26 @@ async function runReactivePath(deployed: DeployedStack, options: DemoOptions): P
   }
 }
 
-async function runPredictivePath(deployed: DeployedStack, options: DemoOptions): Promise<void> {
-  const { log } = options;
+async function workerQueueName(deployed: DeployedStack): Promise<string> {
   const workerQueueUrl = await physicalIdOf(deployed, 'AWS::SQS::Queue', 'WorkerQueue');
-  const workerQueueName = workerQueueUrl.slice(workerQueueUrl.lastIndexOf('/') + 1);
-  const load = demoLoad(options.now);
-  const cloudwatch = new CloudWatchClient({});
-  const seeded = await seedMetricHistory(
-    cloudwatch,
-    { namespace: 'AWS/SQS', metricName: 'NumberOfMessagesSent', dimensions: [{ Name: 'QueueName', Value: workerQueueName }] },
-    load,
-  );
-  log(`seeded ${seeded} hourly points of two weeks' arrivals on the worker queue (synthetic: daily + weekly cycle, noise, a flash crowd)`);
+  return workerQueueUrl.slice(workerQueueUrl.lastIndexOf('/') + 1);
+}
 
-  const config = parsePredictorConfig((await referenceFunctionEnvironment(deployed, 'PredictorFunction')).HEADROOM_PREDICTOR_CONFIG);
+async function seedDemoHistory(deployed: DeployedStack, options: DemoOptions): Promise<void> {
+  const seeded = await seedMetricHistory(
+    new CloudWatchClient({}),
+    { namespace: 'AWS/SQS', metricName: 'NumberOfMessagesSent', dimensions: [{ Name: 'QueueName', Value: await workerQueueName(deployed) }] },
+    demoLoad(options.now),
+  );
+  options.log(`seeded ${seeded} hourly points of two weeks' arrivals on the worker queue (synthetic: daily + weekly cycle, noise, a flash crowd)`);
+}
+
+async function runPredictivePath(deployed: DeployedStack, options: DemoOptions, forecastOnly: boolean): Promise<void> {
+  const { log } = options;
+  const cloudwatch = new CloudWatchClient({});
+  const deployedConfig = parsePredictorConfig((await referenceFunctionEnvironment(deployed, 'PredictorFunction')).HEADROOM_PREDICTOR_CONFIG);
+  // Pointed at a real account, the demo never writes a scheduled action.
+  const config = forecastOnly ? { ...deployedConfig, mode: 'forecastOnly' as const } : deployedConfig;
   const scaling = new ApplicationAutoScalingClient({ retryStrategy: new QuotaAwareRetryStrategy(PREDICTOR_MAX_ATTEMPTS) });
   const run = await runPredictor({ cloudwatch, scaling }, config, options.now);
   for (const outcome of run.outcomes) {
@@ -144,11 +179,10 @@ async function runPredictivePath(deployed: DeployedStack, options: DemoOptions):
   }
 }
 
-/** The same two weeks replayed through every policy, with the reference worker's numbers. */
-async function runDemoBacktest(options: DemoOptions): Promise<void> {
+/** The same two weeks (messages per step) replayed through every policy, with the reference worker's numbers. */
+async function runDemoBacktest(load: RegularSeries, options: DemoOptions): Promise<void> {
   const { log } = options;
-  const load = demoLoad(options.now);
-  const arrivals = arrivalsPerMinute({ ...load, values: load.values.map((perSecond) => perSecond * (load.stepMs / 1000)) });
+  const arrivals = arrivalsPerMinute(load);
   const parameters = { throughputPerWorker: 0.5, startupMs: 90_000, sloMs: 300_000, minCapacity: 1, maxCapacity: 40 };
   log('backtesting the policies on the same two weeks (0.5 msg/s per worker, 90 s start-up, 5 min SLO, 1-40 workers)');
   const result = runBacktest(arrivals, load.startMs, parameters);
