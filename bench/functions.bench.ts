@@ -28,6 +28,7 @@ interface Entry {
 const entries: Entry[] = [
   { name: 'backlog-publisher', what: 'functions/backlog-publisher/handler.ts', source: { entry: 'functions/backlog-publisher/handler.ts' } },
   { name: 'demo-worker', what: 'functions/demo-worker/handler.ts (kit + DynamoDB idempotency)', source: { entry: 'functions/demo-worker/handler.ts' } },
+  { name: 'predictor', what: 'functions/predictor/handler.ts (forecaster + planner)', source: { entry: 'functions/predictor/handler.ts' } },
   {
     name: 'kit-minimal-consumer',
     what: 'a consumer built with the kit, no idempotency',
