@@ -116,6 +116,8 @@ export class PredictiveScaling extends Construct {
   readonly namespace: string;
   readonly interval: Duration;
   readonly failing: cloudwatch.Alarm;
+  /** The predictor has not run for two intervals: the floors it scheduled are getting stale. */
+  readonly stale: cloudwatch.Alarm;
   private readonly targets: Array<Record<string, unknown>> = [];
   private readonly workloads = new Set<string>();
 
@@ -189,7 +191,16 @@ export class PredictiveScaling extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (props.alarmTopic) this.failing.addAlarmAction(new actions.SnsAction(props.alarmTopic));
+    this.stale = this.function.metricInvocations({ period: Duration.minutes(this.interval.toMinutes() * 2), statistic: 'Sum' }).createAlarm(this, 'Stale', {
+      alarmDescription: 'headroom’s predictor has not run for two intervals: its floors are getting stale (is its schedule disabled?)',
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    if (props.alarmTopic) {
+      for (const alarm of [this.failing, this.stale]) alarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
+    }
     this.node.addValidation({ validate: () => (this.targets.length === 0 ? ['PredictiveScaling has no targets: call addTarget()'] : []) });
   }
 

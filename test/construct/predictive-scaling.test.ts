@@ -62,6 +62,16 @@ describe('PredictiveScaling', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 0, Period: 3600 });
   });
 
+  it('alarms when the predictor has not run for two intervals (a stale plan)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Invocations',
+      Period: 7200,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
   it('rejects a second target with the same workload, and a target outside ECS and DynamoDB', () => {
     const { stack, target } = predictedStack();
     const predictor = new PredictiveScaling(stack, 'Another');
