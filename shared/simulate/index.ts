@@ -132,3 +132,5 @@ export function runBacktest(
   }));
   return { parameters, startMs, arrivals, policies: scores, timelines: runs.map((run) => run.timeline) };
 }
+export { simulateLambdaConsumer, type LambdaConsumerParameters, type LambdaConsumerScore } from './lambda-consumer.ts';
+export { simulateProvisionedTable, type ProvisionedTableParameters, type ProvisionedTableScore } from './provisioned-table.ts';
