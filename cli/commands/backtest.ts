@@ -6,8 +6,12 @@ import { readMetricHistory } from '../cloudwatch-history/read-metric-history.ts'
 import { parseDuration, parsePositiveNumber, parseWholeNumber } from '../options/duration.ts';
 import { readTrace } from '../options/read-trace.ts';
 import { writeReport } from '../report/index.ts';
+import { dynamodbBacktest, lambdaBacktest } from './backtest-consumers.ts';
 
 interface BacktestFlags {
+  consumer: 'ecs' | 'lambda' | 'dynamodb';
+  maxConcurrency: number;
+  targetUtilization: number;
   trace?: string;
   fromCloudwatch?: boolean;
   namespace?: string;
@@ -15,15 +19,20 @@ interface BacktestFlags {
   dimension: Record<string, string>;
   stat: string;
   days: number;
-  throughput: number;
+  throughput?: number;
   startup: number;
   slo: number;
   min: number;
-  max: number;
+  max?: number;
   scale: number;
   policies: PolicyName[];
   json?: boolean;
   report?: string;
+}
+
+function required<T>(value: T | undefined, flag: string): T {
+  if (value === undefined) throw new Error(`${flag} is required here`);
+  return value;
 }
 
 function parsePolicies(text: string): PolicyName[] {
@@ -88,18 +97,36 @@ export function register(program: Command): void {
     .option('--dimension <Name=Value>', 'with --from-cloudwatch: a dimension (repeat for several)', collectDimension, {})
     .option('--stat <statistic>', 'with --from-cloudwatch: the statistic', 'Sum')
     .addOption(new Option('--days <n>', 'with --from-cloudwatch: days of history').argParser(parseWholeNumber).default(14))
-    .requiredOption('--throughput <msgs>', 'messages one worker handles per second', parsePositiveNumber)
+    .addOption(new Option('--consumer <kind>', 'what drains the load: an ECS service, a Lambda function, or a provisioned DynamoDB table').choices(['ecs', 'lambda', 'dynamodb']).default('ecs'))
+    .addOption(new Option('--max-concurrency <n>', 'with --consumer lambda: the event source maximum concurrency').argParser(parseWholeNumber).default(100))
+    .addOption(new Option('--target-utilization <percent>', 'with --consumer dynamodb: target tracking utilization').argParser(parsePositiveNumber).default(70))
+    .option('--throughput <msgs>', 'messages one worker (or one Lambda execution) handles per second', parsePositiveNumber)
     .addOption(new Option('--startup <duration>', 'worker start-up delay').argParser(parseDuration).default(90_000, '90s'))
     .addOption(new Option('--slo <duration>', 'acceptable latency').argParser(parseDuration).default(300_000, '5m'))
     .addOption(new Option('--min <n>', 'minimum workers').argParser(parseWholeNumber).default(1))
-    .requiredOption('--max <n>', 'maximum workers', parseWholeNumber)
+    .option('--max <n>', 'maximum workers (or DynamoDB capacity units)', parseWholeNumber)
     .addOption(new Option('--scale <factor>', 'multiply the load by this').argParser(parsePositiveNumber).default(1))
     .addOption(new Option('--policies <list>', 'comma-separated policies').argParser(parsePolicies).default([...POLICY_NAMES], POLICY_NAMES.join(',')))
     .option('--json', 'print JSON for scripts')
     .option('--report <dir>', 'write an HTML report with charts (and PNG copies) to this folder')
     .action(async (flags: BacktestFlags) => {
       const series = await loadSeries(flags);
-      const parameters = { throughputPerWorker: flags.throughput, startupMs: flags.startup, sloMs: flags.slo, minCapacity: flags.min, maxCapacity: flags.max };
+      if (flags.consumer !== 'ecs') {
+        const arrivals = arrivalsPerMinute(series, flags.scale);
+        const answer =
+          flags.consumer === 'lambda'
+            ? lambdaBacktest(arrivals, { throughput: required(flags.throughput, '--throughput'), maxConcurrency: flags.maxConcurrency, slo: flags.slo })
+            : dynamodbBacktest(arrivals, series.startMs, { min: flags.min, max: required(flags.max, '--max'), targetUtilization: flags.targetUtilization });
+        process.stdout.write(flags.json ? `${JSON.stringify(answer)}\n` : `${JSON.stringify(answer, null, 2)}\n`);
+        return;
+      }
+      const parameters = {
+        throughputPerWorker: required(flags.throughput, '--throughput'),
+        startupMs: flags.startup,
+        sloMs: flags.slo,
+        minCapacity: flags.min,
+        maxCapacity: required(flags.max, '--max'),
+      };
       const result = runBacktest(arrivalsPerMinute(series, flags.scale), series.startMs, parameters, flags.policies, progressBar());
       if (flags.json) {
         const { startMs, arrivals } = result;

@@ -49,4 +49,27 @@ describe('headroom backtest', () => {
     expect(status).toBe(0);
     for (const file of ['report.html', 'chart-1.png', 'chart-2.png', 'chart-3.png']) expect(existsSync(join(dir, file))).toBe(true);
   });
+
+  it('replays the load through Lambda’s SQS poller with --consumer lambda', () => {
+    const { status, stdout } = runCli(['backtest', '--trace', elb, '--consumer', 'lambda', '--throughput', '0.05', '--max-concurrency', '50', '--json']);
+    expect(status).toBe(0);
+    const answer = JSON.parse(stdout) as { consumer: string; result: { peakConcurrency: number; concurrencyHours: number } };
+    expect(answer.consumer).toBe('lambda');
+    expect(answer.result.peakConcurrency).toBeLessThanOrEqual(50);
+    expect(answer.result.concurrencyHours).toBeGreaterThan(0);
+  });
+
+  it('compares a provisioned DynamoDB table with and without predictive floors with --consumer dynamodb', () => {
+    const { status, stdout } = runCli(['backtest', '--trace', elb, '--consumer', 'dynamodb', '--max', '500', '--scale', '30', '--json']);
+    expect(status).toBe(0);
+    const answer = JSON.parse(stdout) as { policies: Array<{ name: string; throttledUnitMinutes: number; decreases: number }> };
+    expect(answer.policies.map((policy) => policy.name)).toEqual(['table-target-tracking', 'headroom-predictive']);
+    for (const policy of answer.policies) expect(policy.decreases).toBeLessThanOrEqual(27 * 14);
+  });
+
+  it('says which flag is missing', () => {
+    const { status, stderr } = runCli(['backtest', '--trace', elb, '--throughput', '1']);
+    expect(status).not.toBe(0);
+    expect(stderr).toMatch(/--max is required here/);
+  });
 });
