@@ -62,7 +62,10 @@ function simulateReactive(name: PolicyName, arrivals: readonly number[], startMs
   const decider = new ScalingDecider({ scaleOutMinutes: 1, scaleInMinutes: 5 });
   const backlogTarget = (parameters.sloMs / 1000) * parameters.throughputPerWorker;
   const cpu = name === 'cpu-target-tracking' || name === 'queue-step-scaling' ? new TargetTrackingPolicy(CPU_TARGET_PERCENT) : undefined;
-  const backlog = name === 'backlog-target-tracking' || name === 'headroom-predictive' ? new TargetTrackingPolicy(backlogTarget) : undefined;
+  // headroom's predictive policy tracks half the SLO's backlog: the floors carry the expected load, and the reactive
+  // part must catch surprises before the 3-minute alarm and the start-up delay have used up the latency budget.
+  const backlog =
+    name === 'backlog-target-tracking' ? new TargetTrackingPolicy(backlogTarget) : name === 'headroom-predictive' ? new TargetTrackingPolicy(backlogTarget / 2) : undefined;
   const steps = name === 'queue-step-scaling' ? new StepScalingPolicy(QUEUE_STEPS, QUEUE_STEP_PERIOD_MINUTES) : undefined;
   const predictive = name === 'headroom-predictive' ? new PredictiveFloors(arrivals, startMs, parameters) : undefined;
   const capacity: number[] = [];
