@@ -11,14 +11,6 @@ export interface RegularSeries {
   readonly values: readonly number[];
 }
 
-export function timestampAt(series: RegularSeries, index: number): number {
-  return series.startMs + index * series.stepMs;
-}
-
-export function endMs(series: RegularSeries): number {
-  return series.startMs + series.values.length * series.stepMs;
-}
-
 /** The part of the series strictly before `untilMs`. */
 export function sliceUntil(series: RegularSeries, untilMs: number): RegularSeries {
   const count = Math.max(0, Math.min(series.values.length, Math.ceil((untilMs - series.startMs) / series.stepMs)));
