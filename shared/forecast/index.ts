@@ -145,8 +145,21 @@ export function forecastSeries(history: RegularSeries, options: ForecastOptions)
   const scored = usable
     .map((candidate) => ({ candidate, residuals: backtest(candidate, values, backtestHorizon, seasons, 14) }))
     .filter((entry) => entry.residuals !== undefined);
-  let chosen = scored[0];
-  for (const entry of scored) if (entry.residuals!.meanAbsoluteError < chosen!.residuals!.meanAbsoluteError - 1e-12) chosen = entry;
+  const ranked = [...scored].sort((a, b) => a.residuals!.meanAbsoluteError - b.residuals!.meanAbsoluteError);
+  let chosen = ranked[0];
+  // Two candidates that backtest alike usually err differently: their average, backtested the same way, often beats both.
+  if (requested === 'auto' && ranked.length >= 2) {
+    const [first, second] = [ranked[0]!, ranked[1]!];
+    const pair: Candidate = { name: `${first.candidate.name}+${second.candidate.name}`, model: ensemble([first.candidate.model, second.candidate.model]), needs: Math.max(first.candidate.needs, second.candidate.needs) };
+    const residuals = backtest(pair, values, backtestHorizon, seasons, 14);
+    if (residuals && residuals.meanAbsoluteError < chosen!.residuals!.meanAbsoluteError) chosen = { candidate: pair, residuals };
+    if (ranked.length >= 3) {
+      const third = ranked[2]!;
+      const trio: Candidate = { name: `${pair.name}+${third.candidate.name}`, model: ensemble([first.candidate.model, second.candidate.model, third.candidate.model]), needs: Math.max(pair.needs, third.candidate.needs) };
+      const trioResiduals = backtest(trio, values, backtestHorizon, seasons, 14);
+      if (trioResiduals && trioResiduals.meanAbsoluteError < chosen!.residuals!.meanAbsoluteError) chosen = { candidate: trio, residuals: trioResiduals };
+    }
+  }
   const candidate = chosen?.candidate ?? usable[usable.length - 1] ?? all[0]!;
   if (!chosen) notes.push('too little history to backtest: quantiles are a fixed spread around the point forecast');
   else if (requested === 'auto') notes.push(`chosen by backtest over ${scored.length} candidate(s) (MAE ${chosen.residuals!.meanAbsoluteError.toPrecision(4)})`);
