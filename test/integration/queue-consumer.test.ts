@@ -9,11 +9,12 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { createQueueConsumer, type QueueConsumerHandler } from '../../functions/queue-consumer/index.ts';
 import { dynamoDBIdempotency } from '../../functions/queue-consumer/idempotency.ts';
 import { uniqueName } from '../support/names.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
 
 // Thousands of deliveries here fail on purpose: keep their logs and EMF out of the test output.
 vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
@@ -92,23 +93,6 @@ function sqsEvent(messages: readonly Message[], queueArn: string): SQSEvent {
   };
 }
 
-function lambdaContext(timeoutMs = 30_000): Context {
-  const endsAt = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'consumer',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:123456789012:function:consumer`,
-    memoryLimitInMB: '512',
-    awsRequestId: uniqueName('request'),
-    logGroupName: '/aws/lambda/consumer',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => endsAt - Date.now(),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 interface PollResult {
   readonly received: readonly Message[];

@@ -1,8 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createQueueConsumer, DeadlineExceededError, QueueConsumerConfigError } from '../../../functions/queue-consumer/index.ts';
 import { dynamoDBIdempotency } from '../../../functions/queue-consumer/idempotency.ts';
+import { lambdaContext } from '../../support/lambda-context.ts';
 
 // The kit logs every failure; these tests make many on purpose.
 vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
@@ -25,24 +26,6 @@ function record(messageId: string, body = JSON.stringify({ id: messageId })): SQ
 
 const batch = (...ids: string[]): SQSEvent => ({ Records: ids.map((id) => record(id)) });
 
-/** A Lambda context whose clock runs down from `remainingMs`, as Lambda's does. */
-function contextWithRemaining(remainingMs: number): Context {
-  const endsAt = Date.now() + remainingMs;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'consumer',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:consumer',
-    memoryLimitInMB: '512',
-    awsRequestId: 'request',
-    logGroupName: '/aws/lambda/consumer',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => endsAt - Date.now(),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }): string[] => response.batchItemFailures.map((failure) => failure.itemIdentifier).sort();
 
@@ -64,27 +47,27 @@ describe('createQueueConsumer', () => {
     const handler = createQueueConsumer(async (body) => {
       if (body.includes('"b"') || body.includes('"d"')) throw new Error('downstream refused');
     }, { env: noEnv });
-    expect(failedIds(await handler(batch('a', 'b', 'c', 'd'), contextWithRemaining(30_000)))).toEqual(['b', 'd']);
+    expect(failedIds(await handler(batch('a', 'b', 'c', 'd'), lambdaContext(30_000)))).toEqual(['b', 'd']);
   });
 
   it('reports a body its parser rejects as failed, and still handles the others', async () => {
     const handled: unknown[] = [];
     const handler = createQueueConsumer((message: { id: string }) => handled.push(message.id), { parse: JSON.parse, env: noEnv });
     const event = { Records: [record('good'), record('broken', '{"id": "broken"'), record('also-good')] };
-    expect(failedIds(await handler(event, contextWithRemaining(30_000)))).toEqual(['broken']);
+    expect(failedIds(await handler(event, lambdaContext(30_000)))).toEqual(['broken']);
     expect(handled.sort()).toEqual(['also-good', 'good']);
   });
 
   it('fails the whole invocation when every record fails, so SQS returns them all', async () => {
     const handler = createQueueConsumer(() => Promise.reject(new Error('down')), { env: noEnv });
-    await expect(handler(batch('a', 'b'), contextWithRemaining(30_000))).rejects.toThrow(/All records failed processing/);
+    await expect(handler(batch('a', 'b'), lambdaContext(30_000))).rejects.toThrow(/All records failed processing/);
   });
 
   it('publishes the processing time of each message and the processed and failed counts', async () => {
     const handler = createQueueConsumer(async (body) => {
       if (body.includes('"c"')) throw new Error('no');
     }, { env: noEnv, workload: 'orders' });
-    const [emf] = await emfDuring(() => handler(batch('a', 'b', 'c'), contextWithRemaining(30_000)));
+    const [emf] = await emfDuring(() => handler(batch('a', 'b', 'c'), lambdaContext(30_000)));
     expect(emf).toMatchObject({ MessagesProcessed: 2, MessagesFailed: 1, Workload: 'orders' });
     expect(emf!.MessageProcessingTime).toHaveLength(2);
     expect(JSON.stringify(emf!._aws)).toContain('"Namespace":"Headroom"');
@@ -123,7 +106,7 @@ describe('deadline awareness', () => {
     );
     // 1,150 ms left and a 1,000 ms margin leave 150 ms: m0 and m1 finish, m2 is cut short at 150 ms, the rest never start.
     const ids = Array.from({ length: 10 }, (_, index) => `m${index}`);
-    const response = await invoke(handler(batch(...ids), contextWithRemaining(1150)));
+    const response = await invoke(handler(batch(...ids), lambdaContext(1150)));
     expect(started).toEqual(['m0', 'm1', 'm2']);
     expect(failedIds(response)).toEqual(ids.slice(2));
   });
@@ -135,7 +118,7 @@ describe('deadline awareness', () => {
     );
     const began = Date.now();
     let answeredAt = 0;
-    const response = await invoke(handler(batch('a', 'stuck', 'b'), contextWithRemaining(1200)).finally(() => (answeredAt = Date.now())));
+    const response = await invoke(handler(batch('a', 'stuck', 'b'), lambdaContext(1200)).finally(() => (answeredAt = Date.now())));
     expect(failedIds(response)).toEqual(['stuck']);
     // Answered when the margin began, 200 ms in, not at the timeout 1,200 ms in.
     expect(answeredAt - began).toBe(200);
@@ -145,7 +128,7 @@ describe('deadline awareness', () => {
     const logger = new Logger({ logLevel: 'SILENT' });
     const warn = vi.spyOn(logger, 'warn');
     const handler = createQueueConsumer(() => new Promise(() => undefined), { env: noEnv, deadlineMarginMs: 1000, logger });
-    await expect(invoke(handler(batch('a'), contextWithRemaining(1050)))).rejects.toThrow(/All records failed processing/);
+    await expect(invoke(handler(batch('a'), lambdaContext(1050)))).rejects.toThrow(/All records failed processing/);
     expect(warn.mock.calls[0]![1]).toMatchObject({ messageId: 'a', error: expect.any(DeadlineExceededError) });
   });
 
@@ -154,7 +137,7 @@ describe('deadline awareness', () => {
     const handler = createQueueConsumer(() => {
       started += 1;
     }, { env: noEnv, deadlineMarginMs: 1000 });
-    await expect(invoke(handler(batch('a', 'b'), contextWithRemaining(900)))).rejects.toThrow(/All records failed processing/);
+    await expect(invoke(handler(batch('a', 'b'), lambdaContext(900)))).rejects.toThrow(/All records failed processing/);
     expect(started).toBe(0);
   });
 });
