@@ -2,7 +2,7 @@
 // (writes bench/results/simulate.md).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { arrivalsPerMinute, POLICY_NAMES, runBacktest, type BacklogParameters } from '../shared/simulate/index.ts';
+import { arrivalsPerMinute, backtestArrivals, POLICY_NAMES, runBacktest, type BacklogParameters } from '../shared/simulate/index.ts';
 import type { RegularSeries } from '../shared/series/regular-series.ts';
 import { median, readTraceFile, table } from './support/traces.ts';
 
@@ -56,7 +56,7 @@ export async function run(): Promise<void> {
     const samples: number[] = [];
     for (let run = 0; run < 9; run++) {
       const start = performance.now();
-      runBacktest(twoWeeks, 0, { ...base, throughputPerWorker: THROUGHPUT }, [name]);
+      backtestArrivals(twoWeeks, 0, { ...base, throughputPerWorker: THROUGHPUT }, [name]);
       samples.push(performance.now() - start);
     }
     return median(samples);

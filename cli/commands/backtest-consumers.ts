@@ -16,7 +16,7 @@ export function lambdaBacktest(arrivals: readonly number[], options: { throughpu
 export function dynamodbBacktest(arrivals: readonly number[], startMs: number, options: { min: number; max: number; targetUtilization: number }) {
   const demandPerSecond = arrivals.map((perMinute) => perMinute / 60);
   const table = { minCapacity: Math.max(1, options.min), maxCapacity: options.max, targetUtilizationPercent: options.targetUtilization };
-  const floors = new PredictiveFloors(arrivals, startMs, { throughputPerWorker: 1, startupMs: 0, sloMs: 60_000, minCapacity: table.minCapacity, maxCapacity: options.max }, { targetUtilization: options.targetUtilization / 100 });
+  const floors = new PredictiveFloors(arrivals, [], startMs, { throughputPerWorker: 1, startupMs: 0, sloMs: 60_000, minCapacity: table.minCapacity, maxCapacity: options.max }, { targetUtilization: options.targetUtilization / 100 });
   return {
     consumer: 'dynamodb',
     policies: [

@@ -1,6 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { arrivalsPerMinute, POLICY_NAMES, runBacktest, type BacklogResult, type PolicyName } from '../../shared/simulate/index.ts';
+import { arrivalsPerMinute, POLICY_NAMES, runBacktest, type BacktestResult, type PolicyName } from '../../shared/simulate/index.ts';
 import type { RegularSeries } from '../../shared/series/regular-series.ts';
 import { readMetricHistory } from '../cloudwatch-history/read-metric-history.ts';
 import { parseDuration, parsePositiveNumber, parseWholeNumber } from '../options/duration.ts';
@@ -66,7 +66,7 @@ async function loadSeries(flags: BacktestFlags): Promise<RegularSeries> {
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 
-function printTable(result: BacklogResult): void {
+function printTable(result: BacktestResult): void {
   const p = result.parameters;
   process.stdout.write(
     `throughput ${p.throughputPerWorker} msg/s per worker, start-up ${p.startupMs / 1000} s, SLO ${p.sloMs / 1000} s, capacity ${p.minCapacity}-${p.maxCapacity}, ${(result.arrivals.length / 1440).toFixed(1)} days\n`,
@@ -77,12 +77,16 @@ function printTable(result: BacklogResult): void {
   for (const row of [header, ...rows]) process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
 }
 
-function progressBar(): (done: number, total: number) => void {
-  if (!process.stderr.isTTY) return () => {};
+/** A progress bar on stderr, only when a person is watching it (stderr is a TTY). */
+function progressBar(): ((done: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const width = 30;
+  let shown = -1;
   return (done, total) => {
-    const width = 30;
     const filled = Math.round((done / total) * width);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} policies${done === total ? '\n' : ''}`);
+    if (filled === shown && done < total) return;
+    shown = filled;
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round((100 * done) / total)}% simulated${done === total ? '\n' : ''}`);
   };
 }
 
@@ -127,7 +131,8 @@ export function register(program: Command): void {
         minCapacity: flags.min,
         maxCapacity: required(flags.max, '--max'),
       };
-      const result = runBacktest(arrivalsPerMinute(series, flags.scale), series.startMs, parameters, flags.policies, progressBar());
+      const onProgress = progressBar();
+      const result = runBacktest(series, { ...parameters, scale: flags.scale, policies: flags.policies }, onProgress ? { onProgress } : {});
       if (flags.json) {
         const { startMs, arrivals } = result;
         const json = {

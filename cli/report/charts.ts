@@ -1,4 +1,4 @@
-import type { BacklogResult } from '../../shared/simulate/index.ts';
+import type { BacktestResult } from '../../shared/simulate/index.ts';
 
 /** Vega-Lite specs for the report's charts; data is thinned to one point per `binMinutes`. */
 export type ChartSpec = Record<string, unknown> & { title: string };
@@ -9,7 +9,7 @@ function bins(length: number): number[] {
   return Array.from({ length: Math.ceil(length / BIN_MINUTES) }, (_, bin) => bin * BIN_MINUTES);
 }
 
-function time(result: BacklogResult, minute: number): string {
+function time(result: BacktestResult, minute: number): string {
   return new Date(result.startMs + minute * 60_000).toISOString();
 }
 
@@ -36,7 +36,7 @@ const lineChart = (title: string, yTitle: string, values: object[], extraLayers:
   ],
 });
 
-export function reportCharts(result: BacklogResult): ChartSpec[] {
+export function reportCharts(result: BacktestResult): ChartSpec[] {
   const perWorkerMinute = result.parameters.throughputPerWorker * 60;
   const marks = bins(result.arrivals.length);
   const needed = marks.map((minute) => ({ time: time(result, minute), series: 'workers needed by the load', value: maxOver(result.arrivals, minute) / perWorkerMinute }));

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
-import type { BacklogResult } from '../../shared/simulate/index.ts';
+import type { BacktestResult } from '../../shared/simulate/index.ts';
 import { reportCharts } from './charts.ts';
 import { reportHtml } from './html.ts';
 
@@ -24,7 +24,7 @@ async function toSvg(spec: object): Promise<string> {
 }
 
 /** Writes report.html (charts inline, works offline) and a PNG of each chart into `dir`. */
-export async function writeReport(result: BacklogResult, dir: string): Promise<WrittenReport> {
+export async function writeReport(result: BacktestResult, dir: string): Promise<WrittenReport> {
   const folder = resolve(dir);
   mkdirSync(folder, { recursive: true });
   const charts = reportCharts(result);

@@ -24,3 +24,19 @@ export function arrivalsPerMinute(trace: RegularSeries, scale = 1): number[] {
   });
   return arrivals;
 }
+
+/**
+ * Minutes the trace has no data for (every step covering the minute is a gap). The load metric would be missing
+ * then too: its alarms see INSUFFICIENT_DATA, never zero.
+ */
+export function missingMinutes(trace: RegularSeries): boolean[] {
+  const minutes = Math.ceil((trace.values.length * trace.stepMs) / MINUTE_MS);
+  const seen = new Array<boolean>(minutes).fill(false);
+  trace.values.forEach((value, index) => {
+    if (!Number.isFinite(value)) return;
+    const start = (index * trace.stepMs) / MINUTE_MS;
+    const end = Math.max(Math.floor(start) + 1, Math.ceil(start + trace.stepMs / MINUTE_MS));
+    for (let minute = Math.floor(start); minute < end && minute < minutes; minute++) seen[minute] = true;
+  });
+  return seen.map((present) => !present);
+}

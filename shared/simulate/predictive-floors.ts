@@ -1,68 +1,115 @@
-import { forecastSeries } from '../forecast/index.ts';
+import { forecastSeries, InsufficientHistoryError } from '../forecast/index.ts';
 import { planFloors } from '../plan/index.ts';
 import type { BacklogParameters } from './parameters.ts';
 
 const HOUR_MINUTES = 60;
-const MIN_HISTORY_HOURS = 48;
+const HOUR_MS = 3_600_000;
 const HISTORY_HOURS = 14 * 24;
+/** The predictor plans nothing from less than 48 h of history. */
+const MIN_HISTORY_HOURS = 48;
 
 export interface PredictiveOptions {
   /** How often the predictor re-plans. @default 60 minutes */
   readonly replanMinutes?: number;
-  /** @default 24 */
+  /** @default 24 (the predictor's default) */
   readonly horizonHours?: number;
-  /** @default 0.8 */
+  /** @default 0.7 (the predictor's default) */
   readonly targetUtilization?: number;
+  /** @default 100 (the predictor's default share of the 200 scheduled actions per target) */
+  readonly actionBudget?: number;
+}
+
+/** The forecast in force at each minute, in messages per second (NaN before the first forecast). */
+export interface ForecastBands {
+  readonly p50: readonly number[];
+  readonly p90: readonly number[];
+  readonly p99: readonly number[];
 }
 
 /**
  * headroom's predictor inside the simulator: every `replanMinutes` it forecasts from the hourly arrivals seen so
- * far (never the future), plans floors with the same planner the Lambda uses, and returns the floor in force at
- * each minute until the next re-plan.
+ * far (never the future; at most the 14 days the predictor reads), plans floors from the p90 with the planner the
+ * predictor Lambda uses, and holds the floor in force at each minute until the next re-plan.
  */
 export class PredictiveFloors {
-  private readonly floors = new Map<number, number>();
+  private readonly floors: Int32Array;
+  private readonly cumulative: Float64Array;
+  private readonly missingCumulative: Int32Array;
+  private readonly bands: { p50: Float64Array; p90: Float64Array; p99: Float64Array };
+  replans = 0;
 
   constructor(
-    private readonly arrivals: readonly number[],
+    arrivals: readonly number[],
+    /** Minutes the trace has no data for: an hour mostly missing is a gap in the predictor's history too. */
+    missing: readonly boolean[],
     private readonly startMs: number,
     private readonly parameters: BacklogParameters,
     private readonly options: PredictiveOptions = {},
-  ) {}
+  ) {
+    this.floors = new Int32Array(arrivals.length).fill(parameters.minCapacity);
+    this.cumulative = new Float64Array(arrivals.length + 1);
+    this.missingCumulative = new Int32Array(arrivals.length + 1);
+    arrivals.forEach((value, minute) => {
+      this.cumulative[minute + 1] = this.cumulative[minute]! + value;
+      this.missingCumulative[minute + 1] = this.missingCumulative[minute]! + (missing[minute] ? 1 : 0);
+    });
+    const empty = () => new Float64Array(arrivals.length).fill(Number.NaN);
+    this.bands = { p50: empty(), p90: empty(), p99: empty() };
+  }
 
   /** Re-plans when it is time to; returns the floor for this minute. */
   floorAt(minute: number): number {
-    const every = this.options.replanMinutes ?? HOUR_MINUTES;
-    if (minute % every === 0) this.replan(minute);
-    return this.floors.get(minute) ?? this.parameters.minCapacity;
+    if (minute % (this.options.replanMinutes ?? HOUR_MINUTES) === 0) this.replan(minute);
+    return this.floors[minute] ?? this.parameters.minCapacity;
+  }
+
+  forecastBands(): ForecastBands {
+    return { p50: Array.from(this.bands.p50), p90: Array.from(this.bands.p90), p99: Array.from(this.bands.p99) };
   }
 
   private replan(minute: number): void {
-    this.floors.clear();
     const completeHours = Math.floor(minute / HOUR_MINUTES);
     if (completeHours < MIN_HISTORY_HOURS) return;
     const firstHour = Math.max(0, completeHours - HISTORY_HOURS);
     const values: number[] = [];
     for (let hour = firstHour; hour < completeHours; hour++) {
-      let sum = 0;
-      for (let m = hour * HOUR_MINUTES; m < (hour + 1) * HOUR_MINUTES; m++) sum += this.arrivals[m] ?? 0;
-      values.push(sum / 3600);
+      const [from, to] = [hour * HOUR_MINUTES, (hour + 1) * HOUR_MINUTES];
+      const gap = this.missingCumulative[to]! - this.missingCumulative[from]! > HOUR_MINUTES / 2;
+      values.push(gap ? Number.NaN : (this.cumulative[to]! - this.cumulative[from]!) / 3600);
     }
-    const history = { startMs: this.startMs + firstHour * 3_600_000, stepMs: 3_600_000, values };
-    const forecast = forecastSeries(history, { horizonMs: (this.options.horizonHours ?? 24) * 3_600_000 });
+    const horizonHours = this.options.horizonHours ?? 24;
+    const history = { startMs: this.startMs + firstHour * HOUR_MS, stepMs: HOUR_MS, values };
+    let forecast;
+    try {
+      forecast = forecastSeries(history, { horizonMs: horizonHours * HOUR_MS });
+    } catch (error) {
+      // Like the predictor, schedule nothing until there is enough history.
+      if (error instanceof InsufficientHistoryError) return;
+      throw error;
+    }
+    this.replans++;
     const plan = planFloors({
       demand: { startMs: forecast.startMs, stepMs: forecast.stepMs, values: forecast.p90 },
       unitThroughput: this.parameters.throughputPerWorker,
-      targetUtilization: this.options.targetUtilization ?? 0.8,
+      targetUtilization: this.options.targetUtilization ?? 0.7,
       leadTimeMs: this.parameters.startupMs,
       floor: this.parameters.minCapacity,
       max: this.parameters.maxCapacity,
-      actionBudget: 200,
+      actionBudget: this.options.actionBudget ?? 100,
     });
-    for (const step of plan.steps) {
-      const from = Math.max(minute, Math.round((step.startMs - this.startMs) / 60_000));
-      const to = Math.round((step.endMs - this.startMs) / 60_000);
-      for (let m = from; m < to; m++) this.floors.set(m, step.minCapacity);
-    }
+    // The new plan replaces the old from now on; the old one's floors before now stay as they were.
+    const minutes = this.floors.length;
+    const toMinute = (ms: number) => Math.round((ms - this.startMs) / 60_000);
+    this.floors.fill(this.parameters.minCapacity, minute);
+    for (const step of plan.steps) this.floors.fill(step.minCapacity, Math.max(minute, toMinute(step.startMs)), Math.min(minutes, Math.max(0, toMinute(step.endMs))));
+    const stepMinutes = forecast.stepMs / 60_000;
+    forecast.p50.forEach((_, index) => {
+      const from = Math.max(minute, toMinute(forecast.startMs) + index * stepMinutes);
+      const to = Math.min(minutes, from + stepMinutes);
+      if (from >= to) return;
+      this.bands.p50.fill(forecast.p50[index]!, from, to);
+      this.bands.p90.fill(forecast.p90[index]!, from, to);
+      this.bands.p99.fill(forecast.p99[index]!, from, to);
+    });
   }
 }

@@ -27,7 +27,8 @@ export interface ProvisionedTableScore {
 
 export function simulateProvisionedTable(demandPerMinute: readonly number[], parameters: ProvisionedTableParameters): ProvisionedTableScore {
   const tracking = new TargetTrackingPolicy(parameters.targetUtilizationPercent);
-  const decider = new ScalingDecider({ scaleOutMinutes: 1, scaleInMinutes: 5 });
+  // Application Auto Scaling's default cooldowns for DynamoDB tables are 0 s.
+  const decider = new ScalingDecider({ scaleOutMinutes: 0, scaleInMinutes: 0 });
   const limit = parameters.decreasesPerDay ?? 27;
   let provisioned = parameters.minCapacity;
   let throttled = 0;
@@ -45,7 +46,7 @@ export function simulateProvisionedTable(demandPerMinute: readonly number[], par
     }
     unitMinutes += provisioned;
     tracking.observe(provisioned > 0 ? (100 * consumed) / provisioned : Number.NaN);
-    let next = decider.decide(minute, provisioned, [tracking.propose(provisioned)], [], { min: floor, max: parameters.maxCapacity });
+    let next = decider.decide(minute, provisioned, [tracking.propose()], [], { min: floor, max: parameters.maxCapacity });
     const day = Math.floor(minute / 1440);
     if (next < provisioned) {
       if ((decreasesByDay.get(day) ?? 0) >= limit) next = provisioned;

@@ -1,25 +1,32 @@
 /**
  * Application Auto Scaling's rules, as its documentation states them:
  * - Target tracking creates a high alarm (metric > target for 3 consecutive 1-minute datapoints) and a low alarm
- *   (metric < 90% of target for 15 consecutive datapoints); when one fires it sets capacity in proportion,
- *   ceil(current x metric / target).
+ *   (metric < 90% of target for 15 consecutive datapoints); when one is in ALARM it sets capacity in proportion to
+ *   how far the metric is from the target.
  * - Missing data leaves the alarms in INSUFFICIENT_DATA: no scale-in on missing data.
  * - With several policies, it scales out if any policy wants to and scales in only if all target tracking
- *   policies want to, to the largest capacity any of them proposes.
- * - A scale-out is not followed by another until the scale-out cooldown ends; a scale-in waits for the scale-in
- *   cooldown.
- * - Step scaling acts on its own alarm, evaluated each of its periods, adding or removing the step's change.
- * - Scheduled actions only move the min/max walls; capacity is clamped into them at once.
+ *   policies want to; the largest capacity proposed wins.
+ * - Scale-out cooldown: "the capacity that has been added by the previous scale-out event that initiated the
+ *   cooldown is calculated as part of the desired capacity for the next scale out" (so it does not compound).
+ * - Scale-in cooldown: "scale-in activities are blocked until the cooldown period has expired. However, if another
+ *   alarm triggers a scale-out activity during the scale-in cooldown period, Application Auto Scaling scales out
+ *   the target immediately" (and the scale-in cooldown stops).
+ * - Default cooldowns for ECS services: 300 s.
+ * - A CloudWatch alarm keeps invoking an Auto Scaling action every minute it stays in ALARM.
+ * - Step scaling acts on its own alarm; the step is chosen by how far the metric is past the alarm threshold.
+ * - Scheduled actions only move the min/max walls; capacity outside the new walls is moved into them at once.
  */
 export const SCALE_OUT_DATAPOINTS = 3;
 export const SCALE_IN_DATAPOINTS = 15;
 export const SCALE_IN_THRESHOLD = 0.9;
+export const ECS_DEFAULT_COOLDOWN_MINUTES = 5;
 
-export interface Proposal {
-  /** Capacity the policy wants now, if it wants a change. */
-  readonly capacity?: number;
-  readonly direction?: 'out' | 'in';
-}
+/** What one policy wants this minute: a capacity computed from `base`, the capacity the change is relative to. */
+export type Proposal =
+  | { readonly direction?: undefined }
+  | { readonly direction: 'out' | 'in'; readonly capacity: (base: number) => number };
+
+const NO_CHANGE: Proposal = {};
 
 export class TargetTrackingPolicy {
   private high = 0;
@@ -30,7 +37,7 @@ export class TargetTrackingPolicy {
     if (!(target > 0)) throw new RangeError(`a target tracking target must be positive, got ${target}`);
   }
 
-  /** One 1-minute datapoint; NaN is missing data. */
+  /** One 1-minute datapoint; NaN is missing data (the alarms leave ALARM for INSUFFICIENT_DATA). */
   observe(value: number): void {
     this.last = value;
     if (!Number.isFinite(value)) {
@@ -42,12 +49,14 @@ export class TargetTrackingPolicy {
     this.low = value < SCALE_IN_THRESHOLD * this.target ? this.low + 1 : 0;
   }
 
-  propose(current: number): Proposal {
-    if (!Number.isFinite(this.last)) return {};
-    const proportional = Math.ceil((Math.max(current, 1) * this.last) / this.target - 1e-9);
-    if (this.high >= SCALE_OUT_DATAPOINTS) return { direction: 'out', capacity: Math.max(current + 1, proportional) };
-    if (this.low >= SCALE_IN_DATAPOINTS && proportional < current) return { direction: 'in', capacity: proportional };
-    return {};
+  /** The proportional change while an alarm is in ALARM: ceil(base x metric / target). */
+  propose(): Proposal {
+    if (!Number.isFinite(this.last)) return NO_CHANGE;
+    const ratio = this.last / this.target;
+    const proportional = (base: number) => Math.ceil(Math.max(base, 1) * ratio - 1e-9);
+    if (this.high >= SCALE_OUT_DATAPOINTS) return { direction: 'out', capacity: (base) => Math.max(base + 1, proportional(base)) };
+    if (this.low >= SCALE_IN_DATAPOINTS) return { direction: 'in', capacity: proportional };
+    return NO_CHANGE;
   }
 }
 
@@ -60,23 +69,38 @@ export interface ScalingStep {
   readonly change: number;
 }
 
+export interface StepAlarm {
+  /** The alarm's period in minutes; a datapoint is the period's statistic. */
+  readonly periodMinutes: number;
+  readonly statistic: 'Maximum' | 'Average';
+}
+
+/**
+ * A step scaling policy with its alarm, evaluated at the end of each period; while the alarm stays in ALARM the
+ * policy is invoked every minute with the latest datapoint.
+ */
 export class StepScalingPolicy {
-  private readonly values: number[] = [];
+  private readonly window: number[] = [];
+  private datapoint = Number.NaN;
 
   constructor(
     private readonly steps: readonly ScalingStep[],
-    private readonly periodMinutes: number,
+    private readonly alarm: StepAlarm,
   ) {}
 
-  /** Proposes at the end of each period, from the period's average (CloudWatch's default statistic). */
-  observe(value: number, minute: number, current: number): Proposal {
-    this.values.push(value);
-    if ((minute + 1) % this.periodMinutes !== 0) return {};
-    const average = this.values.reduce((sum, v) => sum + v, 0) / this.values.length;
-    this.values.length = 0;
-    const step = [...this.steps].reverse().find((candidate) => (candidate.lower === undefined || average >= candidate.lower) && (candidate.upper === undefined || average <= candidate.upper));
-    if (!step || step.change === 0) return {};
-    return { direction: step.change > 0 ? 'out' : 'in', capacity: Math.max(0, current + step.change) };
+  observe(value: number, minute: number): void {
+    this.window.push(value);
+    if ((minute + 1) % this.alarm.periodMinutes !== 0) return;
+    this.datapoint = this.alarm.statistic === 'Maximum' ? Math.max(...this.window) : this.window.reduce((sum, v) => sum + v, 0) / this.window.length;
+    this.window.length = 0;
+  }
+
+  propose(): Proposal {
+    const value = this.datapoint;
+    if (!Number.isFinite(value)) return NO_CHANGE;
+    const step = [...this.steps].reverse().find((candidate) => (candidate.lower === undefined || value >= candidate.lower) && (candidate.upper === undefined || value <= candidate.upper));
+    if (!step || step.change === 0) return NO_CHANGE;
+    return { direction: step.change > 0 ? 'out' : 'in', capacity: (base) => Math.max(0, base + step.change) };
   }
 }
 
@@ -85,30 +109,51 @@ export interface Cooldowns {
   readonly scaleInMinutes: number;
 }
 
+export interface Walls {
+  readonly min: number;
+  readonly max: number;
+}
+
 /** Combines the policies' proposals by AAS's rules, with cooldowns and the min/max walls. */
 export class ScalingDecider {
-  private lastOut = -Infinity;
-  private lastIn = -Infinity;
+  private scaleOutUntil = -Infinity;
+  /** The capacity before the scale-out that started the current scale-out cooldown. */
+  private scaleOutBase = 0;
+  private scaleInUntil = -Infinity;
 
-  constructor(private readonly cooldowns: Cooldowns) {}
+  constructor(private readonly cooldowns: Cooldowns = { scaleOutMinutes: ECS_DEFAULT_COOLDOWN_MINUTES, scaleInMinutes: ECS_DEFAULT_COOLDOWN_MINUTES }) {}
 
-  decide(minute: number, current: number, tracking: readonly Proposal[], steps: readonly Proposal[], walls: { min: number; max: number }): number {
+  /**
+   * The capacity to set this minute. `tracking` are the target tracking policies' proposals (they must all agree
+   * to scale in), `steps` the step scaling policies' (each acts on its own alarm).
+   */
+  decide(minute: number, current: number, tracking: readonly Proposal[], steps: readonly Proposal[], walls: Walls): number {
     const clamp = (capacity: number) => Math.min(walls.max, Math.max(walls.min, capacity));
-    const outs = [...tracking, ...steps].filter((proposal) => proposal.direction === 'out').map((proposal) => proposal.capacity!);
-    if (outs.length > 0 && minute - this.lastOut >= this.cooldowns.scaleOutMinutes) {
-      const next = clamp(Math.max(...outs));
+    const inScaleOutCooldown = minute < this.scaleOutUntil;
+    const outBase = inScaleOutCooldown ? this.scaleOutBase : current;
+    let out = -Infinity;
+    for (const proposal of [...tracking, ...steps]) if (proposal.direction === 'out') out = Math.max(out, proposal.capacity(outBase));
+    if (out > -Infinity) {
+      const next = clamp(out);
       if (next > current) {
-        this.lastOut = minute;
+        if (!inScaleOutCooldown) {
+          this.scaleOutBase = current;
+          this.scaleOutUntil = minute + this.cooldowns.scaleOutMinutes;
+        }
+        this.scaleInUntil = -Infinity;
         return next;
       }
+      return clamp(current);
     }
-    const trackingAgreesIn = tracking.length > 0 && tracking.every((proposal) => proposal.direction === 'in');
-    const stepIns = steps.filter((proposal) => proposal.direction === 'in').map((proposal) => proposal.capacity!);
-    const ins = trackingAgreesIn ? [Math.max(...tracking.map((proposal) => proposal.capacity!))] : stepIns;
-    if (outs.length === 0 && ins.length > 0 && minute - this.lastIn >= this.cooldowns.scaleInMinutes && minute - this.lastOut >= this.cooldowns.scaleOutMinutes) {
-      const next = clamp(Math.max(...ins));
+    if (minute < this.scaleInUntil) return clamp(current);
+    const trackingAgrees = tracking.length > 0 && tracking.every((proposal) => proposal.direction === 'in');
+    let scaleIn = -Infinity;
+    if (trackingAgrees) for (const proposal of tracking) scaleIn = Math.max(scaleIn, proposal.direction === 'in' ? proposal.capacity(current) : current);
+    for (const proposal of steps) if (proposal.direction === 'in') scaleIn = Math.max(scaleIn, proposal.capacity(current));
+    if (scaleIn > -Infinity) {
+      const next = clamp(scaleIn);
       if (next < current) {
-        this.lastIn = minute;
+        this.scaleInUntil = minute + this.cooldowns.scaleInMinutes;
         return next;
       }
     }

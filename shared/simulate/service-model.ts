@@ -5,10 +5,14 @@ import type { BacklogParameters } from './parameters.ts';
  * worker costs from launch, the queue is first in first out, and each message's wait is recorded.
  */
 export class ServiceModel {
-  /** Minute each worker is (or was) ready; a worker costs from launch. */
-  private readonly readyAt: number[] = [];
-  /** Queued messages as [arrival minute, count], oldest first. */
+  /** Workers that have started and take work. */
+  private started = 0;
+  /** Launches still starting, as [minute ready, count], oldest first. */
+  private readonly starting: Array<[number, number]> = [];
+  private startingCount = 0;
+  /** Queued messages as [arrival minute, count], oldest first from `head`. */
   private readonly queue: Array<[number, number]> = [];
+  private head = 0;
   private queued = 0;
   processedTotal = 0;
   arrivedTotal = 0;
@@ -19,65 +23,90 @@ export class ServiceModel {
   readonly waitHistogram: number[] = [];
   private readonly startupMinutes: number;
   private readonly sloMinutes: number;
+  private readonly perWorkerMinute: number;
 
-  constructor(
-    private readonly parameters: BacklogParameters,
-    initialCapacity: number,
-  ) {
+  constructor(parameters: BacklogParameters, initialCapacity: number) {
     this.startupMinutes = Math.ceil(parameters.startupMs / 60_000);
     this.sloMinutes = parameters.sloMs / 60_000;
-    for (let i = 0; i < initialCapacity; i++) this.readyAt.push(0);
+    this.perWorkerMinute = parameters.throughputPerWorker * 60;
+    this.started = initialCapacity;
   }
 
+  /** The desired count: started workers and those still starting. */
   get desired(): number {
-    return this.readyAt.length;
+    return this.started + this.startingCount;
   }
 
-  running(minute: number): number {
-    return this.readyAt.filter((ready) => ready <= minute).length;
+  get running(): number {
+    return this.started;
   }
 
   get backlog(): number {
     return this.queued;
   }
 
-  /** Sets the desired count: launches workers (ready after the start-up delay) or stops them, newest first. */
+  /** Sets the desired count: launches workers (started after the start-up delay) or stops them, newest first. */
   setDesired(count: number, minute: number): void {
-    if (count === this.readyAt.length) return;
+    const desired = this.desired;
+    if (count === desired) return;
     this.scalingActions++;
-    while (this.readyAt.length < count) this.readyAt.push(minute + this.startupMinutes);
-    this.readyAt.sort((a, b) => a - b);
-    while (this.readyAt.length > count) this.readyAt.pop();
+    if (count > desired) {
+      const launched = count - desired;
+      if (this.startupMinutes === 0) this.started += launched;
+      else {
+        this.starting.push([minute + this.startupMinutes, launched]);
+        this.startingCount += launched;
+      }
+      return;
+    }
+    let stop = desired - count;
+    while (stop > 0 && this.starting.length > 0) {
+      const newest = this.starting[this.starting.length - 1]!;
+      const stopped = Math.min(stop, newest[1]);
+      newest[1] -= stopped;
+      this.startingCount -= stopped;
+      stop -= stopped;
+      if (newest[1] === 0) this.starting.pop();
+    }
+    this.started -= stop;
   }
 
   /** One minute: arrivals join the queue, started workers drain it. Returns what the minute's metrics need. */
   step(minute: number, arrivals: number): { processed: number; running: number; oldestAgeMinutes: number } {
+    while (this.starting.length > 0 && this.starting[0]![0] <= minute) {
+      const [, count] = this.starting.shift()!;
+      this.started += count;
+      this.startingCount -= count;
+    }
     if (arrivals > 0) {
       this.queue.push([minute, arrivals]);
       this.queued += arrivals;
       this.arrivedTotal += arrivals;
     }
-    const running = this.running(minute);
-    let budget = running * this.parameters.throughputPerWorker * 60;
+    let budget = this.started * this.perWorkerMinute;
     let processed = 0;
     let violated = false;
-    while (budget > 1e-9 && this.queue.length > 0) {
-      const head = this.queue[0]!;
-      const taken = Math.min(head[1], budget);
-      const waited = minute - head[0];
+    while (budget > 1e-9 && this.head < this.queue.length) {
+      const oldest = this.queue[this.head]!;
+      const taken = Math.min(oldest[1], budget);
+      const waited = minute - oldest[0];
       this.waitHistogram[waited] = (this.waitHistogram[waited] ?? 0) + taken;
       if (waited > this.sloMinutes) violated = true;
-      head[1] -= taken;
+      oldest[1] -= taken;
       budget -= taken;
       processed += taken;
-      if (head[1] <= 1e-9) this.queue.shift();
+      if (oldest[1] <= 1e-9) this.head++;
     }
-    this.queued = Math.max(0, this.queued - processed);
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    this.queued = this.head < this.queue.length ? Math.max(0, this.queued - processed) : 0;
     this.processedTotal += processed;
-    this.capacityMinutes += this.readyAt.length;
-    const oldestAgeMinutes = this.queue.length > 0 ? minute - this.queue[0]![0] : 0;
+    this.capacityMinutes += this.desired;
+    const oldestAgeMinutes = this.head < this.queue.length ? minute - this.queue[this.head]![0] : 0;
     if (violated || oldestAgeMinutes > this.sloMinutes) this.violationMinutes++;
-    return { processed, running, oldestAgeMinutes };
+    return { processed, running: this.started, oldestAgeMinutes };
   }
 
   /** The wait (seconds) that 99% of processed messages did not exceed. */
