@@ -3,7 +3,7 @@ import { arrivalsPerMinute, missingMinutes } from './arrivals.ts';
 import { oraclePlan } from './oracle.ts';
 import { POLICY_NAMES, validateParameters, type BacklogParameters, type PolicyName } from './parameters.ts';
 import { policySetup } from './policies.ts';
-import { PredictiveFloors, type ForecastBands } from './predictive-floors.ts';
+import { PredictiveFloors, type ForecastBands, type PredictiveOptions } from './predictive-floors.ts';
 import { ScalingDecider } from './scaling-rules.ts';
 import { ServiceModel } from './service-model.ts';
 
@@ -43,6 +43,8 @@ export interface BacktestParameters extends BacklogParameters {
 export interface BacktestOptions {
   /** Called as the simulation advances; `total` is policies x minutes. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** headroom-predictive's settings. @default PredictiveScaling's defaults */
+  readonly predictive?: PredictiveOptions;
 }
 
 export interface BacktestResult {
@@ -69,17 +71,24 @@ function messagesOf(service: ServiceModel): PolicyTimeline['messages'] {
   return { arrived: service.arrivedTotal, processed: service.processedTotal, queued: service.backlog };
 }
 
-function simulateReactive(name: Exclude<PolicyName, 'oracle'>, arrivals: readonly number[], missing: readonly boolean[], parameters: BacklogParameters, predictive: PredictiveFloors | undefined, tick: () => void): Simulated {
+function simulateReactive(
+  name: Exclude<PolicyName, 'oracle'>,
+  arrivals: readonly number[],
+  missing: readonly boolean[],
+  parameters: BacklogParameters,
+  predictive: { floors: PredictiveFloors; options: PredictiveOptions } | undefined,
+  tick: () => void,
+): Simulated {
   const service = new ServiceModel(parameters, Math.max(parameters.minCapacity, 1));
-  const decider = new ScalingDecider();
-  const { tracking, steps } = policySetup(name, parameters);
+  const { tracking, steps, cooldowns } = policySetup(name, parameters, predictive?.options);
+  const decider = new ScalingDecider(cooldowns);
   const minutes = arrivals.length;
   const capacity = new Array<number>(minutes);
   const running = new Array<number>(minutes);
   const oldest = new Array<number>(minutes);
   const floors = predictive ? new Array<number>(minutes) : undefined;
   for (let minute = 0; minute < minutes; minute++) {
-    const floor = predictive ? Math.max(parameters.minCapacity, predictive.floorAt(minute)) : parameters.minCapacity;
+    const floor = predictive ? Math.max(parameters.minCapacity, predictive.floors.floorAt(minute)) : parameters.minCapacity;
     if (floors) floors[minute] = floor;
     // A scheduled action moves the min wall, and capacity below it is raised at once.
     if (service.desired < floor) service.setDesired(floor, minute);
@@ -144,8 +153,9 @@ export function backtestArrivals(
       oracleExact = oracle.exact;
       run = oracle;
     } else {
-      const floors = name === 'headroom-predictive' ? (predictive = new PredictiveFloors(arrivals, missing, startMs, parameters)) : undefined;
-      run = simulateReactive(name, arrivals, missing, parameters, floors, tick);
+      const settings = options.predictive ?? {};
+      const floors = name === 'headroom-predictive' ? (predictive = new PredictiveFloors(arrivals, missing, startMs, parameters, settings)) : undefined;
+      run = simulateReactive(name, arrivals, missing, parameters, floors && { floors, options: settings }, tick);
     }
     done = (index + 1) * arrivals.length;
     options.onProgress?.(done, total);

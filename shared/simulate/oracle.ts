@@ -249,7 +249,7 @@ function launchesFor(running: readonly number[], startup: number): { running: nu
   const minutes = running.length;
   const kept = new Array<number>(minutes).fill(0);
   const desired = new Array<number>(minutes).fill(0);
-  const levels = Math.max(0, ...running);
+  const levels = running.reduce((highest, value) => Math.max(highest, value), 0);
   for (let level = 1; level <= levels; level++) {
     let lastEnd = -1; // the last minute this level's worker ran, -1 before any
     for (let minute = 0; minute < minutes; minute++) {

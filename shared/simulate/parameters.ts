@@ -8,7 +8,16 @@ export interface BacklogParameters {
   readonly sloMs: number;
   readonly minCapacity: number;
   readonly maxCapacity: number;
+  /**
+   * The backlog target tracking policy's scale-out cooldown (backlog-target-tracking and headroom-predictive, as
+   * QueueScaledService configures it). Shorter than the start-up delay, scale-outs compound: the next one is
+   * computed from a capacity whose tasks have not started yet.
+   * @default 60 s (QueueScaledService's default)
+   */
+  readonly scaleOutCooldownMs?: number;
 }
+
+export const DEFAULT_SCALE_OUT_COOLDOWN_MS = 60_000;
 
 export const POLICY_NAMES = ['cpu-target-tracking', 'queue-step-scaling', 'backlog-target-tracking', 'headroom-predictive', 'oracle'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
@@ -28,5 +37,6 @@ export function validateParameters(parameters: BacklogParameters): void {
   check('startupMs', parameters.startupMs >= 0 && Number.isFinite(parameters.startupMs), 'a duration >= 0');
   check('sloMs', parameters.sloMs >= 60_000 && Number.isFinite(parameters.sloMs), 'at least one minute (the simulation steps by the minute)');
   check('minCapacity', Number.isInteger(parameters.minCapacity) && parameters.minCapacity >= 0, 'a whole number >= 0');
+  check('scaleOutCooldownMs', parameters.scaleOutCooldownMs === undefined || (parameters.scaleOutCooldownMs >= 0 && Number.isFinite(parameters.scaleOutCooldownMs)), 'a duration >= 0');
   check('maxCapacity', Number.isInteger(parameters.maxCapacity) && parameters.maxCapacity >= Math.max(1, parameters.minCapacity), 'a whole number >= minCapacity and >= 1');
 }

@@ -1,5 +1,6 @@
-import type { BacklogParameters, PolicyName } from './parameters.ts';
-import { ECS_DEFAULT_COOLDOWN_MINUTES, StepScalingPolicy, TargetTrackingPolicy, type Proposal } from './scaling-rules.ts';
+import { DEFAULT_SCALE_OUT_COOLDOWN_MS, type BacklogParameters, type PolicyName } from './parameters.ts';
+import type { PredictiveOptions } from './predictive-floors.ts';
+import { ECS_DEFAULT_COOLDOWN_MINUTES, StepScalingPolicy, TargetTrackingPolicy, type Cooldowns, type Proposal } from './scaling-rules.ts';
 
 /** What one simulated minute shows the metrics. */
 export interface MinuteMetrics {
@@ -81,25 +82,26 @@ function queueSteps(): Watched {
 export interface PolicySetup {
   readonly tracking: readonly Watched[];
   readonly steps: readonly Watched[];
+  readonly cooldowns: Cooldowns;
 }
 
-/**
- * The share of the backlog target headroom-predictive tracks on top of its floors: the floors carry the expected
- * load, so the reactive part is there for surprises, and must catch them before the 3-minute alarm and the start-up
- * delay have used up the latency budget.
- */
-export const PREDICTIVE_BACKLOG_SHARE = 0.5;
+const ECS_DEFAULT_COOLDOWNS: Cooldowns = { scaleOutMinutes: ECS_DEFAULT_COOLDOWN_MINUTES, scaleInMinutes: ECS_DEFAULT_COOLDOWN_MINUTES };
+/** QueueScaledService's cooldowns: scale-in 5 minutes; scale-out as configured (its default is 1 minute). */
+function queueScaledServiceCooldowns(parameters: BacklogParameters): Cooldowns {
+  return { scaleOutMinutes: Math.ceil((parameters.scaleOutCooldownMs ?? DEFAULT_SCALE_OUT_COOLDOWN_MS) / 60_000), scaleInMinutes: 5 };
+}
+const DEFAULT_PREDICTIVE_BACKLOG_SHARE = 0.5;
 
 /** The Application Auto Scaling policies each named reactive policy puts on the service. */
-export function policySetup(name: Exclude<PolicyName, 'oracle'>, parameters: BacklogParameters): PolicySetup {
+export function policySetup(name: Exclude<PolicyName, 'oracle'>, parameters: BacklogParameters, predictive: PredictiveOptions = {}): PolicySetup {
   switch (name) {
     case 'cpu-target-tracking':
-      return { tracking: [cpuUtilization(CPU_TARGET_PERCENT, parameters)], steps: [] };
+      return { tracking: [cpuUtilization(CPU_TARGET_PERCENT, parameters)], steps: [], cooldowns: ECS_DEFAULT_COOLDOWNS };
     case 'queue-step-scaling':
-      return { tracking: [cpuUtilization(QUEUE_PROCESSING_DEFAULTS.cpuTargetPercent, parameters)], steps: [queueSteps()] };
+      return { tracking: [cpuUtilization(QUEUE_PROCESSING_DEFAULTS.cpuTargetPercent, parameters)], steps: [queueSteps()], cooldowns: ECS_DEFAULT_COOLDOWNS };
     case 'backlog-target-tracking':
-      return { tracking: [backlogPerTask(1, parameters)], steps: [] };
+      return { tracking: [backlogPerTask(1, parameters)], steps: [], cooldowns: queueScaledServiceCooldowns(parameters) };
     case 'headroom-predictive':
-      return { tracking: [backlogPerTask(PREDICTIVE_BACKLOG_SHARE, parameters)], steps: [] };
+      return { tracking: [backlogPerTask(predictive.backlogShare ?? DEFAULT_PREDICTIVE_BACKLOG_SHARE, parameters)], steps: [], cooldowns: queueScaledServiceCooldowns(parameters) };
   }
 }

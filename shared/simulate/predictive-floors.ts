@@ -8,16 +8,32 @@ const HISTORY_HOURS = 14 * 24;
 /** The predictor plans nothing from less than 48 h of history. */
 const MIN_HISTORY_HOURS = 48;
 
+/** headroom-predictive's settings; the defaults are PredictiveScaling's. */
 export interface PredictiveOptions {
   /** How often the predictor re-plans. @default 60 minutes */
   readonly replanMinutes?: number;
-  /** @default 24 (the predictor's default) */
+  /** @default 24 */
   readonly horizonHours?: number;
-  /** @default 0.7 (the predictor's default) */
+  /** The forecast quantile floors are planned from. @default 'p90' */
+  readonly quantile?: 'p50' | 'p90' | 'p99';
+  /** @default 0.7 */
   readonly targetUtilization?: number;
-  /** @default 100 (the predictor's default share of the 200 scheduled actions per target) */
+  /** How much earlier floors rise than the load they are for. @default the start-up delay, at least 5 minutes */
+  readonly leadTimeMs?: number;
+  /** @default 100 (of the 200 scheduled actions a scalable target may have) */
   readonly actionBudget?: number;
+  /**
+   * The reactive part's backlog per task target, as a share of acceptable latency / time per message: the floors
+   * carry the expected load, and the reactive part must catch surprises before the 3-minute alarm and the start-up
+   * delay have used up the latency budget (QueueScaledService with acceptableLatency = this share of the SLO).
+   * @default 0.5
+   */
+  readonly backlogShare?: number;
+  /** False runs the reactive part alone, to measure what the floors add. @default true */
+  readonly floors?: boolean;
 }
+
+const DEFAULT_LEAD_TIME_MS = 5 * 60_000;
 
 /** The forecast in force at each minute, in messages per second (NaN before the first forecast). */
 export interface ForecastBands {
@@ -28,8 +44,8 @@ export interface ForecastBands {
 
 /**
  * headroom's predictor inside the simulator: every `replanMinutes` it forecasts from the hourly arrivals seen so
- * far (never the future; at most the 14 days the predictor reads), plans floors from the p90 with the planner the
- * predictor Lambda uses, and holds the floor in force at each minute until the next re-plan.
+ * far (never the future; at most the 14 days the predictor reads), plans floors from the forecast with the planner
+ * the predictor Lambda uses, and holds the floor in force at each minute until the next re-plan.
  */
 export class PredictiveFloors {
   private readonly floors: Int32Array;
@@ -59,6 +75,7 @@ export class PredictiveFloors {
 
   /** Re-plans when it is time to; returns the floor for this minute. */
   floorAt(minute: number): number {
+    if (this.options.floors === false) return this.parameters.minCapacity;
     if (minute % (this.options.replanMinutes ?? HOUR_MINUTES) === 0) this.replan(minute);
     return this.floors[minute] ?? this.parameters.minCapacity;
   }
@@ -89,10 +106,10 @@ export class PredictiveFloors {
     }
     this.replans++;
     const plan = planFloors({
-      demand: { startMs: forecast.startMs, stepMs: forecast.stepMs, values: forecast.p90 },
+      demand: { startMs: forecast.startMs, stepMs: forecast.stepMs, values: forecast[this.options.quantile ?? 'p90'] },
       unitThroughput: this.parameters.throughputPerWorker,
       targetUtilization: this.options.targetUtilization ?? 0.7,
-      leadTimeMs: this.parameters.startupMs,
+      leadTimeMs: this.options.leadTimeMs ?? Math.max(this.parameters.startupMs, DEFAULT_LEAD_TIME_MS),
       floor: this.parameters.minCapacity,
       max: this.parameters.maxCapacity,
       actionBudget: this.options.actionBudget ?? 100,

@@ -21,12 +21,24 @@ export const SCALE_IN_DATAPOINTS = 15;
 export const SCALE_IN_THRESHOLD = 0.9;
 export const ECS_DEFAULT_COOLDOWN_MINUTES = 5;
 
-/** What one policy wants this minute: a capacity computed from `base`, the capacity the change is relative to. */
+/**
+ * What one policy wants this minute, relative to `base`, the capacity the change applies to: target tracking's
+ * ceil(base x ratio) (at least one more when scaling out), or step scaling's base + change.
+ */
 export type Proposal =
   | { readonly direction?: undefined }
-  | { readonly direction: 'out' | 'in'; readonly capacity: (base: number) => number };
+  | { readonly direction: 'out' | 'in'; readonly ratio: number; readonly change?: undefined }
+  | { readonly direction: 'out' | 'in'; readonly change: number; readonly ratio?: undefined };
 
 const NO_CHANGE: Proposal = {};
+
+/** The capacity a proposal asks for when applied to `base`. */
+export function proposedCapacity(proposal: Proposal, base: number): number {
+  if (!proposal.direction) return base;
+  if (proposal.change !== undefined) return Math.max(0, base + proposal.change);
+  const proportional = Math.ceil(Math.max(base, 1) * proposal.ratio - 1e-9);
+  return proposal.direction === 'out' ? Math.max(base + 1, proportional) : proportional;
+}
 
 export class TargetTrackingPolicy {
   private high = 0;
@@ -52,10 +64,8 @@ export class TargetTrackingPolicy {
   /** The proportional change while an alarm is in ALARM: ceil(base x metric / target). */
   propose(): Proposal {
     if (!Number.isFinite(this.last)) return NO_CHANGE;
-    const ratio = this.last / this.target;
-    const proportional = (base: number) => Math.ceil(Math.max(base, 1) * ratio - 1e-9);
-    if (this.high >= SCALE_OUT_DATAPOINTS) return { direction: 'out', capacity: (base) => Math.max(base + 1, proportional(base)) };
-    if (this.low >= SCALE_IN_DATAPOINTS) return { direction: 'in', capacity: proportional };
+    if (this.high >= SCALE_OUT_DATAPOINTS) return { direction: 'out', ratio: this.last / this.target };
+    if (this.low >= SCALE_IN_DATAPOINTS) return { direction: 'in', ratio: this.last / this.target };
     return NO_CHANGE;
   }
 }
@@ -81,26 +91,30 @@ export interface StepAlarm {
  */
 export class StepScalingPolicy {
   private readonly window: number[] = [];
-  private datapoint = Number.NaN;
+  private proposal: Proposal = NO_CHANGE;
+  /** Later steps win where bounds touch (the step starting at 500 takes 500). */
+  private readonly lastFirst: readonly ScalingStep[];
 
   constructor(
-    private readonly steps: readonly ScalingStep[],
+    steps: readonly ScalingStep[],
     private readonly alarm: StepAlarm,
-  ) {}
+  ) {
+    this.lastFirst = [...steps].reverse();
+  }
 
   observe(value: number, minute: number): void {
     this.window.push(value);
     if ((minute + 1) % this.alarm.periodMinutes !== 0) return;
-    this.datapoint = this.alarm.statistic === 'Maximum' ? Math.max(...this.window) : this.window.reduce((sum, v) => sum + v, 0) / this.window.length;
+    const datapoint = this.alarm.statistic === 'Maximum' ? Math.max(...this.window) : this.window.reduce((sum, v) => sum + v, 0) / this.window.length;
     this.window.length = 0;
+    const step = Number.isFinite(datapoint) ? this.lastFirst.find((candidate) => (candidate.lower === undefined || datapoint >= candidate.lower) && (candidate.upper === undefined || datapoint <= candidate.upper)) : undefined;
+    const change = step?.change ?? 0;
+    this.proposal = change === 0 ? NO_CHANGE : { direction: change > 0 ? 'out' : 'in', change };
   }
 
+  /** The latest datapoint's step, proposed again every minute while the alarm stays in ALARM. */
   propose(): Proposal {
-    const value = this.datapoint;
-    if (!Number.isFinite(value)) return NO_CHANGE;
-    const step = [...this.steps].reverse().find((candidate) => (candidate.lower === undefined || value >= candidate.lower) && (candidate.upper === undefined || value <= candidate.upper));
-    if (!step || step.change === 0) return NO_CHANGE;
-    return { direction: step.change > 0 ? 'out' : 'in', capacity: (base) => Math.max(0, base + step.change) };
+    return this.proposal;
   }
 }
 
@@ -132,7 +146,8 @@ export class ScalingDecider {
     const inScaleOutCooldown = minute < this.scaleOutUntil;
     const outBase = inScaleOutCooldown ? this.scaleOutBase : current;
     let out = -Infinity;
-    for (const proposal of [...tracking, ...steps]) if (proposal.direction === 'out') out = Math.max(out, proposal.capacity(outBase));
+    for (const proposal of tracking) if (proposal.direction === 'out') out = Math.max(out, proposedCapacity(proposal, outBase));
+    for (const proposal of steps) if (proposal.direction === 'out') out = Math.max(out, proposedCapacity(proposal, outBase));
     if (out > -Infinity) {
       const next = clamp(out);
       if (next > current) {
@@ -148,8 +163,8 @@ export class ScalingDecider {
     if (minute < this.scaleInUntil) return clamp(current);
     const trackingAgrees = tracking.length > 0 && tracking.every((proposal) => proposal.direction === 'in');
     let scaleIn = -Infinity;
-    if (trackingAgrees) for (const proposal of tracking) scaleIn = Math.max(scaleIn, proposal.direction === 'in' ? proposal.capacity(current) : current);
-    for (const proposal of steps) if (proposal.direction === 'in') scaleIn = Math.max(scaleIn, proposal.capacity(current));
+    if (trackingAgrees) for (const proposal of tracking) scaleIn = Math.max(scaleIn, proposedCapacity(proposal, current));
+    for (const proposal of steps) if (proposal.direction === 'in') scaleIn = Math.max(scaleIn, proposedCapacity(proposal, current));
     if (scaleIn > -Infinity) {
       const next = clamp(scaleIn);
       if (next < current) {

@@ -2,7 +2,7 @@
 // documentation's wording (Application Auto Scaling User Guide and API Reference, CloudWatch User Guide).
 import { describe, expect, it } from 'vitest';
 import { QUEUE_PROCESSING_DEFAULTS } from '../../../shared/simulate/policies.ts';
-import { ECS_DEFAULT_COOLDOWN_MINUTES, ScalingDecider, StepScalingPolicy, TargetTrackingPolicy, type Proposal } from '../../../shared/simulate/scaling-rules.ts';
+import { ECS_DEFAULT_COOLDOWN_MINUTES, proposedCapacity, ScalingDecider, StepScalingPolicy, TargetTrackingPolicy, type Proposal } from '../../../shared/simulate/scaling-rules.ts';
 
 const walls = { min: 1, max: 100 };
 
@@ -12,12 +12,13 @@ function observeAll(policy: TargetTrackingPolicy, values: number[]): void {
 
 /** The capacity a proposal asks for, relative to `base`. */
 function wanted(proposal: Proposal, base: number): { direction?: string; capacity?: number } {
-  return proposal.direction ? { direction: proposal.direction, capacity: proposal.capacity(base) } : {};
+  return proposal.direction ? { direction: proposal.direction, capacity: proposedCapacity(proposal, base) } : {};
 }
 
-const out = (capacity: number): Proposal => ({ direction: 'out', capacity: () => capacity });
-const scaleIn = (capacity: number): Proposal => ({ direction: 'in', capacity: () => capacity });
-const add = (change: number): Proposal => ({ direction: change > 0 ? 'out' : 'in', capacity: (base) => base + change });
+/** A target tracking proposal for `capacity` when the current capacity is `from`. */
+const out = (capacity: number, from = 10): Proposal => ({ direction: 'out', ratio: capacity / from });
+const scaleIn = (capacity: number, from = 10): Proposal => ({ direction: 'in', ratio: capacity / from });
+const add = (change: number): Proposal => ({ direction: change > 0 ? 'out' : 'in', change });
 
 describe('target tracking alarms', () => {
   // Target tracking's AlarmHigh: "3 datapoints within 3 minutes" above the target, 1-minute period.
@@ -99,14 +100,14 @@ describe('cooldowns', () => {
   it('block scale-in during the scale-in cooldown, but not a scale-out', () => {
     const scaler = new ScalingDecider();
     expect(scaler.decide(10, 10, [scaleIn(5)], [], walls)).toBe(5);
-    expect(scaler.decide(12, 5, [scaleIn(3)], [], walls)).toBe(5);
-    expect(scaler.decide(13, 5, [out(9)], [], walls)).toBe(9);
+    expect(scaler.decide(12, 5, [scaleIn(3, 5)], [], walls)).toBe(5);
+    expect(scaler.decide(13, 5, [out(9, 5)], [], walls)).toBe(9);
   });
 
   it('let scale-in resume once the scale-in cooldown has expired', () => {
     const scaler = new ScalingDecider();
     expect(scaler.decide(10, 10, [scaleIn(5)], [], walls)).toBe(5);
-    expect(scaler.decide(15, 5, [scaleIn(3)], [], walls)).toBe(3);
+    expect(scaler.decide(15, 5, [scaleIn(3, 5)], [], walls)).toBe(3);
   });
 });
 
