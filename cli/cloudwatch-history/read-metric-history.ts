@@ -12,7 +12,10 @@ export interface MetricHistoryRequest {
   readonly now: Date;
 }
 
-/** A user's metric history through the SDK (GetMetricData, NextToken paging), as counts per period. */
+/**
+ * A user's metric history through the SDK (GetMetricData, NextToken paging), as counts per period, or per the
+ * metric's own step when it is published less often.
+ */
 export async function readMetricHistory(cloudwatch: CloudWatchClient, request: MetricHistoryRequest): Promise<RegularSeries> {
   const periodMs = request.periodSeconds * 1000;
   const endMs = Math.floor(request.now.getTime() / periodMs) * periodMs;
@@ -48,10 +51,15 @@ export async function readMetricHistory(cloudwatch: CloudWatchClient, request: M
     if (name === 'CredentialsProviderError' || /credential/i.test((error as Error).message)) {
       throw new Error('no AWS credentials were found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and AWS_REGION', { cause: error });
     }
+    if (/region is missing/i.test((error as Error).message)) throw new Error('no AWS Region is set: set AWS_REGION (or a region in your AWS_PROFILE)', { cause: error });
     throw error;
   }
   const described = `${request.namespace} ${request.metricName} ${JSON.stringify(request.dimensions)}`;
   if (points.length < 2) throw new Error(`the metric ${described} has ${points.length} datapoint(s) in the last ${request.days} day(s): check its namespace, name and dimensions`);
-  const series = fromPoints(points, periodMs);
-  return series;
+  // A metric published less often than the period asked for (hourly points read at 1 minute, or history older
+  // than CloudWatch keeps at that resolution) is read at its own step, not as a minute of load and 59 of gaps.
+  const times = points.map((point) => point.timestampMs).sort((a, b) => a - b);
+  let spacing = Infinity;
+  for (let index = 1; index < times.length; index++) if (times[index]! > times[index - 1]!) spacing = Math.min(spacing, times[index]! - times[index - 1]!);
+  return fromPoints(points, Math.max(periodMs, Number.isFinite(spacing) ? spacing : periodMs));
 }

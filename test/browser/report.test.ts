@@ -37,8 +37,15 @@ describe('the backtest report in a browser', () => {
       for (let index = 0; index < 3; index++) {
         const box = await charts.nth(index).boundingBox();
         expect(box!.width).toBeGreaterThan(400);
-        expect(await charts.nth(index).locator('path').count()).toBeGreaterThan(3);
+        // Vega draws each series as a path inside a `mark-line` group; a drawn line has a non-trivial path.
+        const lines = charts.nth(index).locator('g.mark-line.role-mark path');
+        expect(await lines.count()).toBeGreaterThanOrEqual(3);
+        expect((await lines.first().getAttribute('d'))!.length).toBeGreaterThan(100);
       }
+      // Load vs capacity: the load and one line per policy; wait vs SLO: the SLO rule; the forecast band as an area.
+      expect(await charts.nth(0).locator('g.mark-line.role-mark path').count()).toBe(6);
+      expect(await charts.nth(1).locator('g.mark-rule.role-mark line').count()).toBe(1);
+      expect(await charts.nth(2).locator('g.mark-area.role-mark path').count()).toBe(1);
       expect(problems).toEqual([]);
     } finally {
       await browser.close();

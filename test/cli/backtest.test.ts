@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +25,35 @@ describe('headroom backtest', () => {
       expect(Object.keys(policy).sort()).toEqual(['capacityHours', 'capacityHoursVsOracle', 'name', 'p99WaitSeconds', 'scalingActions', 'sloViolationMinutes']);
     }
     expect(answer.policies.at(-1)).toMatchObject({ name: 'oracle', capacityHoursVsOracle: 1 });
+  });
+
+  it('prints a table in the terminal by default, with the parameters it ran with', () => {
+    const { status, stdout } = runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--max', '40', '--policies', 'backlog-target-tracking,oracle']);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^throughput 0.05 msg\/s per worker, start-up 90 s, SLO 300 s, capacity 1-40, 14.0 days$/m);
+    expect(stdout).toMatch(/^policy +SLO-violation min +p99 wait s +capacity-hours +actions +vs oracle$/m);
+    expect(stdout).toMatch(/^oracle +0 +\d+ +[\d.]+ +\d+ +1\.00$/m);
+  });
+
+  // `script` gives the command a terminal, as a person running it would have.
+  it('shows a progress bar on stderr only when stderr is a terminal', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'headroom-tty-')), 'out.json');
+    const command = `node ${JSON.stringify(join(import.meta.dirname, '../../bin/headroom.mjs'))} backtest --trace ${JSON.stringify(elb)} --throughput 0.05 --max 40 --json > ${JSON.stringify(out)}`;
+    const terminal = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
+    expect(terminal.stdout).toMatch(/\[#{30}\] 100% simulated/);
+    expect(JSON.parse(readFileSync(out, 'utf8')).policies).toHaveLength(5);
+    expect(runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--max', '40', '--json']).stderr).toBe('');
+  });
+
+  it('takes the backlog policies’ scale-out cooldown, and a longer one stops scale-outs compounding while tasks start', () => {
+    const run = (cooldown: string) =>
+      JSON.parse(runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--max', '40', '--policies', 'backlog-target-tracking', '--scale-out-cooldown', cooldown, '--json']).stdout) as {
+        parameters: { scaleOutCooldownMs: number };
+        policies: Array<{ capacityHours: number }>;
+      };
+    const [fast, slow] = [run('1m'), run('5m')];
+    expect(slow.parameters.scaleOutCooldownMs).toBe(300_000);
+    expect(slow.policies[0]!.capacityHours).toBeLessThan(fast.policies[0]!.capacityHours);
   });
 
   it('runs only the policies asked for', () => {
