@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { arrivalsPerMinute, backtestArrivals, POLICY_NAMES, type BacklogParameters, type PolicyName, type PolicyScore } from '../shared/simulate/index.ts';
-import { cheapestRunningProfile, spreadRunningProfile } from '../shared/simulate/oracle.ts';
+import { cheapestRunningProfile, launchPlan, spreadRunningProfile } from '../shared/simulate/oracle.ts';
 import { ServiceModel } from '../shared/simulate/service-model.ts';
 import type { RegularSeries } from '../shared/series/regular-series.ts';
 import { median, readTraceFile, table } from './support/traces.ts';
@@ -99,7 +99,8 @@ export async function run(): Promise<void> {
     for (let index = 0; index < 4; index++) {
       const from = Math.floor(((index + 0.5) * arrivals.length) / 4);
       const window = arrivals.slice(from, from + 480);
-      ratios.push(sum(spreadRunningProfile(window, parameters)) / sum(cheapestRunningProfile(window, parameters)));
+      const cost = (running: readonly number[]) => sum(launchPlan(running, Math.ceil(parameters.startupMs / 60_000)).desired);
+      ratios.push(cost(spreadRunningProfile(window, parameters)) / cost(cheapestRunningProfile(window, parameters)));
     }
     gaps.push([label, ...ratios.map((ratio) => `${((ratio - 1) * 100).toFixed(1)}%`)]);
   }
@@ -135,13 +136,28 @@ export async function run(): Promise<void> {
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...verdicts,
     '',
+    'Why the targets are missed (read with the "reactive part alone" column and the table below):',
+    '',
+    '- The cost target compares with a clairvoyant that runs just enough workers each minute and launches them exactly a start-up',
+    '  delay early; a policy that only sees the past pays for start-up lag and for headroom, and none of the reactive policies is',
+    '  within 1.15 x of it either.',
+    "- headroom-predictive's reactive part (backlog per task at half the SLO's target, QueueScaledService's 1-minute scale-out",
+    '  cooldown) scales out again every minute while the tasks it launched are still starting (90 s): each scale-out is computed',
+    '  from a capacity that has not started yet, so they compound. That, not the floors, is most of its cost: compare the',
+    '  "without floors" rows, and the 5-minute cooldown table.',
+    "- The floors come from hourly p90 forecasts at 70% utilization (PredictiveScaling's defaults), held for whole hours. With the",
+    '  compounding removed (5-minute cooldown) the reactive part alone meets the SLO as well at lower cost on these traces: the',
+    '  floors pay off only against the overshooting 1-minute configuration. Zero violation minutes come mostly from the tighter',
+    "  backlog target, which QueueScaledService users get by setting acceptableLatency to half their SLO.",
+    '',
     'The same with a 5-minute scale-out cooldown on the backlog policies (`--scale-out-cooldown 5m`): SLO-violation minutes,',
     'capacity-hours (x oracle):',
     '',
     table(['trace', 'backlog-target-tracking', 'headroom-predictive', '(without floors)'], sensitivity),
     '',
-    `On these ${DAYS}-day traces the oracle uses its fast stand-in (spread profile), not the exact search; the stand-in's running`,
-    'worker-minutes above the exact optimum on four 8-hour windows per trace (so "vs oracle" may understate a ratio by this much):',
+    `On these ${DAYS}-day traces the oracle uses its fast stand-in (spread profile), not the exact search; the stand-in's cost`,
+    '(worker-minutes, start-ups included) above the exact optimum on four 8-hour windows per trace (so "vs oracle" may understate',
+    'a ratio by about this much):',
     '',
     table(['trace', 'window 1', 'window 2', 'window 3', 'window 4'], gaps),
     '',

@@ -76,7 +76,7 @@ function printTable(result: BacktestResult): void {
   const rows = result.policies.map((policy) => [policy.name, String(policy.sloViolationMinutes), String(policy.p99WaitSeconds), fixed(policy.capacityHours, 1), String(policy.scalingActions), fixed(policy.capacityHoursVsOracle, 2)]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   for (const row of [header, ...rows]) process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
-  if (result.oracleExact === false) process.stdout.write('oracle: the fast spread stand-in (the trace is too long for the exact search); "vs oracle" may be understated by ~1%\n');
+  if (result.oracleExact === false) process.stdout.write('oracle: the fast spread stand-in (the trace is too long for the exact search): it can cost up to ~12% more than the exact optimum, so "vs oracle" may be understated (bench/results/simulate.md)\n');
 }
 
 /** A progress bar on stderr, only when a person is watching it (stderr is a TTY). */
