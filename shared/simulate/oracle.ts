@@ -130,7 +130,7 @@ function covers(front: ReadonlyArray<{ key: number; state: Reached }>, key: numb
  * Drops states another running count makes pointless: one with more workers (stopping is free), or one with fewer
  * whose cost plus starting the difference is lower, at no more backlog, can do whatever the state does next.
  */
-function withoutDominated(fronts: ReadonlyArray<Array<{ key: number; state: Reached }> | undefined>, minCapacity: number, maxCapacity: number, startup: number) {
+function withoutDominated(fronts: ReadonlyArray<Array<{ key: number; state: Reached }> | undefined>, minCapacity: number, maxCapacity: number, startup: number, canStartNext: boolean) {
   const kept: Array<Array<{ key: number; state: Reached }>> = [];
   let above: Array<{ key: number; state: Reached }> = [];
   for (let running = maxCapacity; running >= minCapacity; running--) {
@@ -138,6 +138,8 @@ function withoutDominated(fronts: ReadonlyArray<Array<{ key: number; state: Reac
     kept[running] = front.filter(({ key, state }) => !covers(above, key, state.backlog));
     above = paretoFront(mergeByKey(kept[running]!, above));
   }
+  // Fewer workers can only catch up by starting more, which is impossible before a start-up delay has passed.
+  if (!canStartNext) return kept;
   let below: Array<{ key: number; state: Reached }> = [];
   for (let running = minCapacity; running <= maxCapacity; running++) {
     const front = kept[running]!;
@@ -197,7 +199,7 @@ export function cheapestRunningProfile(arrivals: readonly number[], parameters: 
     const limit = allowedBacklog(minute);
     const feasible = candidates.map((front) => front?.filter(({ state }) => state.backlog <= limit));
     // When no state can meet this minute's deadlines (the load needs more than the maximum), keep them all.
-    fronts = withoutDominated(feasible.some((front) => front && front.length > 0) ? feasible : candidates, minCapacity, maxCapacity, startup);
+    fronts = withoutDominated(feasible.some((front) => front && front.length > 0) ? feasible : candidates, minCapacity, maxCapacity, startup, minute + 1 >= startup);
   }
   let best: Reached | undefined;
   for (const front of fronts) for (const { state } of front ?? []) if (!best || state.cost < best.cost) best = state;
