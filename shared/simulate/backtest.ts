@@ -177,13 +177,8 @@ export function backtestArrivals(
  * Backtests a load trace (messages arriving per step, any step from 10 s to 1 h; NaN = no data) through the
  * policies asked for. Pure and deterministic.
  */
-export function runBacktest(series: RegularSeries, parameters: BacktestParameters, options?: BacktestOptions): BacktestResult;
-/** @deprecated the per-minute arrivals form, kept until the demo moves to `runBacktest(series, parameters)`. */
-export function runBacktest(arrivals: readonly number[], startMs: number, parameters: BacklogParameters): BacktestResult;
-export function runBacktest(source: RegularSeries | readonly number[], second: BacktestParameters | number, third?: BacklogParameters | BacktestOptions): BacktestResult {
-  if (Array.isArray(source)) return backtestArrivals(source as readonly number[], second as number, third as BacklogParameters);
-  const series = source as RegularSeries;
-  const { scale = 1, policies = POLICY_NAMES, ...backlog } = second as BacktestParameters;
+export function runBacktest(series: RegularSeries, parameters: BacktestParameters, options: BacktestOptions = {}): BacktestResult {
+  const { scale = 1, policies = POLICY_NAMES, ...backlog } = parameters;
   if (!(scale > 0 && Number.isFinite(scale))) throw new RangeError(`scale must be a positive number, got ${scale}`);
-  return backtestArrivals(arrivalsPerMinute(series, scale), series.startMs, backlog, policies, { ...((third as BacktestOptions | undefined) ?? {}), missing: missingMinutes(series) });
+  return backtestArrivals(arrivalsPerMinute(series, scale), series.startMs, backlog, policies, { ...options, missing: missingMinutes(series) });
 }

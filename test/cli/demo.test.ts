@@ -1,0 +1,36 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+
+// The README's first command (`npm start`), run as a user would: it starts its own local AWS and must finish
+// with every step done.
+describe('headroom demo (npm start)', () => {
+  const reportDir = mkdtempSync(join(tmpdir(), 'headroom-demo-'));
+  const demo = runCli(['demo', '--report', reportDir], {}, { timeoutMs: 300_000 });
+
+  it('exits 0', () => {
+    expect(demo.stderr).not.toMatch(/Error/);
+    expect(demo.status).toBe(0);
+  });
+
+  it('pairs every floor it raised on the local AWS with a restore', () => {
+    const raises = demo.stdout.match(/MinCapacity=\d+ +headroom-raise-/g) ?? [];
+    const restores = demo.stdout.match(/MinCapacity=\d+ +headroom-restore-/g) ?? [];
+    expect(raises.length).toBeGreaterThan(0);
+    expect(restores.length).toBeGreaterThan(0);
+  });
+
+  it('scores every policy on the same two weeks', () => {
+    for (const policy of ['cpu-target-tracking', 'queue-step-scaling', 'backlog-target-tracking', 'headroom-predictive', 'oracle']) {
+      expect(demo.stdout).toMatch(new RegExp(`${policy} +SLO-violation minutes +\\d+ +capacity-hours +\\d+`));
+    }
+  });
+
+  it('writes the report with its charts', () => {
+    const html = join(reportDir, 'report.html');
+    expect(existsSync(html)).toBe(true);
+    expect(readFileSync(html, 'utf8')).toContain('<svg');
+  });
+});
