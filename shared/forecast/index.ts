@@ -1,8 +1,10 @@
 import type { RegularSeries } from '../series/regular-series.ts';
 import { aggregateForecast } from './aggregate.ts';
-import { calibratedQuantiles, type Residuals } from './calibration.ts';
+import { autoregressionNeeds, seasonalAutoregression } from './autoregression.ts';
+import { calibratedQuantiles } from './calibration.ts';
 import { fillGaps, gapShare } from './gaps.ts';
-import { ensemble, recentMedian, seasonalNaive, seasonalProfile, type PointModel, type Seasons } from './models.ts';
+import { ensemble, recentMedian, seasonalNaive, seasonalProfile, type Seasons } from './models.ts';
+import { selectByBacktest, type Candidate } from './selection.ts';
 
 export interface QuantileForecast {
   /** The model actually used, e.g. 'seasonal-profile-weekly'. */
@@ -47,13 +49,6 @@ export class InsufficientHistoryError extends Error {
 const DAY_MS = 86_400_000;
 const MAX_GAP_SHARE = 0.5;
 
-interface Candidate {
-  readonly name: string;
-  readonly model: PointModel;
-  /** History steps the model needs before it can forecast. */
-  readonly needs: number;
-}
-
 function seasonsOf(stepMs: number): Seasons {
   const daily = DAY_MS % stepMs === 0 ? DAY_MS / stepMs : 0;
   return { daily, weekly: daily * 7 };
@@ -72,6 +67,11 @@ function candidates(seasons: Seasons): Candidate[] {
       needs: 2 * seasons.weekly,
     });
   }
+  // At finer steps a day's lags run to hundreds: the fit costs several times the rest, and on the 5- and 30-minute
+  // traces it forecast worse than the profiles (bench/results/forecast.md).
+  if (seasons.daily > 1 && seasons.daily <= MAX_AUTOREGRESSION_DAILY_STEPS) {
+    list.push({ name: 'seasonal-autoregression', model: seasonalAutoregression, needs: autoregressionNeeds(seasons.daily) });
+  }
   return list;
 }
 
@@ -83,27 +83,11 @@ export const MODEL_NAMES = [
   'seasonal-naive-weekly',
   'seasonal-profile-weekly',
   'profile-ensemble',
+  'seasonal-autoregression',
 ] as const;
 
-/** Rolling-origin errors of one model on the end of the history, by horizon step. */
-function backtest(candidate: Candidate, history: readonly number[], horizon: number, seasons: Seasons, origins: number): Residuals | undefined {
-  const spacing = Math.max(1, Math.min(horizon, seasons.daily || horizon));
-  const residuals: number[][] = Array.from({ length: horizon }, () => []);
-  let absoluteError = 0;
-  let count = 0;
-  for (let k = 1; k <= origins; k++) {
-    const origin = history.length - horizon - (k - 1) * spacing;
-    if (origin < candidate.needs) break;
-    const forecast = candidate.model(history.slice(0, origin), horizon, seasons);
-    for (let h = 0; h < horizon; h++) {
-      const error = history[origin + h]! - forecast[h]!;
-      residuals[h]!.push(error);
-      absoluteError += Math.abs(error);
-      count++;
-    }
-  }
-  return count === 0 ? undefined : { byHorizon: residuals, meanAbsoluteError: absoluteError / count };
-}
+/** Steps per day up to which the seasonal autoregression is a candidate: hourly data or coarser. */
+const MAX_AUTOREGRESSION_DAILY_STEPS = 24;
 
 /**
  * Forecasts a metric history with quantiles. The point model is chosen per series by backtesting the
@@ -132,6 +116,7 @@ export function forecastSeries(history: RegularSeries, options: ForecastOptions)
   let usable = all.filter((candidate) => values.length >= candidate.needs);
   if (requested !== 'auto') {
     const named = all.find((candidate) => candidate.name === requested);
+    if (!named && (MODEL_NAMES as readonly string[]).includes(requested)) throw new RangeError(`model "${requested}" is not offered at a ${stepMs / 60_000}-minute step: use auto or one of ${all.map((candidate) => candidate.name).join(', ')}`);
     if (!named) throw new RangeError(`unknown model "${requested}": use auto or one of ${all.map((candidate) => candidate.name).join(', ')}`);
     if (values.length < named.needs) throw new InsufficientHistoryError(`${named.name} needs ${named.needs} steps of history, got ${values.length}`);
     usable = [named];
@@ -142,27 +127,11 @@ export function forecastSeries(history: RegularSeries, options: ForecastOptions)
   if (seasons.daily === 0) notes.push(`the step (${stepMs} ms) does not divide a day: no seasonal model`);
 
   const backtestHorizon = Math.min(horizon, seasons.daily > 0 ? seasons.daily : horizon);
-  const scored = usable
-    .map((candidate) => ({ candidate, residuals: backtest(candidate, values, backtestHorizon, seasons, 14) }))
-    .filter((entry) => entry.residuals !== undefined);
-  const ranked = [...scored].sort((a, b) => a.residuals!.meanAbsoluteError - b.residuals!.meanAbsoluteError);
-  let chosen = ranked[0];
-  // Two candidates that backtest alike usually err differently: their average, backtested the same way, often beats both.
-  if (requested === 'auto' && ranked.length >= 2) {
-    const [first, second] = [ranked[0]!, ranked[1]!];
-    const pair: Candidate = { name: `${first.candidate.name}+${second.candidate.name}`, model: ensemble([first.candidate.model, second.candidate.model]), needs: Math.max(first.candidate.needs, second.candidate.needs) };
-    const residuals = backtest(pair, values, backtestHorizon, seasons, 14);
-    if (residuals && residuals.meanAbsoluteError < chosen!.residuals!.meanAbsoluteError) chosen = { candidate: pair, residuals };
-    if (ranked.length >= 3) {
-      const third = ranked[2]!;
-      const trio: Candidate = { name: `${pair.name}+${third.candidate.name}`, model: ensemble([first.candidate.model, second.candidate.model, third.candidate.model]), needs: Math.max(pair.needs, third.candidate.needs) };
-      const trioResiduals = backtest(trio, values, backtestHorizon, seasons, 14);
-      if (trioResiduals && trioResiduals.meanAbsoluteError < chosen!.residuals!.meanAbsoluteError) chosen = { candidate: trio, residuals: trioResiduals };
-    }
-  }
+  const selection = selectByBacktest(usable, values, backtestHorizon, seasons, requested === 'auto');
+  const chosen = selection?.chosen;
   const candidate = chosen?.candidate ?? usable[usable.length - 1] ?? all[0]!;
-  if (!chosen) notes.push('too little history to backtest: quantiles are a fixed spread around the point forecast');
-  else if (requested === 'auto') notes.push(`chosen by backtest over ${scored.length} candidate(s) (MAE ${chosen.residuals!.meanAbsoluteError.toPrecision(4)})`);
+  if (!selection) notes.push('too little history to backtest: quantiles are a fixed spread around the point forecast');
+  else if (requested === 'auto') notes.push(`chosen by backtest over ${selection.scored} candidate(s) (MAE ${selection.chosen.residuals.meanAbsoluteError.toPrecision(4)})`);
 
   const point = candidate.model(values, horizon, seasons);
   const quantiles = calibratedQuantiles(point, chosen?.residuals, values, nonNegative);
