@@ -22,15 +22,17 @@ const ORIGINS = 14;
 
 function residualsOf(history: readonly number[], origins: readonly number[], forecasts: readonly (readonly number[])[], horizon: number): Residuals {
   const byHorizon: number[][] = Array.from({ length: horizon }, () => []);
+  const forecastByHorizon: number[][] = Array.from({ length: horizon }, () => []);
   let absoluteError = 0;
   origins.forEach((origin, index) => {
     for (let h = 0; h < horizon; h++) {
       const error = history[origin + h]! - forecasts[index]![h]!;
       byHorizon[h]!.push(error);
+      forecastByHorizon[h]!.push(forecasts[index]![h]!);
       absoluteError += Math.abs(error);
     }
   });
-  return { byHorizon, meanAbsoluteError: absoluteError / (origins.length * horizon) };
+  return { byHorizon, forecastByHorizon, meanAbsoluteError: absoluteError / (origins.length * horizon) };
 }
 
 function backtest(candidate: Candidate, history: readonly number[], horizon: number, seasons: Seasons): Backtest | undefined {
