@@ -1,41 +1,52 @@
 import type { PointModel } from './models.ts';
 
 /**
- * Least squares with a ridge penalty (the intercept, column 0, is not penalized), solved by Gaussian elimination
- * with partial pivoting: the systems are ~26 x 26, so nothing cleverer pays.
+ * Ridge least squares of `series[t]` on an intercept and `series[t - lag]` for each lag, over `first <= t < end`
+ * (the intercept is not penalized). The normal equations are built straight from the series, without a design
+ * matrix, and solved by Gaussian elimination with partial pivoting: the systems are ~26 x 26, so nothing
+ * cleverer pays.
  */
-function ridgeRegression(rows: readonly (readonly number[])[], targets: readonly number[], penalty: number): number[] {
-  const width = rows[0]!.length;
-  const gram = Array.from({ length: width }, () => new Array<number>(width).fill(0));
-  const moments = new Array<number>(width).fill(0);
-  rows.forEach((row, r) => {
+function fitLags(series: Float64Array, lags: readonly number[], first: number, end: number, penalty: number): Float64Array {
+  const width = lags.length + 1;
+  const gram = new Float64Array(width * width);
+  const moments = new Float64Array(width);
+  const row = new Float64Array(width);
+  row[0] = 1;
+  for (let t = first; t < end; t++) {
+    for (let i = 1; i < width; i++) row[i] = series[t - lags[i - 1]!]!;
+    const target = series[t]!;
     for (let i = 0; i < width; i++) {
-      moments[i]! += row[i]! * targets[r]!;
-      for (let j = 0; j <= i; j++) gram[i]![j]! += row[i]! * row[j]!;
+      const x = row[i]!;
+      moments[i]! += x * target;
+      const offset = i * width;
+      for (let j = 0; j <= i; j++) gram[offset + j]! += x * row[j]!;
     }
-  });
+  }
+  const rows = end - first;
   for (let i = 0; i < width; i++) {
-    for (let j = 0; j < i; j++) gram[j]![i] = gram[i]![j]!;
-    if (i > 0) gram[i]![i]! += penalty * rows.length;
+    for (let j = 0; j < i; j++) gram[j * width + i] = gram[i * width + j]!;
+    if (i > 0) gram[i * width + i]! += penalty * rows;
   }
   for (let i = 0; i < width; i++) {
     let pivot = i;
-    for (let k = i + 1; k < width; k++) if (Math.abs(gram[k]![i]!) > Math.abs(gram[pivot]![i]!)) pivot = k;
-    [gram[i], gram[pivot]] = [gram[pivot]!, gram[i]!];
-    [moments[i], moments[pivot]] = [moments[pivot]!, moments[i]!];
-    const diagonal = gram[i]![i]! || 1e-12;
+    for (let k = i + 1; k < width; k++) if (Math.abs(gram[k * width + i]!) > Math.abs(gram[pivot * width + i]!)) pivot = k;
+    if (pivot !== i) {
+      for (let j = 0; j < width; j++) [gram[i * width + j], gram[pivot * width + j]] = [gram[pivot * width + j]!, gram[i * width + j]!];
+      [moments[i], moments[pivot]] = [moments[pivot]!, moments[i]!];
+    }
+    const diagonal = gram[i * width + i]! || 1e-12;
     for (let k = i + 1; k < width; k++) {
-      const factor = gram[k]![i]! / diagonal;
+      const factor = gram[k * width + i]! / diagonal;
       if (factor === 0) continue;
-      for (let j = i; j < width; j++) gram[k]![j]! -= factor * gram[i]![j]!;
+      for (let j = i; j < width; j++) gram[k * width + j]! -= factor * gram[i * width + j]!;
       moments[k]! -= factor * moments[i]!;
     }
   }
-  const coefficients = new Array<number>(width).fill(0);
+  const coefficients = new Float64Array(width);
   for (let i = width - 1; i >= 0; i--) {
     let sum = moments[i]!;
-    for (let j = i + 1; j < width; j++) sum -= gram[i]![j]! * coefficients[j]!;
-    coefficients[i] = sum / (gram[i]![i]! || 1e-12);
+    for (let j = i + 1; j < width; j++) sum -= gram[i * width + j]! * coefficients[j]!;
+    coefficients[i] = sum / (gram[i * width + i]! || 1e-12);
   }
   return coefficients;
 }
@@ -61,32 +72,24 @@ export const seasonalAutoregression: PointModel = (history, horizon, seasons) =>
   const deepest = lags[lags.length - 1]!;
   const recentWeek = history.slice(Math.max(0, length - weekly));
   const scale = Math.max(1e-9, recentWeek.reduce((sum, value) => sum + Math.abs(value), 0) / recentWeek.length);
-  const normalized = history.map((value) => value / scale);
-
-  const first = Math.max(deepest, length - FIT_DAYS * daily);
-  const rows: number[][] = [];
-  const targets: number[] = [];
-  for (let t = first; t < length; t++) {
-    rows.push([1, ...lags.map((lag) => normalized[t - lag]!)]);
-    targets.push(normalized[t]!);
-  }
-  const coefficients = ridgeRegression(rows, targets, PENALTY);
-
+  const extended = new Float64Array(length + horizon);
   let lowest = Infinity;
   let highest = -Infinity;
-  for (const value of normalized) {
+  for (let t = 0; t < length; t++) {
+    const value = history[t]! / scale;
+    extended[t] = value;
     lowest = Math.min(lowest, value);
     highest = Math.max(highest, value);
   }
+  const coefficients = fitLags(extended, lags, Math.max(deepest, length - FIT_DAYS * daily), length, PENALTY);
+
   const range = highest - lowest;
-  const extended = [...normalized];
-  for (let h = 0; h < horizon; h++) {
-    const t = extended.length;
+  for (let t = length; t < length + horizon; t++) {
     let next = coefficients[0]!;
-    lags.forEach((lag, i) => (next += coefficients[i + 1]! * extended[t - lag]!));
-    extended.push(Math.min(highest + range, Math.max(lowest - range, next)));
+    for (let i = 0; i < lags.length; i++) next += coefficients[i + 1]! * extended[t - lags[i]!]!;
+    extended[t] = Math.min(highest + range, Math.max(lowest - range, next));
   }
-  return extended.slice(length).map((value) => value * scale);
+  return Array.from(extended.subarray(length), (value) => value * scale);
 };
 
 /** History the seasonal autoregression needs: a day of lags plus enough rows to fit them three times over. */
