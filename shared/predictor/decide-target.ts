@@ -1,7 +1,7 @@
 import { forecastSeries, type QuantileForecast } from '../forecast/index.ts';
 import { planFloors, type FloorPlan } from '../plan/index.ts';
 import { gapShare } from '../forecast/gaps.ts';
-import type { RegularSeries } from '../series/regular-series.ts';
+import { fromFirstDatapoint, type RegularSeries } from '../series/regular-series.ts';
 import type { PredictorConfig, PredictorTarget } from './config.ts';
 import { forecastError, type ForecastError } from './forecast-error.ts';
 import { floorActions, reconcile, type ExistingAction, type Reconciliation } from './scheduled-actions.ts';
@@ -64,7 +64,8 @@ function previousDayError(history: RegularSeries): ForecastError | undefined {
  * floors are clamped to [configured floor, min(configured max, registered MaxCapacity)], every raise has its
  * restore, and the predictor's actions stay within the 200-per-target quota after the user's own.
  */
-export function decideTarget(config: PredictorConfig, target: PredictorTarget, history: RegularSeries, state: TargetState, nowMs: number): TargetDecision {
+export function decideTarget(config: PredictorConfig, target: PredictorTarget, window: RegularSeries, state: TargetState, nowMs: number): TargetDecision {
+  const history = fromFirstDatapoint(window);
   checkHistory(target, history);
   const forecast = forecastSeries(history, { horizonMs: config.horizonHours * HOUR_MS });
   const foreign = state.existing.filter((action) => !action.name.startsWith(config.actionPrefix)).length;

@@ -31,3 +31,13 @@ export function fromPoints(
   for (const point of sorted) values[Math.round((point.timestampMs - startMs) / stepMs)] = point.value;
   return { startMs, stepMs, values };
 }
+
+/**
+ * The series from its first value on: steps before a metric first reported are not missing data, the metric
+ * did not exist yet. Gaps after that stay gaps.
+ */
+export function fromFirstDatapoint(series: RegularSeries): RegularSeries {
+  const first = series.values.findIndex((value) => Number.isFinite(value));
+  if (first <= 0) return first === 0 ? series : { ...series, values: [] };
+  return { ...series, startMs: series.startMs + first * series.stepMs, values: series.values.slice(first) };
+}

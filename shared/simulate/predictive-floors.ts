@@ -1,10 +1,11 @@
 import { forecastSeries, InsufficientHistoryError } from '../forecast/index.ts';
 import { planFloors } from '../plan/index.ts';
+import { DEFAULT_HISTORY_DAYS } from '../predictor/config.ts';
 import type { BacklogParameters } from './parameters.ts';
 
 const HOUR_MINUTES = 60;
 const HOUR_MS = 3_600_000;
-const HISTORY_HOURS = 14 * 24;
+const HISTORY_HOURS = DEFAULT_HISTORY_DAYS * 24;
 /** The predictor plans nothing from less than 48 h of history. */
 const MIN_HISTORY_HOURS = 48;
 
@@ -44,7 +45,7 @@ export interface ForecastBands {
 
 /**
  * headroom's predictor inside the simulator: every `replanMinutes` it forecasts from the hourly arrivals seen so
- * far (never the future; at most the 14 days the predictor reads), plans floors from the forecast with the planner
+ * far (never the future; at most the days the predictor reads by default), plans floors from the forecast with the planner
  * the predictor Lambda uses, and holds the floor in force at each minute until the next re-plan.
  */
 export class PredictiveFloors {

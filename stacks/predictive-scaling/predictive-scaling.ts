@@ -8,6 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DEFAULT_NAMESPACE, MetricName } from '../../shared/metrics/names.ts';
+import { DEFAULT_HISTORY_DAYS, MAX_HISTORY_DAYS } from '../../shared/predictor/config.ts';
 import { acknowledgeWildcard } from '../common/acknowledge.ts';
 import { functionEntry, HeadroomFunction } from '../common/headroom-function.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
@@ -41,8 +42,9 @@ export interface PredictiveScalingProps {
    */
   readonly enabled?: boolean;
   /**
-   * Days of load history read each run (at most 14: 1-minute data is kept 15 days).
-   * @default 14
+   * Days of load history read each run (2-63: CloudWatch keeps 5-minute data 63 days). Three weeks or more let
+   * the forecaster backtest its weekly models.
+   * @default 21
    */
   readonly historyDays?: number;
   /**
@@ -125,8 +127,8 @@ export class PredictiveScaling extends Construct {
     super(scope, id);
     this.interval = props.interval ?? Duration.hours(1);
     if (this.interval.toMinutes() < 5) throw new InvalidPropError(NAME, 'interval', `(${this.interval.toHumanString()}) is under 5 minutes`, 'Re-plan at most every 5 minutes; hourly is the usual choice.');
-    const historyDays = props.historyDays ?? 14;
-    requireWholeNumber(NAME, 'historyDays', historyDays, 2, 14);
+    const historyDays = props.historyDays ?? DEFAULT_HISTORY_DAYS;
+    requireWholeNumber(NAME, 'historyDays', historyDays, 2, MAX_HISTORY_DAYS);
     const horizonHours = props.horizonHours ?? 24;
     requireWholeNumber(NAME, 'horizonHours', horizonHours, 1, 48);
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;

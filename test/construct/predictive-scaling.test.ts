@@ -72,6 +72,16 @@ describe('PredictiveScaling', () => {
     });
   });
 
+  it('reads three weeks of history by default, so the weekly models can be backtested', () => {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('forecasts load') } });
+    expect(JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG)).toContain('\\"historyDays\\":21');
+  });
+
+  it('rejects historyDays beyond the 63 days CloudWatch keeps 5-minute data, naming the prop', () => {
+    const { stack } = predictedStack();
+    expect(() => new PredictiveScaling(stack, 'LongMemory', { historyDays: 90 })).toThrow(/historyDays must be a whole number between 2 and 63, got 90/);
+  });
+
   it('rejects a second target with the same workload, and a target outside ECS and DynamoDB', () => {
     const { stack, target } = predictedStack();
     const predictor = new PredictiveScaling(stack, 'Another');

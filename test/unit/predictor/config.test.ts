@@ -11,9 +11,9 @@ const target = {
 };
 
 describe('parsePredictorConfig', () => {
-  it('fills the documented defaults: forecastOnly, enabled, 14 days hourly, 24 h ahead, p90, 100 actions', () => {
+  it('fills the documented defaults: forecastOnly, enabled, 21 days hourly, 24 h ahead, p90, 100 actions', () => {
     const config = parsePredictorConfig(JSON.stringify({ targets: [target] }));
-    expect(config).toMatchObject({ mode: 'forecastOnly', enabled: true, historyDays: 14, periodSeconds: 3600, horizonHours: 24, actionPrefix: 'headroom-' });
+    expect(config).toMatchObject({ mode: 'forecastOnly', enabled: true, historyDays: 21, periodSeconds: 3600, horizonHours: 24, actionPrefix: 'headroom-' });
     expect(config.targets[0]).toMatchObject({ serviceNamespace: 'ecs', scalableDimension: 'ecs:service:DesiredCount', quantile: 'p90', actionBudget: 100, targetUtilization: 0.7 });
     expect(config.targets[0]!.load[0]!.stat).toBe('Sum');
   });
@@ -32,7 +32,7 @@ describe('parsePredictorConfig', () => {
     [JSON.stringify({ targets: [{ ...target, scalableDimension: 'ecs:service:Foo' }] }), /scalableDimension must be one of ecs:service:DesiredCount/],
     [JSON.stringify({ mode: 'yolo', targets: [target] }), /config.mode must be one of forecastOnly, forecastAndScale, got "yolo"/],
     [JSON.stringify({ targets: [target, target] }), /workload "orders" appears twice/],
-    [JSON.stringify({ historyDays: 30, targets: [target] }), /historyDays must be between 1 and 14 days/],
+    [JSON.stringify({ historyDays: 64, targets: [target] }), /historyDays must be between 1 and 63 days \(CloudWatch keeps 5-minute data 63 days\)/],
   ])('rejects %s naming the field', (raw, message) => {
     expect(() => parsePredictorConfig(raw)).toThrow(message);
   });

@@ -45,13 +45,13 @@ it('keeps the floor within [floor, max] for days of a real trace, and every rais
     }
   };
 
-  const firstRun = load.startMs + 20 * DAY;
+  const firstRun = load.startMs + (config.historyDays + 1) * DAY;
   let previous = firstRun;
   for (let now = firstRun; now < firstRun + 6 * DAY; now += HOUR) {
     runDue(previous, now);
     previous = now;
     const historyEnd = (now - load.startMs) / HOUR;
-    const history = { ...load, values: load.values.slice(historyEnd - 14 * 24, historyEnd), startMs: now - 14 * DAY };
+    const history = { ...load, values: load.values.slice(historyEnd - config.historyDays * 24, historyEnd), startMs: now - config.historyDays * DAY };
     const decision = decideTarget(config, target, history, { registeredMin: FLOOR, registeredMax: MAX, scheduledScalingSuspended: false, existing: [...actions.values()] }, now);
     for (const name of decision.reconciliation.delete) actions.delete(name);
     for (const action of decision.reconciliation.put) actions.set(action.name, { name: action.name, schedule: action.schedule, minCapacity: action.minCapacity });
