@@ -57,8 +57,9 @@ const FIT_DAYS = 14;
 const PENALTY = 0.01;
 
 /**
- * Seasonal autoregression: the next value as a linear function of the last day's values (every step of it) and
- * of the same hour a week before, fitted by ridge least squares on the last two weeks and iterated ahead. It
+ * Seasonal autoregression: the next value as a linear function of the last day's values (every step of it) and,
+ * given two weeks of history, of the same hour a week before, fitted by ridge least squares on the last two weeks
+ * and iterated ahead. It
  * learns how quickly a deviation from the usual day fades, which the profile models cannot. Meant for hourly or
  * coarser steps, where a day's lags are few (the candidate list only offers it there). The series is scaled by
  * its last week's mean so the penalty means the same for every series; forecasts are kept within the

@@ -47,9 +47,8 @@ function spreadOf(errors: number[], relativeErrors: number[], scale: number): Sp
  * peak too, and a series whose level has fallen keeps a small correction). The p90 and p99 add the spread of the
  * errors above their median in the series' units: spikes come at any level. (Bands proportional to the level were
  * tried: on Twitter AAPL they covered 96.5% of the busiest quarter and cost the simulated predictive policy 50%
- * more capacity-hours.)
- * p99 is extrapolated from the p50–p90 spread when too few errors were seen to read it directly. Quantiles never
- * cross, and never go below zero for a series that never did.
+ * more capacity-hours.) p99 is extrapolated from the p50–p90 spread when too few errors were seen to read it
+ * directly. Quantiles never cross, and never go below zero for a series that never did.
  */
 export function calibratedQuantiles(
   point: readonly number[],
