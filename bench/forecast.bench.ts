@@ -1,6 +1,7 @@
 // Forecast accuracy and speed: M4 hourly exactly as the competition scored it, rolling-origin on real load
 // traces, and fit+forecast time; headroom's forecaster side by side with seasonal naive, augurs' MSTL (ETS) and,
-// where R is installed, R's forecast package (stlf, ets, auto.arima, tbats) in one run. `npm run bench -- forecast` (writes bench/results/forecast.md).
+// where R is installed, R's forecast package (stlf, ets, auto.arima, tbats) in one run.
+// `npm run bench -- forecast` (writes bench/results/forecast.md).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
