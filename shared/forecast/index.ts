@@ -1,6 +1,6 @@
 import type { RegularSeries } from '../series/regular-series.ts';
 import { aggregateForecast } from './aggregate.ts';
-import { autoregressionNeeds, seasonalAutoregression } from './autoregression.ts';
+import { autoregressionNeeds, forecastsAt, seasonalAutoregression } from './autoregression.ts';
 import { calibratedQuantiles } from './calibration.ts';
 import { fillGaps, gapShare } from './gaps.ts';
 import { ensemble, recentMedian, seasonalNaive, seasonalProfile, type Seasons } from './models.ts';
@@ -70,7 +70,7 @@ function candidates(seasons: Seasons): Candidate[] {
   // At finer steps a day's lags run to hundreds: offered there (with 24 recent lags), it cost ~8x the rest of the
   // forecaster and made the traces' forecasts worse (NYC taxi MASE 1.07 vs 1.01, Twitter GOOG 1.03 vs 0.97).
   if (seasons.daily > 1 && seasons.daily <= MAX_AUTOREGRESSION_DAILY_STEPS) {
-    list.push({ name: 'seasonal-autoregression', model: seasonalAutoregression, needs: autoregressionNeeds(seasons.daily) });
+    list.push({ name: 'seasonal-autoregression', model: seasonalAutoregression, forecastsAt, needs: autoregressionNeeds(seasons.daily) });
   }
   return list;
 }

@@ -6,6 +6,8 @@ export interface Candidate {
   readonly model: PointModel;
   /** History steps the model needs before it can forecast. */
   readonly needs: number;
+  /** The model's forecasts from each origin of the history, when it has a faster way than one fit per origin. */
+  readonly forecastsAt?: (history: readonly number[], origins: readonly number[], horizon: number, seasons: Seasons) => number[][];
 }
 
 /** A candidate's forecasts from rolling origins at the end of the history, and the errors they made. */
@@ -44,7 +46,7 @@ function backtest(candidate: Candidate, history: readonly number[], horizon: num
     origins.push(origin);
   }
   if (origins.length === 0) return undefined;
-  const forecasts = origins.map((origin) => candidate.model(history.slice(0, origin), horizon, seasons));
+  const forecasts = candidate.forecastsAt?.(history, origins, horizon, seasons) ?? origins.map((origin) => candidate.model(history.slice(0, origin), horizon, seasons));
   return { candidate, origins, forecasts, residuals: residualsOf(history, origins, forecasts, horizon) };
 }
 

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seasonalAutoregression } from '../../../shared/forecast/autoregression.ts';
+import { autoregressionNeeds, forecastsAt, seasonalAutoregression } from '../../../shared/forecast/autoregression.ts';
 import { forecastSeries } from '../../../shared/forecast/index.ts';
 import { seasonalNaive } from '../../../shared/forecast/models.ts';
 
@@ -42,6 +43,28 @@ describe('seasonalAutoregression', () => {
     const range = growing[growing.length - 1]! - growing[0]!;
     expect(Math.max(...forecast)).toBeLessThanOrEqual(growing[growing.length - 1]! + range + 1e-6);
     expect(Math.min(...forecast)).toBeGreaterThanOrEqual(growing[0]! - range - 1e-6);
+  });
+
+  it('forecasts from many origins at once exactly as it does from each origin’s own history', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 5, max: 24 }).chain((days) =>
+          fc.tuple(
+            fc.array(fc.double({ min: 0, max: 1000, noNaN: true }), { minLength: days * 24, maxLength: days * 24 }),
+            fc.uniqueArray(fc.integer({ min: autoregressionNeeds(24), max: days * 24 }), { minLength: 1, maxLength: 14 }),
+          ),
+        ),
+        ([noise, origins]) => {
+          const history = noise.map((value, hour) => dailyCycle(hour) * 10 + value);
+          const together = forecastsAt(history, origins, 12, HOURLY);
+          origins.forEach((origin, index) => {
+            const alone = seasonalAutoregression(history.slice(0, origin), 12, HOURLY);
+            alone.forEach((value, h) => expect(together[index]![h]!).toBeCloseTo(value, 6));
+          });
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('is a candidate for hourly data, where the forecaster can choose it', () => {
