@@ -45,8 +45,8 @@ export interface ForecastBands {
 
 /**
  * headroom's predictor inside the simulator: every `replanMinutes` it forecasts from the hourly arrivals seen so
- * far (never the future; at most the days the predictor reads by default), plans floors from the forecast with the planner
- * the predictor Lambda uses, and holds the floor in force at each minute until the next re-plan.
+ * far (never the future; at most the days the predictor reads by default), plans floors from the forecast with
+ * the planner the predictor Lambda uses, and holds the floor in force at each minute until the next re-plan.
  */
 export class PredictiveFloors {
   private readonly floors: Int32Array;
