@@ -6,9 +6,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { build, type Metafile } from 'esbuild';
 import { createQueueConsumer } from '../functions/queue-consumer/index.ts';
+import { lambdaContext } from '../test/support/lambda-context.ts';
+import { sqsRecord } from '../test/support/sqs-record.ts';
+import { median } from './support/traces.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 // Inside the repo's node_modules so the bundles' external @aws-sdk/* imports resolve, as the runtime's would.
@@ -83,48 +86,16 @@ function coldImportMs(file: string): number {
   }
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 // --- per-message overhead -------------------------------------------------------------------------------
 
 function sqsEvent(size: number, bodyBytes: number): SQSEvent {
   const body = JSON.stringify({ orderId: 'x', pad: 'p'.repeat(Math.max(0, bodyBytes - 30)) });
-  return {
-    Records: Array.from(
-      { length: size },
-      (_, index): SQSRecord => ({
-        messageId: `m-${index}`,
-        receiptHandle: `r-${index}`,
-        body,
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'bench', ApproximateFirstReceiveTimestamp: '0' },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:bench',
-        awsRegion: 'us-east-1',
-      }),
-    ),
-  };
+  return { Records: Array.from({ length: size }, (_, index) => sqsRecord({ messageId: `m-${index}`, body })) };
 }
 
-const context: Context = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'bench',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bench',
-  memoryLimitInMB: '512',
-  awsRequestId: 'bench',
-  logGroupName: '/aws/lambda/bench',
-  logStreamName: 'bench',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
+// Long enough that the kit's deadline awareness never stops a measured batch.
+const context = lambdaContext(3_600_000);
 
 interface Workload {
   readonly label: string;

@@ -1,17 +1,11 @@
+import { quantile } from './quantile.ts';
+
 /** Backtest errors (actual − forecast) of a model, collected per horizon step. */
 export interface Residuals {
   readonly byHorizon: readonly (readonly number[])[];
   /** The forecasts those errors were made against, in the same order. */
   readonly forecastByHorizon: readonly (readonly number[])[];
   readonly meanAbsoluteError: number;
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  const position = (sorted.length - 1) * q;
-  const below = Math.floor(position);
-  const above = Math.min(sorted.length - 1, below + 1);
-  return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
 }
 
 // Errors are pooled over buckets of neighbouring horizons: a handful of origins alone is too few per step.

@@ -1,3 +1,5 @@
+import { quantile } from './quantile.ts';
+
 /**
  * Point-forecast models. Each takes a gap-free history and returns `horizon` values. They are small on purpose:
  * they must fit and forecast 14 days of 5-minute data in a few milliseconds inside a Lambda.
@@ -22,12 +24,6 @@ export function seasonalNaive(season: number): PointModel {
     }
     return out;
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /**
@@ -75,7 +71,7 @@ export function seasonalProfile(season: number, seasonsUsed: number, decay = 0.7
 /** The median of the last day, held flat: for series without usable seasonality (or too little history). */
 export const recentMedian: PointModel = (history, horizon, seasons) => {
   const window = Math.max(1, Math.min(history.length, seasons.daily > 0 ? seasons.daily : 24));
-  const level = median(history.slice(history.length - window));
+  const level = quantile(history.slice(history.length - window).sort((a, b) => a - b), 0.5);
   return new Array<number>(horizon).fill(level);
 };
 

@@ -9,12 +9,13 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { createQueueConsumer, type QueueConsumerHandler } from '../../functions/queue-consumer/index.ts';
 import { dynamoDBIdempotency } from '../../functions/queue-consumer/idempotency.ts';
 import { uniqueName } from '../support/names.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
+import { sqsRecord } from '../support/sqs-record.ts';
 
 // Thousands of deliveries here fail on purpose: keep their logs and EMF out of the test output.
 vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
@@ -22,7 +23,6 @@ vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
 
 const sqs = new SQSClient({});
 const dynamodb = new DynamoDBClient({});
-const REGION = 'us-east-1';
 
 async function idempotencyTable(): Promise<string> {
   const TableName = uniqueName('idempotency');
@@ -72,23 +72,8 @@ async function send(queueUrl: string, bodies: readonly string[]): Promise<void> 
 /** The SQS event Lambda's poller builds from received messages. */
 function sqsEvent(messages: readonly Message[], queueArn: string): SQSEvent {
   return {
-    Records: messages.map(
-      (message): SQSRecord => ({
-        messageId: message.MessageId!,
-        receiptHandle: message.ReceiptHandle!,
-        body: message.Body!,
-        attributes: {
-          ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
-          SentTimestamp: message.Attributes?.SentTimestamp ?? '0',
-          SenderId: message.Attributes?.SenderId ?? 'unknown',
-          ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? '0',
-        },
-        messageAttributes: {},
-        md5OfBody: message.MD5OfBody!,
-        eventSource: 'aws:sqs',
-        eventSourceARN: queueArn,
-        awsRegion: REGION,
-      }),
+    Records: messages.map((message) =>
+      sqsRecord({ messageId: message.MessageId!, body: message.Body!, receiptHandle: message.ReceiptHandle!, md5OfBody: message.MD5OfBody!, attributes: message.Attributes, queueArn }),
     ),
   };
 }

@@ -4,25 +4,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createQueueConsumer, DeadlineExceededError, QueueConsumerConfigError } from '../../../functions/queue-consumer/index.ts';
 import { dynamoDBIdempotency } from '../../../functions/queue-consumer/idempotency.ts';
 import { lambdaContext } from '../../support/lambda-context.ts';
+import { sqsRecord } from '../../support/sqs-record.ts';
 
 // The kit logs every failure; these tests make many on purpose.
 vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
 // The consumers under test read this environment, not the worker's.
 const noEnv = {};
 
-function record(messageId: string, body = JSON.stringify({ id: messageId })): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `handle-${messageId}`,
-    body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:orders',
-    awsRegion: 'us-east-1',
-  };
-}
+const record = (messageId: string, body = JSON.stringify({ id: messageId })): SQSRecord => sqsRecord({ messageId, body });
 
 const batch = (...ids: string[]): SQSEvent => ({ Records: ids.map((id) => record(id)) });
 
