@@ -12,6 +12,10 @@ export interface Residuals {
 const BUCKETS = 8;
 /** Bias is measured relative to the forecast level, but not to a level below this share of the history's mean. */
 const LEVEL_FLOOR = 0.1;
+/** Backtest days count as at today's level when their forecasts averaged within this factor of today's forecast. */
+const LIKE_LEVEL_FACTOR = 3;
+/** Fewer backtest days than this at today's level are too few to read a spread from: then every day counts. */
+const MIN_LIKE_LEVEL_ORIGINS = 3;
 
 interface Spread {
   /** The median error as a share of the level forecast: the point forecast's bias. */
@@ -36,12 +40,36 @@ function spreadOf(errors: number[], relativeErrors: number[], scale: number): Sp
 }
 
 /**
+ * Which backtest origins forecast at a level like the coming one (their mean forecast within a factor of 3 of
+ * it), or undefined for all of them. After a regime change (a tournament ends and the load falls to an eighth)
+ * the errors made at the old level say little about the spread at the new one.
+ */
+function likeLevelOrigins(point: readonly number[], residuals: Residuals): boolean[] | undefined {
+  const measured = Math.min(residuals.byHorizon.length, point.length);
+  const origins = residuals.byHorizon[0]?.length ?? 0;
+  if (measured === 0 || origins === 0) return undefined;
+  const meanAbsolute = (values: Iterable<number>) => {
+    let sum = 0;
+    for (const value of values) sum += Math.abs(value);
+    return sum / measured;
+  };
+  const coming = meanAbsolute(point.slice(0, measured));
+  const alike = Array.from({ length: origins }, (_, origin) => {
+    const level = meanAbsolute(residuals.forecastByHorizon.slice(0, measured).map((forecasts) => forecasts[origin]!));
+    return level <= LIKE_LEVEL_FACTOR * coming && level * LIKE_LEVEL_FACTOR >= coming;
+  });
+  const count = alike.filter(Boolean).length;
+  return count >= MIN_LIKE_LEVEL_ORIGINS && count < origins ? alike : undefined;
+}
+
+/**
  * Quantiles around a point forecast from the model's own backtest errors at that distance ahead. The p50
  * corrects the point forecast's bias in proportion to the level (a model that ran 10% low runs 10% low at the
  * peak too, and a series whose level has fallen keeps a small correction). The p90 and p99 add the spread of the
  * errors above their median in the series' units: spikes come at any level. (Bands proportional to the level were
  * tried: on Twitter AAPL they covered 96.5% of the busiest quarter and cost the simulated predictive policy 50%
- * more capacity-hours.) p99 is extrapolated from the p50–p90 spread when too few errors were seen to read it
+ * more capacity-hours.) That spread is read from the backtest days forecast at a level like the coming one when
+ * there are at least three of them, so a series whose level has changed is not held to its old errors. p99 is extrapolated from the p50–p90 spread when too few errors were seen to read it
  * directly. Quantiles never cross, and never go below zero for a series that never did.
  */
 export function calibratedQuantiles(
@@ -55,13 +83,14 @@ export function calibratedQuantiles(
   const levelOf = (forecast: number) => Math.max(Math.abs(forecast), LEVEL_FLOOR * scale);
   const measured = residuals?.byHorizon.length ?? 0;
   const bucketSize = Math.max(1, Math.ceil(measured / BUCKETS));
+  const likeLevel = residuals && likeLevelOrigins(point, residuals);
   const spreads: Spread[] = [];
   for (let start = 0; start < Math.max(measured, 1); start += bucketSize) {
     const errors: number[] = [];
     const relativeErrors: number[] = [];
     for (let h = start; h < Math.min(measured, start + bucketSize); h++) {
       residuals!.byHorizon[h]!.forEach((error, origin) => {
-        errors.push(error);
+        if (!likeLevel || likeLevel[origin]) errors.push(error);
         relativeErrors.push(error / levelOf(residuals!.forecastByHorizon[h]![origin]!));
       });
     }

@@ -54,4 +54,26 @@ describe('forecastSeries on awkward histories', () => {
     expect(covered / count).toBeGreaterThan(0.84);
     expect(covered / count).toBeLessThan(0.96);
   });
+
+  it('a week after the load falls to an eighth, bands within 3x of a series always at the new level, not 7x as at the old level', () => {
+    const meanBandAboveMedian = (fallFactor: number) => {
+      let sum = 0;
+      for (const seed of [11, 12, 13]) {
+        const draw = noise(seed);
+        const values = Array.from({ length: 21 * 24 }, (_, hour) => dailyCycle(hour) * (hour < 14 * 24 ? fallFactor : 1) * (1 + 0.15 * draw()));
+        const forecast = forecastSeries(hourly(values), { horizonMs: DAY });
+        sum += forecast.p90.reduce((total, p90, h) => total + p90 - forecast.p50[h]!, 0) / 24;
+      }
+      return sum / 3;
+    };
+    expect(meanBandAboveMedian(8)).toBeLessThan(3 * meanBandAboveMedian(1));
+  });
+
+  it('a day after the load falls, with no backtest day at the new level yet, keeps the wide bands it measured', () => {
+    const draw = noise(11);
+    const values = Array.from({ length: 21 * 24 }, (_, hour) => dailyCycle(hour) * (hour < 20 * 24 ? 8 : 1) * (1 + 0.15 * draw()));
+    const forecast = forecastSeries(hourly(values), { horizonMs: DAY });
+    const bandAboveMedian = forecast.p90.reduce((total, p90, h) => total + p90 - forecast.p50[h]!, 0) / 24;
+    expect(bandAboveMedian).toBeGreaterThan(100);
+  });
 });
