@@ -34,7 +34,7 @@ const HISTORY_DAYS = 14;
 const WORKER_BACKLOG = 600;
 
 /** The built-in workload: two weeks of a daily + weekly pattern with noise and one flash crowd, seeded. */
-export function demoLoad(now: Date) {
+function demoLoad(now: Date) {
   const startMs = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - HISTORY_DAYS * DAY_MS;
   return syntheticLoad({
     startMs,

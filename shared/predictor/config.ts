@@ -164,7 +164,7 @@ export function parsePredictorConfig(raw: string | undefined): PredictorConfig {
     actionPrefix: text(config, 'actionPrefix', 'config', 'headroom-'),
     mode: oneOf(config, 'mode', 'config', ['forecastOnly', 'forecastAndScale'] as const, 'forecastOnly'),
     enabled,
-    historyDays: number(config, 'historyDays', 'config', (v) => v >= 1 && v <= MAX_HISTORY_DAYS, `between 1 and ${MAX_HISTORY_DAYS} days (CloudWatch keeps 5-minute data ${MAX_HISTORY_DAYS} days)`, DEFAULT_HISTORY_DAYS),
+    historyDays: number(config, 'historyDays', 'config', (v) => v >= 2 && v <= MAX_HISTORY_DAYS, `between 2 and ${MAX_HISTORY_DAYS} days (CloudWatch keeps 5-minute data ${MAX_HISTORY_DAYS} days)`, DEFAULT_HISTORY_DAYS),
     horizonHours: number(config, 'horizonHours', 'config', (v) => v >= 1 && v <= 48, 'between 1 and 48 hours', 24),
     periodSeconds: number(config, 'periodSeconds', 'config', (v) => [300, 900, 1800, 3600].includes(v), 'one of 300, 900, 1800, 3600', 3600),
     targets,

@@ -7,7 +7,7 @@ import { forecastError, type ForecastError } from './forecast-error.ts';
 import { floorActions, reconcile, type ExistingAction, type Reconciliation } from './scheduled-actions.ts';
 
 /** Scheduled actions AWS allows per scalable target. */
-export const ACTIONS_PER_TARGET = 200;
+const ACTIONS_PER_TARGET = 200;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const MIN_HISTORY_MS = 2 * DAY_MS;

@@ -15,8 +15,8 @@ export interface LambdaConsumerParameters {
   readonly sloMs: number;
 }
 
-export const INITIAL_CONCURRENCY = 5;
-export const RAMP_PER_MINUTE = 300;
+const INITIAL_CONCURRENCY = 5;
+const RAMP_PER_MINUTE = 300;
 
 export interface LambdaConsumerScore {
   readonly sloViolationMinutes: number;

@@ -233,7 +233,7 @@ export function spreadRunningProfile(arrivals: readonly number[], parameters: Ba
 }
 
 /** Running profiles up to this many (minute, running count) pairs are planned exactly. */
-export const EXACT_ORACLE_STATES = 30_000;
+const EXACT_ORACLE_STATES = 30_000;
 
 /**
  * The oracle's plan: the exact cheapest running profile when the trace is small enough to search, otherwise the

@@ -36,7 +36,7 @@ export const QUEUE_PROCESSING_DEFAULTS = {
 };
 
 /** The CPU target of the stand-alone CPU policy: the common ECS choice. */
-export const CPU_TARGET_PERCENT = 70;
+const CPU_TARGET_PERCENT = 70;
 
 /**
  * ECSServiceAverageCPUUtilization as a queue worker shows it: the share of its started tasks' time spent working,

@@ -16,9 +16,9 @@
  * - Step scaling acts on its own alarm; the step is chosen by how far the metric is past the alarm threshold.
  * - Scheduled actions only move the min/max walls; capacity outside the new walls is moved into them at once.
  */
-export const SCALE_OUT_DATAPOINTS = 3;
-export const SCALE_IN_DATAPOINTS = 15;
-export const SCALE_IN_THRESHOLD = 0.9;
+const SCALE_OUT_DATAPOINTS = 3;
+const SCALE_IN_DATAPOINTS = 15;
+const SCALE_IN_THRESHOLD = 0.9;
 export const ECS_DEFAULT_COOLDOWN_MINUTES = 5;
 
 /**

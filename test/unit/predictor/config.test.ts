@@ -32,7 +32,8 @@ describe('parsePredictorConfig', () => {
     [JSON.stringify({ targets: [{ ...target, scalableDimension: 'ecs:service:Foo' }] }), /scalableDimension must be one of ecs:service:DesiredCount/],
     [JSON.stringify({ mode: 'yolo', targets: [target] }), /config.mode must be one of forecastOnly, forecastAndScale, got "yolo"/],
     [JSON.stringify({ targets: [target, target] }), /workload "orders" appears twice/],
-    [JSON.stringify({ historyDays: 64, targets: [target] }), /historyDays must be between 1 and 63 days \(CloudWatch keeps 5-minute data 63 days\)/],
+    [JSON.stringify({ historyDays: 64, targets: [target] }), /historyDays must be between 2 and 63 days \(CloudWatch keeps 5-minute data 63 days\)/],
+    [JSON.stringify({ historyDays: 1, targets: [target] }), /historyDays must be between 2 and 63 days/],
   ])('rejects %s naming the field', (raw, message) => {
     expect(() => parsePredictorConfig(raw)).toThrow(message);
   });
