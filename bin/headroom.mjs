@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The published entry point runs the TypeScript CLI through tsx, so a clone needs no build step.
+// Runs the command line from its TypeScript sources through tsx (the suite's CLI tests use it, so they need no
+// rebuild). What users install and `npx headroom` runs is the built bundle: cli/bin/headroom.mjs.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -1,14 +1,23 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { localAwsEnvironment } from './moto-server.ts';
 
 const run = promisify(execFile);
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const cdkCli = join(repoRoot, 'node_modules', '.bin', 'cdk');
+// The CLI package's own pinned cdk CLI, and the reference app its build bundled (cli/dist/reference-app.cjs):
+// the same files whether this runs from a clone or from an install.
+const cdkCli = createRequire(import.meta.url).resolve('aws-cdk/bin/cdk');
+const referenceApp = join(cliPackageRoot(), 'dist', 'reference-app.cjs');
+
+function cliPackageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
 
 /** moto's account and region: what `cdk bootstrap` needs to be told explicitly. */
 export const LOCAL_ACCOUNT = '123456789012';
@@ -26,11 +35,13 @@ export interface DeployedStack {
  */
 export async function deployReferenceApp(endpoint: string, onProgress: (line: string) => void = () => {}): Promise<DeployedStack> {
   const env = { ...process.env, ...localAwsEnvironment(endpoint), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', CDK_DISABLE_VERSION_CHECK: '1' };
+  if (!existsSync(referenceApp)) throw new Error(`the reference app is not built (${referenceApp} is missing): run \`npm run build\``);
   const assemblyDir = mkdtempSync(join(tmpdir(), 'headroom-cdk-out-'));
-  const options = { cwd: repoRoot, env, maxBuffer: 64 * 1024 * 1024 };
+  const options = { cwd: mkdtempSync(join(tmpdir(), 'headroom-cdk-app-')), env, maxBuffer: 64 * 1024 * 1024 };
+  const app = ['--app', `"${process.execPath}" "${referenceApp}"`];
   onProgress('bootstrapping the local AWS (cdk bootstrap)');
-  await run(cdkCli, ['bootstrap', `aws://${LOCAL_ACCOUNT}/${LOCAL_REGION}`, '--output', assemblyDir, '--no-notices'], options);
+  await run(cdkCli, ['bootstrap', ...app, `aws://${LOCAL_ACCOUNT}/${LOCAL_REGION}`, '--output', assemblyDir, '--no-notices'], options);
   onProgress('deploying the reference app (cdk deploy)');
-  await run(cdkCli, ['deploy', 'HeadroomReference', '--require-approval', 'never', '--output', assemblyDir, '--no-notices', '--progress', 'events'], options);
+  await run(cdkCli, ['deploy', ...app, 'HeadroomReference', '--require-approval', 'never', '--output', assemblyDir, '--no-notices', '--progress', 'events'], options);
   return { stackName: 'HeadroomReference', assemblyDir };
 }

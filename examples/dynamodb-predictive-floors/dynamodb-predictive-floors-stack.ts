@@ -3,7 +3,7 @@
 import { App, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { PredictiveScaling, PredictorMode, TableScaling, WorkloadDashboard } from 'headroom';
+import { PredictiveScaling, PredictorMode, TableScaling, WorkloadDashboard } from 'cdk-headroom';
 
 export class DynamoDbPredictiveFloorsStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { QueueScaledService } from 'headroom';
+import { QueueScaledService } from 'cdk-headroom';
 
 export class EcsQueueWorkerStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {

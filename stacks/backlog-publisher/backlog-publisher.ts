@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_NAMESPACE, MetricName } from '../../shared/metrics/names.ts';
 import { acknowledgeWildcard } from '../common/acknowledge.ts';
-import { functionEntry, HeadroomFunction } from '../common/headroom-function.ts';
+import { HeadroomFunction } from '../common/headroom-function.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
 
 /** What consumes a queue: an ECS service (capacity = running tasks) or a Lambda function. */
@@ -73,7 +73,7 @@ export class BacklogPublisher extends Construct {
     }
 
     this.function = new HeadroomFunction(this, 'Function', {
-      entry: functionEntry('backlog-publisher'),
+      handler: 'backlog-publisher',
       description: 'headroom: publishes SQS backlog per task for target tracking',
       serviceName: 'headroom-backlog-publisher',
       timeout: Duration.seconds(30),

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_NAMESPACE, MetricName } from '../../shared/metrics/names.ts';
 import { DEFAULT_HISTORY_DAYS, MAX_HISTORY_DAYS } from '../../shared/predictor/config.ts';
 import { acknowledgeWildcard } from '../common/acknowledge.ts';
-import { functionEntry, HeadroomFunction } from '../common/headroom-function.ts';
+import { HeadroomFunction } from '../common/headroom-function.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
 
@@ -145,7 +145,7 @@ export class PredictiveScaling extends Construct {
       periodSeconds: 3600,
     };
     this.function = new HeadroomFunction(this, 'Function', {
-      entry: functionEntry('predictor'),
+      handler: 'predictor',
       description: 'headroom: forecasts load and raises capacity floors ahead of it',
       serviceName: 'headroom-predictor',
       timeout: Duration.minutes(5),

@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_NAMESPACE } from '../../shared/metrics/names.ts';
-import { HeadroomFunction } from '../common/headroom-function.ts';
+import { EntryFunction } from '../common/headroom-function.ts';
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
@@ -96,7 +96,7 @@ const NAME = 'QueueConsumerFunction';
 export class QueueConsumerFunction extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
-  readonly function: HeadroomFunction;
+  readonly function: EntryFunction;
   readonly idempotencyTable?: dynamodb.Table;
   readonly alarms: QueueAlarms;
   readonly maxConcurrency: number;
@@ -173,7 +173,7 @@ export class QueueConsumerFunction extends Construct {
       environment.HEADROOM_IDEMPOTENCY_TABLE = this.idempotencyTable.tableName;
     }
 
-    this.function = new HeadroomFunction(this, 'Function', {
+    this.function = new EntryFunction(this, 'Function', {
       entry: props.entry,
       description: `headroom queue consumer (${this.node.path})`,
       serviceName: this.node.path.replace(/\//g, '-'),

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -5,7 +6,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { functionEntry } from '../common/headroom-function.ts';
 import { PredictiveScaling, PredictorMode } from '../predictive-scaling/index.ts';
 import { QueueConsumerFunction } from '../queue-consumer-function/queue-consumer-function.ts';
 import { QueueScaledService } from '../queue-scaled-service/queue-scaled-service.ts';
@@ -97,7 +97,7 @@ export class ReferenceStack extends Stack {
     const workerDashboard = this.workerScaling.addDashboard({ load: arrivals.with({ period: Duration.minutes(5) }), predictor: { interval: this.predictor.interval } });
 
     this.consumer = new QueueConsumerFunction(this, 'Consumer', {
-      entry: functionEntry('demo-worker'),
+      entry: join(__dirname, '../../functions/demo-worker/handler.ts'),
       acceptableLatency: Duration.minutes(2),
       timeout: Duration.seconds(30),
       maxConcurrency: 20,

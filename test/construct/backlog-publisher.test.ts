@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { BacklogPublisher, QueueConsumerFunction } from '../../stacks/index.ts';
-import { functionEntry } from '../../stacks/common/headroom-function.ts';
+import { demoWorkerEntry } from '../support/handler-entries.ts';
 import { fargateWorker } from '../support/ecs-fixture.ts';
 import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
 
@@ -60,7 +60,7 @@ describe('BacklogPublisher with a Lambda consumer', () => {
   it('may confirm that function and read CloudWatch metrics for its concurrency', () => {
     const stack = new Stack(nagCheckedApp(), 'LambdaSource');
     const { queue } = fargateWorker(stack);
-    const consumer = new QueueConsumerFunction(stack, 'Consumer', { entry: functionEntry('demo-worker'), acceptableLatency: Duration.minutes(1) });
+    const consumer = new QueueConsumerFunction(stack, 'Consumer', { entry: demoWorkerEntry, acceptableLatency: Duration.minutes(1) });
     new BacklogPublisher(stack, 'Backlog').addSource({ workload: 'emails', queue, consumer: { kind: 'lambda', function: consumer.function } });
     checkedTemplate(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {

@@ -2,13 +2,13 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { QueueConsumerFunction, type QueueConsumerFunctionProps } from '../../stacks/index.ts';
-import { functionEntry } from '../../stacks/common/headroom-function.ts';
+import { demoWorkerEntry } from '../support/handler-entries.ts';
 import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
 
 function consumerStack(overrides: Partial<QueueConsumerFunctionProps> = {}): Stack {
   const stack = new Stack(nagCheckedApp(), 'Consumer');
   new QueueConsumerFunction(stack, 'Orders', {
-    entry: functionEntry('demo-worker'),
+    entry: demoWorkerEntry,
     acceptableLatency: Duration.minutes(2),
     ...overrides,
   });
