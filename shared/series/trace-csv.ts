@@ -115,7 +115,7 @@ export class TraceCsvReader {
     let known = 0;
     for (let index = 0; index < kept; index++) if (Number.isFinite(this.values.at(index))) known++;
     const problem = tooManyGaps(length - known, length);
-    if (problem) throw this.gapError(problem, stepMs, length - kept);
+    if (problem) throw this.gapError(`${problem}: ${kept - known} empty value(s) and ${length - kept} missing row(s) at its ${stepMs / 1000} s step`, stepMs);
     const values = new Array<number>(length).fill(Number.NaN);
     for (let index = 0; index < kept; index++) values[Math.round((this.times.at(index) - startMs) / stepMs)] = this.values.at(index);
     return { series: { startMs, stepMs, values }, firstMs: this.firstMs, lastMs: this.previousMs };
@@ -171,17 +171,16 @@ export class TraceCsvReader {
   }
 
   /** Names the widest jump between kept rows, which is where a stray timestamp (a year 9999) shows. */
-  private gapError(problem: string, stepMs: number, missingRows: number): TraceFormatError {
+  private gapError(problem: string, stepMs: number): TraceFormatError {
     const jump = (index: number) => this.times.at(index) - this.times.at(index - 1);
     let widest = 1;
     for (let index = 2; index < this.times.length; index++) if (jump(index) > jump(widest)) widest = index;
-    const rows = `${missingRows} missing row(s) at its ${stepMs / 1000} s step`;
-    if (this.times.length < 2 || jump(widest) <= stepMs) return new TraceFormatError(this.lineNumber, 'value', `the trace cannot be used: ${problem}, ${rows} and empty values`);
+    if (this.times.length < 2 || jump(widest) <= stepMs) return new TraceFormatError(this.lineNumber, 'value', `the trace cannot be used: ${problem}`);
     const [from, to] = [widest - 1, widest];
     return new TraceFormatError(
       this.lines.at(to),
       'timestamp',
-      `the trace cannot be used: ${problem}, ${rows}; the widest jump is from line ${this.lines.at(from)} (${formatTimestamp(this.times.at(from))}) to line ${this.lines.at(to)} (${formatTimestamp(this.times.at(to))}): check that timestamp`,
+      `the trace cannot be used: ${problem}; the widest jump is from line ${this.lines.at(from)} (${formatTimestamp(this.times.at(from))}) to line ${this.lines.at(to)} (${formatTimestamp(this.times.at(to))}): check that timestamp`,
     );
   }
 }
