@@ -105,7 +105,7 @@ export class TraceCsvReader {
     if (this.rows < 2) throw new TraceFormatError(this.lineNumber, 'value', `a trace needs at least two rows of data, found ${this.rows}`);
     const stepMs = this.dominantSpacing();
     const misaligned = this.alignmentChanges.find((change) => change.divisor % stepMs !== 0);
-    if (misaligned) throw new TraceFormatError(misaligned.line, 'timestamp', `not on the trace's ${stepMs / 1000} s step (the rows before it are ${stepMs / 1000} s apart)`);
+    if (misaligned) throw new TraceFormatError(misaligned.line, 'timestamp', `not on the trace's ${stepMs / 1000} s step, the spacing most of its rows have`);
     const kept = this.times.length;
     if (kept === 0) return { series: { startMs: this.firstMs, stepMs, values: [] }, firstMs: this.firstMs, lastMs: this.previousMs };
     const startMs = this.times.at(0);
