@@ -1,11 +1,14 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { tooManyGaps } from '../../shared/forecast/gaps.ts';
 import { arrivalsPerMinute, POLICY_NAMES, runBacktest, type BacktestResult, type PolicyName } from '../../shared/simulate/index.ts';
 import type { RegularSeries } from '../../shared/series/regular-series.ts';
 import { readMetricHistory } from '../cloudwatch-history/read-metric-history.ts';
-import { parseDuration, parsePositiveNumber, parseWholeNumber } from '../options/duration.ts';
+import { durationBetween } from '../options/duration.ts';
+import { refuseFlagsThatDoNotApply, type FlagRules } from '../options/flags-that-apply.ts';
+import { parsePositiveNumber, parseUtilization, parseWholeNumber, wholeNumberBetween } from '../options/numbers.ts';
 import { readTrace } from '../options/read-trace.ts';
-import { writeReport } from '../report/index.ts';
+import { prepareReportFolder, writeReport } from '../report/index.ts';
 import { dynamodbBacktest, lambdaBacktest } from './backtest-consumers.ts';
 
 interface BacktestFlags {
@@ -49,12 +52,44 @@ function collectDimension(text: string, previous: Record<string, string>): Recor
   return { ...previous, [match[1]!]: match[2]! };
 }
 
-async function loadSeries(flags: BacktestFlags): Promise<RegularSeries> {
+const ECS = { setting: 'consumer', values: ['ecs'], as: 'with --consumer ecs' };
+const CLOUDWATCH = { setting: 'source', values: ['from-cloudwatch'], as: 'with --from-cloudwatch' };
+/** Flags that do something only for some consumers or load sources: given elsewhere, they are refused. */
+const FLAG_RULES: FlagRules = {
+  '--report': ECS,
+  '--policies': ECS,
+  '--startup': ECS,
+  '--scale-out-cooldown': ECS,
+  '--min': { setting: 'consumer', values: ['ecs', 'dynamodb'], as: 'with --consumer ecs or dynamodb' },
+  '--max': { setting: 'consumer', values: ['ecs', 'dynamodb'], as: 'with --consumer ecs or dynamodb (Lambda takes --max-concurrency)' },
+  '--throughput': { setting: 'consumer', values: ['ecs', 'lambda'], as: 'with --consumer ecs or lambda (a DynamoDB trace counts capacity units)' },
+  '--slo': { setting: 'consumer', values: ['ecs', 'lambda'], as: 'with --consumer ecs or lambda' },
+  '--max-concurrency': { setting: 'consumer', values: ['lambda'], as: 'with --consumer lambda' },
+  '--target-utilization': { setting: 'consumer', values: ['dynamodb'], as: 'with --consumer dynamodb' },
+  '--namespace': CLOUDWATCH,
+  '--metric': CLOUDWATCH,
+  '--dimension': CLOUDWATCH,
+  '--stat': CLOUDWATCH,
+  '--days': CLOUDWATCH,
+};
+
+/** DynamoDB target tracking takes a target value of 20-90 percent. */
+const TABLE_UTILIZATION = { least: 0.2, most: 0.9 };
+
+function checkFlags(flags: BacktestFlags, command: Command): void {
   if (flags.trace && flags.fromCloudwatch) throw new Error('give either --trace or --from-cloudwatch, not both');
-  if (flags.trace) return readTrace(flags.trace);
+  refuseFlagsThatDoNotApply(command, { consumer: flags.consumer, source: flags.fromCloudwatch ? 'from-cloudwatch' : 'trace' }, FLAG_RULES);
+  if (flags.max !== undefined && flags.min > flags.max) throw new Error(`--min ${flags.min} is above --max ${flags.max}: the minimum cannot exceed the maximum`);
+  if (flags.consumer === 'dynamodb' && !(flags.targetUtilization >= TABLE_UTILIZATION.least && flags.targetUtilization <= TABLE_UTILIZATION.most)) {
+    throw new Error(`--target-utilization ${Math.round(flags.targetUtilization * 1000) / 10}% is out of range for a DynamoDB table: AWS takes 20% to 90%`);
+  }
+}
+
+async function loadSeries(flags: BacktestFlags): Promise<RegularSeries> {
+  if (flags.trace) return (await readTrace(flags.trace)).series;
   if (!flags.fromCloudwatch) throw new Error('give the load to replay: --trace FILE.csv, or --from-cloudwatch with --namespace and --metric');
   if (!flags.namespace || !flags.metric) throw new Error('--from-cloudwatch needs --namespace and --metric (and --dimension Name=Value for each dimension)');
-  return readMetricHistory(new CloudWatchClient({}), {
+  const history = await readMetricHistory(new CloudWatchClient({}), {
     namespace: flags.namespace,
     metricName: flags.metric,
     dimensions: flags.dimension,
@@ -63,6 +98,10 @@ async function loadSeries(flags: BacktestFlags): Promise<RegularSeries> {
     days: flags.days,
     now: new Date(),
   });
+  // The trace reader applies the gap rule as it reads; CloudWatch history gets the same rule here.
+  const gaps = tooManyGaps(history.values.filter((value) => !Number.isFinite(value)).length, history.values.length);
+  if (gaps) throw new Error(`the metric ${flags.namespace} ${flags.metric} over the last ${flags.days} day(s) cannot be used: ${gaps}`);
+  return history;
 }
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
@@ -102,28 +141,31 @@ export function register(program: Command): void {
     .option('--metric <name>', 'with --from-cloudwatch: the metric name, e.g. NumberOfMessagesSent')
     .option('--dimension <Name=Value>', 'with --from-cloudwatch: a dimension (repeat for several)', collectDimension, {})
     .option('--stat <statistic>', 'with --from-cloudwatch: the statistic', 'Sum')
-    .addOption(new Option('--days <n>', 'with --from-cloudwatch: days of history').argParser(parseWholeNumber).default(14))
+    .addOption(new Option('--days <n>', 'with --from-cloudwatch: days of history').argParser(wholeNumberBetween(1, 455, 'CloudWatch keeps metrics 455 days')).default(14))
     .addOption(new Option('--consumer <kind>', 'what drains the load: an ECS service, a Lambda function, or a provisioned DynamoDB table').choices(['ecs', 'lambda', 'dynamodb']).default('ecs'))
-    .addOption(new Option('--max-concurrency <n>', 'with --consumer lambda: the event source maximum concurrency').argParser(parseWholeNumber).default(100))
-    .addOption(new Option('--target-utilization <percent>', 'with --consumer dynamodb: target tracking utilization').argParser(parsePositiveNumber).default(70))
+    .addOption(new Option('--max-concurrency <n>', 'with --consumer lambda: the event source maximum concurrency').argParser(wholeNumberBetween(2, 1000, "an SQS event source's maximum concurrency is 2-1000")).default(100))
+    .addOption(new Option('--target-utilization <fraction>', 'with --consumer dynamodb: target tracking utilization, 0.2-0.9 or 20%-90%').argParser(parseUtilization).default(0.7, '0.7'))
     .option('--throughput <msgs>', 'messages one worker (or one Lambda execution) handles per second', parsePositiveNumber)
-    .addOption(new Option('--startup <duration>', 'worker start-up delay').argParser(parseDuration).default(90_000, '90s'))
-    .addOption(new Option('--slo <duration>', 'acceptable latency').argParser(parseDuration).default(300_000, '5m'))
-    .addOption(new Option('--scale-out-cooldown <duration>', 'scale-out cooldown of the backlog policies (QueueScaledService)').argParser(parseDuration).default(60_000, '1m'))
+    .addOption(new Option('--startup <duration>', 'worker start-up delay').argParser(durationBetween(1, 3_600_000, 'a worker that takes longer to start is not a scaling question')).default(90_000, '90s'))
+    .addOption(new Option('--slo <duration>', 'acceptable latency').argParser(durationBetween(60_000, 86_400_000, 'the simulation steps by the minute; a wait of over a day is not a latency')).default(300_000, '5m'))
+    .addOption(new Option('--scale-out-cooldown <duration>', 'scale-out cooldown of the backlog policies (QueueScaledService)').argParser(durationBetween(1000, 86_400_000, 'a cooldown of over a day never ends in a backtest')).default(60_000, '1m'))
     .addOption(new Option('--min <n>', 'minimum workers').argParser(parseWholeNumber).default(1))
-    .option('--max <n>', 'maximum workers (or DynamoDB capacity units)', parseWholeNumber)
+    .option('--max <n>', 'maximum workers (or DynamoDB capacity units)', wholeNumberBetween(1, 1_000_000, 'at least one worker'))
     .addOption(new Option('--scale <factor>', 'multiply the load by this').argParser(parsePositiveNumber).default(1))
     .addOption(new Option('--policies <list>', 'comma-separated policies').argParser(parsePolicies).default([...POLICY_NAMES], POLICY_NAMES.join(',')))
     .option('--json', 'print JSON for scripts')
     .option('--report <dir>', 'write an HTML report with charts (and PNG copies) to this folder')
-    .action(async (flags: BacktestFlags) => {
+    .action(async (flags: BacktestFlags, command: Command) => {
+      checkFlags(flags, command);
+      // Fail on an unwritable --report now, not after the simulation.
+      if (flags.report) prepareReportFolder(flags.report);
       const series = await loadSeries(flags);
       if (flags.consumer !== 'ecs') {
         const arrivals = arrivalsPerMinute(series, flags.scale);
         const answer =
           flags.consumer === 'lambda'
             ? lambdaBacktest(arrivals, { throughput: required(flags.throughput, '--throughput'), maxConcurrency: flags.maxConcurrency, slo: flags.slo })
-            : dynamodbBacktest(arrivals, series.startMs, { min: flags.min, max: required(flags.max, '--max'), targetUtilization: flags.targetUtilization });
+            : dynamodbBacktest(arrivals, series.startMs, { min: flags.min, max: required(flags.max, '--max'), targetUtilization: flags.targetUtilization * 100 });
         process.stdout.write(flags.json ? `${JSON.stringify(answer)}\n` : `${JSON.stringify(answer, null, 2)}\n`);
         return;
       }

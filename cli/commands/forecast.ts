@@ -1,23 +1,22 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { forecastSeries } from '../../shared/forecast/index.ts';
-import { sliceUntil } from '../../shared/series/regular-series.ts';
-import { formatDuration, parseDuration } from '../options/duration.ts';
+import { formatTimestamp } from '../../shared/series/timestamp.ts';
+import { durationBetween, formatDuration } from '../options/duration.ts';
 import { readTrace } from '../options/read-trace.ts';
+import { parseTime } from '../options/time.ts';
 
 interface ForecastFlags {
   trace: string;
-  until?: string;
+  until?: number;
   horizon: number;
   step?: number;
   model: string;
   json?: boolean;
 }
 
-function parseUntil(text: string): number {
-  const ms = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`);
-  if (Number.isNaN(ms)) throw new InvalidArgumentError(`"${text}" is not an ISO time such as 2015-01-20T00:00:00Z`);
-  return ms;
-}
+/** Forecast steps computed at once, at most: the forecast's memory and output grow with them. */
+const MAX_HORIZON_STEPS = 100_000;
+const MAX_HORIZON_MS = 366 * 86_400_000;
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
@@ -26,14 +25,25 @@ export function register(program: Command): void {
     .command('forecast')
     .description('forecast a load trace (CSV timestamp,value) with p50/p90/p99 quantiles')
     .requiredOption('--trace <file>', 'CSV with a timestamp,value header, UTC timestamps one step apart')
-    .option('--until <iso-time>', 'fit on the data before this time (UTC when no zone is given)', undefined)
-    .addOption(new Option('--horizon <duration>', 'how far ahead, e.g. 24h').argParser(parseDuration).default(86_400_000, '24h'))
-    .option('--step <duration>', 'aggregate the forecast to this step (max of sub-steps), e.g. 1h', parseDuration)
+    .addOption(new Option('--until <iso-time>', 'fit on the data before this time (UTC when no zone is given)').argParser(parseTime))
+    .addOption(new Option('--horizon <duration>', 'how far ahead, e.g. 24h').argParser(durationBetween(1, MAX_HORIZON_MS, 'a forecast further ahead only repeats its seasons')).default(86_400_000, '24h'))
+    .addOption(new Option('--step <duration>', 'aggregate the forecast to this step (max of sub-steps), e.g. 1h').argParser(durationBetween(1, MAX_HORIZON_MS, 'at most the horizon')))
     .option('--model <name>', 'auto, or a model name', 'auto')
     .option('--json', 'print JSON for scripts')
-    .action((flags: ForecastFlags) => {
-      const trace = readTrace(flags.trace);
-      const history = flags.until ? sliceUntil(trace, parseUntil(flags.until)) : trace;
+    .action(async (flags: ForecastFlags) => {
+      // Rows from --until on are checked but not kept: memory follows the history the forecast fits on.
+      const trace = await readTrace(flags.trace, flags.until === undefined ? {} : { untilMs: flags.until });
+      const history = trace.series;
+      if (flags.until !== undefined && history.values.length < 2) {
+        throw new Error(`--until ${new Date(flags.until).toISOString()} leaves ${history.values.length} step(s) of history: the trace runs from ${formatTimestamp(trace.firstMs)} to ${formatTimestamp(trace.lastMs)} (UTC)`);
+      }
+      const steps = Math.ceil(flags.horizon / history.stepMs);
+      if (steps > MAX_HORIZON_STEPS) {
+        throw new Error(`--horizon ${formatDuration(flags.horizon)} is ${steps} steps of the trace's ${formatDuration(history.stepMs)} step; at most ${MAX_HORIZON_STEPS} are forecast at once: use --horizon ${formatDuration(Math.floor((MAX_HORIZON_STEPS * history.stepMs) / 3_600_000) * 3_600_000)} or less`);
+      }
+      if (flags.step !== undefined && (flags.step % history.stepMs !== 0 || flags.step > flags.horizon)) {
+        throw new Error(`--step ${formatDuration(flags.step)} must be a multiple of the trace's ${formatDuration(history.stepMs)} step and at most --horizon ${formatDuration(flags.horizon)}`);
+      }
       const forecast = forecastSeries(history, { horizonMs: flags.horizon, stepMs: flags.step, model: flags.model });
       const rows = forecast.p50.map((p50, index) => ({
         timestamp: new Date(forecast.startMs + index * forecast.stepMs).toISOString(),

@@ -11,20 +11,17 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
+/** A duration flag's parser that also holds it between `least` and `most` (milliseconds), saying why. */
+export function durationBetween(least: number, most: number, why: string): (text: string) => number {
+  return (text) => {
+    const ms = parseDuration(text);
+    if (ms < least || ms > most) throw new InvalidArgumentError(`"${text}" is out of range: use ${formatDuration(least)} to ${formatDuration(most)} (${why})`);
+    return ms;
+  };
+}
+
 /** Formats milliseconds the way the flags take them: the largest unit that divides exactly. */
 export function formatDuration(ms: number): string {
   for (const unit of ['d', 'h', 'm', 's'] as const) if (ms % UNITS[unit]! === 0) return `${ms / UNITS[unit]!}${unit}`;
   return `${ms}ms`;
-}
-
-export function parsePositiveNumber(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`"${text}" is not a positive number`);
-  return value;
-}
-
-export function parseWholeNumber(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError(`"${text}" is not a whole number`);
-  return value;
 }

@@ -20,3 +20,17 @@ export function gapShare(values: readonly number[]): number {
   if (values.length === 0) return 1;
   return values.filter((value) => !Number.isFinite(value)).length / values.length;
 }
+
+/**
+ * The most of a history that may be gaps: beyond it a forecast or a backtest would be made up more than read.
+ * One rule for the forecaster, the backtest and the trace reader (which applies it before it lays out a grid).
+ */
+export const MAX_GAP_SHARE = 0.5;
+
+/** Why `gaps` gaps in `length` steps are too many, or undefined when they are not. */
+export function tooManyGaps(gaps: number, length: number): string | undefined {
+  const share = length === 0 ? 1 : gaps / length;
+  if (share <= MAX_GAP_SHARE) return undefined;
+  const percent = share === 1 ? '100%' : share > 0.999 ? 'over 99.9%' : `${Math.round(share * 1000) / 10}%`;
+  return `${percent} of it is gaps (at most ${MAX_GAP_SHARE * 100}% allowed)`;
+}

@@ -2,7 +2,7 @@ import type { RegularSeries } from '../series/regular-series.ts';
 import { aggregateForecast } from './aggregate.ts';
 import { autoregressionNeeds, forecastsAt, seasonalAutoregression } from './autoregression.ts';
 import { calibratedQuantiles } from './calibration.ts';
-import { fillGaps, gapShare } from './gaps.ts';
+import { fillGaps, gapShare, MAX_GAP_SHARE } from './gaps.ts';
 import { ensemble, recentMedian, seasonalNaive, seasonalProfile, type Seasons } from './models.ts';
 import { selectByBacktest, type Candidate } from './selection.ts';
 
@@ -47,7 +47,6 @@ export class InsufficientHistoryError extends Error {
 }
 
 const DAY_MS = 86_400_000;
-const MAX_GAP_SHARE = 0.5;
 
 function seasonsOf(stepMs: number): Seasons {
   const daily = DAY_MS % stepMs === 0 ? DAY_MS / stepMs : 0;

@@ -11,12 +11,6 @@ export interface RegularSeries {
   readonly values: readonly number[];
 }
 
-/** The part of the series strictly before `untilMs`. */
-export function sliceUntil(series: RegularSeries, untilMs: number): RegularSeries {
-  const count = Math.max(0, Math.min(series.values.length, Math.ceil((untilMs - series.startMs) / series.stepMs)));
-  return { ...series, values: series.values.slice(0, count) };
-}
-
 /** Places timestamped points on a regular grid; steps with no point become gaps (NaN). */
 export function fromPoints(
   points: ReadonlyArray<{ readonly timestampMs: number; readonly value: number }>,

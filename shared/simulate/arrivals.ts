@@ -3,9 +3,9 @@ import type { RegularSeries } from '../series/regular-series.ts';
 export const MINUTE_MS = 60_000;
 
 /**
- * Messages arriving in each minute of a trace whose values count arrivals per step (any step from 10 s to 1 h):
- * a coarse step is spread evenly over its minutes, a fine one summed into its minute; a gap arrives nothing,
- * scaled by `scale`.
+ * Messages arriving in each minute of a trace whose values count arrivals per step (any step from 10 s to 1 h),
+ * scaled by `scale`. Each step's count is shared among the minutes it overlaps in proportion to the overlap, so
+ * every message of the trace arrives exactly once whatever the step (90 s, 100 s, 150 s...); a gap arrives nothing.
  */
 export function arrivalsPerMinute(trace: RegularSeries, scale = 1): number[] {
   const { stepMs } = trace;
@@ -14,13 +14,14 @@ export function arrivalsPerMinute(trace: RegularSeries, scale = 1): number[] {
   const arrivals = new Array<number>(minutes).fill(0);
   trace.values.forEach((value, index) => {
     if (!Number.isFinite(value) || value <= 0) return;
-    const start = (index * stepMs) / MINUTE_MS;
-    const span = stepMs / MINUTE_MS;
-    if (span <= 1) {
-      arrivals[Math.floor(start)]! += value * scale;
-      return;
+    // Whole milliseconds, so the overlaps add up to the step exactly.
+    const startMs = index * stepMs;
+    const endMs = startMs + stepMs;
+    const count = value * scale;
+    for (let minute = Math.floor(startMs / MINUTE_MS); minute * MINUTE_MS < endMs; minute++) {
+      const overlapMs = Math.min(endMs, (minute + 1) * MINUTE_MS) - Math.max(startMs, minute * MINUTE_MS);
+      arrivals[minute]! += overlapMs === stepMs ? count : (count * overlapMs) / stepMs;
     }
-    for (let minute = Math.floor(start); minute < Math.ceil(start + span); minute++) arrivals[minute]! += (value * scale) / span;
   });
   return arrivals;
 }

@@ -43,10 +43,10 @@ describe('headroom forecast', () => {
     expect(stderr).toMatch(/line 3, column value: expected a number, got "many"/);
   });
 
-  it('says when there is too little history', () => {
+  it('refuses a history that is mostly gaps, by the gap rule backtest shares', () => {
     const { status, stderr } = runCli(['forecast', '--trace', csv(['2026-01-05 00:00:00,1', '2026-01-05 01:00:00,', '2026-01-05 02:00:00,'])]);
     expect(status).not.toBe(0);
-    expect(stderr).toMatch(/insufficient history/);
+    expect(stderr).toMatch(/line 4, column value: the trace cannot be used: 66.7% of it is gaps \(at most 50% allowed\): 2 empty value\(s\) and 0 missing row\(s\)/);
   });
 
   it('rejects a malformed --horizon with the form it takes', () => {
