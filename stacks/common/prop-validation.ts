@@ -69,7 +69,7 @@ export function wholeSeconds(construct: string, prop: string, value: Duration): 
     throw new InvalidPropError(
       construct,
       prop,
-      `(${value.toHumanString()}) is not a whole number of seconds, and AWS takes it in seconds`,
+      `(${milliseconds / 1000} seconds) is not a whole number of seconds, and AWS takes it in seconds`,
       `Round it to Duration.seconds(${below === 0 ? 1 : below}) or Duration.seconds(${below + 1}).`,
     );
   }

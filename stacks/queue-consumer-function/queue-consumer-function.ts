@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_NAMESPACE } from '../../shared/metrics/names.ts';
 import { InvalidPropError, isToken, requirePositiveDuration, requireResolved, requireSecondsBetween, requireWholeNumber, wholeSeconds } from '../common/prop-validation.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
+import { requireWorkloadName } from '../workload-dashboard/alarm-name.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
 import { BUILD_OPTIONS, buildConsumerFunction, requireFunctionTimeout } from './consumer-function.ts';
 
@@ -184,6 +185,7 @@ export class QueueConsumerFunction extends Construct {
     super(scope, id);
     this.props = props;
     this.workload = props.workload ?? Names.uniqueId(this);
+    requireWorkloadName(NAME, this.workload);
     const ownFunction = props.function;
     if ((props.entry === undefined) === (ownFunction === undefined)) {
       throw new InvalidPropError(NAME, 'entry', ownFunction ? 'and function are both set' : 'and function are both unset', 'Give entry (your handler file, which headroom bundles) or function (your own lambda.IFunction), not both.');
