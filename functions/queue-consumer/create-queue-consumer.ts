@@ -1,4 +1,4 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { BatchProcessor, EventType, processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -10,8 +10,13 @@ import { BatchDeadline } from './deadline.ts';
 import { IDEMPOTENCY_TABLE_VARIABLE, MalformedMessageError, QueueConsumerConfigError } from './errors.ts';
 import type { IdempotencyProvider, RecordWork } from './idempotency.ts';
 
-/** The user's code for one message: throw (or reject) to have SQS redeliver it, and in the end dead-letter it. */
-export type RecordHandler<TMessage> = (message: TMessage, record: SQSRecord, context: Context) => unknown;
+/**
+ * The user's code for one message: throw (or reject) to have SQS redeliver it, and in the end dead-letter it.
+ * `signal` aborts (reason: a DeadlineExceededError) when the batch's deadline passes and the record has been
+ * reported failed: pass it to fetch and the AWS SDK (`client.send(command, { abortSignal: signal })`) or check
+ * `signal.aborted`, so that work given up on stops instead of running on in the background.
+ */
+export type RecordHandler<TMessage> = (message: TMessage, record: SQSRecord, context: Context, signal: AbortSignal) => unknown;
 
 export const WORKLOAD_VARIABLE = 'HEADROOM_WORKLOAD';
 
@@ -36,10 +41,19 @@ export interface QueueConsumerOptions<TMessage> {
    */
   readonly deadlineMarginMs?: number;
   /**
-   * Handle a batch's records concurrently (Powertools' default) or one after another.
+   * Handle a standard queue's records concurrently (Powertools' default) or one after another. A FIFO queue's
+   * records are always handled one after another, in order.
    * @default true
    */
   readonly processInParallel?: boolean;
+  /**
+   * FIFO queues (an event source ARN ending in `.fifo`) only. When a record fails, `false` reports it and
+   * every record after it in the batch failed, whatever their message group (Powertools' default, which keeps
+   * strict order across the batch); `true` fails only the later records of the same message group and goes on
+   * with the other groups. Either way no record of a group is handled after an earlier one of it failed.
+   * @default false
+   */
+  readonly skipGroupOnError?: boolean;
   /**
    * Adds a `Workload` dimension to the kit's metrics, matching the backlog publisher's.
    * @default process.env.HEADROOM_WORKLOAD, else no Workload dimension
@@ -70,8 +84,10 @@ export function createQueueConsumer<TMessage = string>(recordHandler: RecordHand
   const parse = options.parse ?? ((body: string) => body as TMessage);
   const deadlineMarginMs = options.deadlineMarginMs ?? 1000;
   const processInParallel = options.processInParallel ?? true;
+  const skipGroupOnError = options.skipGroupOnError ?? false;
+  let warnedParallelFifo = false;
 
-  const work: RecordWork = async (record, message, context) => recordHandler(message as TMessage, record, context);
+  const work: RecordWork = async (record, message, context, signal) => recordHandler(message as TMessage, record, context, signal);
   if (options.idempotency === undefined && env[IDEMPOTENCY_TABLE_VARIABLE]) {
     throw new QueueConsumerConfigError(
       `createQueueConsumer: ${IDEMPOTENCY_TABLE_VARIABLE} is set but no idempotency option was given: pass idempotency: dynamoDBIdempotency() (from functions/queue-consumer/idempotency.ts) to use the table, or idempotency: false to process every delivery`,
@@ -83,9 +99,12 @@ export function createQueueConsumer<TMessage = string>(recordHandler: RecordHand
   const handleBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     idempotent?.registerContext(context);
     const deadline = new BatchDeadline(context, deadlineMarginMs);
+    const fifo = isFifoBatch(event);
     let processed = 0;
-    let failed = 0;
+    let handlerFailures = 0;
     const handleRecord = async (record: SQSRecord): Promise<unknown> => {
+      const waitedMs = messageWaitMs(record, Date.now());
+      if (waitedMs !== undefined) metrics.addMetric(MetricName.messageWaitTime, MetricUnit.Milliseconds, waitedMs);
       try {
         let message: unknown;
         try {
@@ -94,24 +113,46 @@ export function createQueueConsumer<TMessage = string>(recordHandler: RecordHand
           throw new MalformedMessageError(record.messageId, error);
         }
         const started = performance.now();
-        const result = await deadline.run(() => run(record, message, context));
+        const result = await deadline.run(() => run(record, message, context, deadline.signal));
         metrics.addMetric(MetricName.messageProcessingTime, MetricUnit.Milliseconds, performance.now() - started);
         processed += 1;
         return result;
       } catch (error) {
-        failed += 1;
+        handlerFailures += 1;
         logger.warn('message failed; SQS will redeliver it, or dead-letter it after maxReceiveCount', { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount, error: error as Error });
         throw error;
       }
     };
     try {
-      return await processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { context, processInParallel });
+      if (!fifo) return await processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { context, processInParallel });
+      if (options.processInParallel === true && !warnedParallelFifo) {
+        warnedParallelFifo = true;
+        logger.warn('processInParallel is ignored for a FIFO queue: its records are handled one after another, in order');
+      }
+      return await processPartialResponse(event, handleRecord, new SqsFifoPartialProcessorAsync(), { context, skipGroupOnError });
     } finally {
       deadline.cancel();
+      const failed = event.Records.length - processed;
+      // Records after a FIFO failure are reported failed without reaching the handler, to keep their order.
+      if (failed > handlerFailures) logger.warn('FIFO records not handled because an earlier record failed; SQS will redeliver them in order', { count: failed - handlerFailures, skipGroupOnError });
       metrics.addMetric(MetricName.messagesProcessed, MetricUnit.Count, processed);
       metrics.addMetric(MetricName.messagesFailed, MetricUnit.Count, failed);
     }
   };
 
   return middy(handleBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}
+
+function isFifoBatch(event: SQSEvent): boolean {
+  return event.Records?.[0]?.eventSourceARN?.endsWith('.fifo') ?? false;
+}
+
+/**
+ * How long a message waited on the queue before this delivery began: from SentTimestamp (when SQS accepted it)
+ * to now, so a redelivered message counts its earlier attempts. Clocks a little apart never make it negative.
+ */
+export function messageWaitMs(record: SQSRecord, nowMs: number): number | undefined {
+  const sentAt = Number(record.attributes?.SentTimestamp);
+  if (!Number.isFinite(sentAt) || sentAt <= 0) return undefined;
+  return Math.max(0, nowMs - sentAt);
 }

@@ -25,7 +25,7 @@ export interface QueueConsumerIdempotencyOptions {
   readonly dynamoDBClient?: DynamoDBClient;
 }
 
-export type RecordWork = (record: SQSRecord, message: unknown, context: Context) => Promise<unknown>;
+export type RecordWork = (record: SQSRecord, message: unknown, context: Context, signal: AbortSignal) => Promise<unknown>;
 
 /** What `createQueueConsumer` takes as its `idempotency` option: made by `dynamoDBIdempotency()`. */
 export interface IdempotencyProvider {

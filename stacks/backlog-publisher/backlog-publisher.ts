@@ -11,6 +11,7 @@ import { DEFAULT_NAMESPACE, MetricName } from '../../shared/metrics/names.ts';
 import { acknowledgeWildcard } from '../common/acknowledge.ts';
 import { HeadroomFunction } from '../common/headroom-function.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
+import { InvalidPropError } from '../common/prop-validation.ts';
 
 /** What consumes a queue: an ECS service (capacity = running tasks) or a Lambda function. */
 export type BacklogConsumer =
@@ -65,7 +66,10 @@ export class BacklogPublisher extends Construct {
     super(scope, id);
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
     if (!Token.isUnresolved(this.namespace) && !/^[A-Za-z0-9._\-/#:]{1,255}$/.test(this.namespace)) {
-      throw new Error(`BacklogPublisher: namespace "${this.namespace}" is not a valid CloudWatch namespace (letters, digits and . _ - / # : only)`);
+      throw new InvalidPropError('BacklogPublisher', 'namespace', `"${this.namespace}" is not a valid CloudWatch namespace (1-255 letters, digits and . _ - / # :)`, 'Use a namespace of your own such as "Headroom" or "Team/Scaling".');
+    }
+    if (!Token.isUnresolved(this.namespace) && /^aws\//i.test(this.namespace)) {
+      throw new InvalidPropError('BacklogPublisher', 'namespace', `"${this.namespace}" starts with "AWS/", which CloudWatch reserves for AWS services (PutMetricData rejects it)`, 'Use a namespace of your own such as "Headroom" or "Team/Scaling".');
     }
     const interval = props.interval ?? Duration.minutes(1);
     if (interval.toSeconds() < 60) {

@@ -4,6 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { InvalidPropError, isToken, requireWholeNumber, wholeSeconds } from '../common/prop-validation.ts';
 
 export interface QueueAlarmsProps {
   /** The queue whose oldest message is held to the latency SLO. */
@@ -21,11 +22,14 @@ export interface QueueAlarmsProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
-   * Consecutive minutes the oldest message must be over the SLO before the alarm fires.
+   * Consecutive minutes the oldest message must be over the SLO before the alarm fires (1-1440: CloudWatch
+   * evaluates an alarm over at most one day).
    * @default 3
    */
   readonly sloBreachMinutes?: number;
 }
+
+const NAME = 'QueueAlarms';
 
 /** The alarms every scaled queue ships with: the latency SLO is breached, and the DLQ is not empty. */
 export class QueueAlarms extends Construct {
@@ -35,14 +39,14 @@ export class QueueAlarms extends Construct {
   constructor(scope: Construct, id: string, props: QueueAlarmsProps) {
     super(scope, id);
     const minutes = props.sloBreachMinutes ?? 3;
-    if (!Number.isInteger(minutes) || minutes < 1) {
-      throw new Error(`sloBreachMinutes must be a whole number of minutes >= 1, got ${minutes}`);
-    }
+    requireWholeNumber(NAME, 'sloBreachMinutes', minutes, 1, 1440);
+    const threshold = sloThresholdSeconds(props.acceptableLatency);
+    const latency = isToken(props.acceptableLatency) ? 'the acceptable latency' : `the acceptable latency (${props.acceptableLatency.toHumanString()})`;
     this.sloBreach = props.queue
       .metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' })
       .createAlarm(this, 'SloBreach', {
-        alarmDescription: `The oldest message on ${props.queue.node.path} has waited longer than the acceptable latency (${props.acceptableLatency.toHumanString()})`,
-        threshold: props.acceptableLatency.toSeconds(),
+        alarmDescription: `The oldest message on ${props.queue.node.path} has waited longer than ${latency}`,
+        threshold,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: minutes,
         datapointsToAlarm: minutes,
@@ -70,4 +74,19 @@ export class QueueAlarms extends Construct {
   get all(): cloudwatch.Alarm[] {
     return [this.sloBreach, ...(this.deadLetterQueueNotEmpty ? [this.deadLetterQueueNotEmpty] : [])];
   }
+}
+
+// SQS reports a message's age in whole seconds: a threshold under one second would fire on any waiting message.
+function sloThresholdSeconds(acceptableLatency: Duration): number {
+  if (isToken(acceptableLatency)) return wholeSeconds(NAME, 'acceptableLatency', acceptableLatency);
+  const seconds = acceptableLatency.toMilliseconds() / 1000;
+  if (!(seconds >= 1)) {
+    throw new InvalidPropError(
+      NAME,
+      'acceptableLatency',
+      `(${acceptableLatency.toHumanString()}) is under one second: SQS reports the age of the oldest message in whole seconds, so the alarm would fire whenever a message waits at all`,
+      'Set acceptableLatency to at least Duration.seconds(1).',
+    );
+  }
+  return seconds;
 }

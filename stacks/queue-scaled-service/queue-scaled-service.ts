@@ -133,7 +133,11 @@ export class QueueScaledService extends Construct {
     this.workload = props.workload ?? Names.uniqueId(this);
 
     // The autoscaler owns the task count from now on: a template value would reset it on every deploy.
-    (props.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('DesiredCount');
+    const cfnService = props.service.node.defaultChild;
+    if (!(cfnService instanceof ecs.CfnService)) {
+      throw new InvalidPropError(NAME, 'service', 'is an imported service (from*ServiceAttributes or from*ServiceArn), whose template headroom cannot change to stop deploys resetting its task count', 'Pass the ecs.FargateService or ecs.Ec2Service defined in this app.');
+    }
+    cfnService.addPropertyDeletionOverride('DesiredCount');
 
     this.scalableTarget = new appscaling.ScalableTarget(this, 'Target', {
       serviceNamespace: appscaling.ServiceNamespace.ECS,

@@ -1,8 +1,8 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { InvalidPropError, requireWholeNumber } from '../common/prop-validation.ts';
+import { InvalidPropError, requireResolved, requireSecondsBetween, requireWholeNumber } from '../common/prop-validation.ts';
 
 export interface CapacityRange {
   /** The fewest capacity units. */
@@ -35,12 +35,12 @@ export interface TableScalingProps {
    */
   readonly globalSecondaryIndexes?: Record<string, { readonly read?: CapacityRange; readonly write?: CapacityRange }>;
   /**
-   * Wait after a scale-in before the next: DynamoDB allows a limited number of decreases a day.
+   * Wait after a scale-in before the next (whole seconds): DynamoDB allows a limited number of decreases a day.
    * @default Duration.minutes(15)
    */
   readonly scaleInCooldown?: Duration;
   /**
-   * Wait after a scale-out before the next.
+   * Wait after a scale-out before the next (whole seconds).
    * @default Duration.minutes(1)
    */
   readonly scaleOutCooldown?: Duration;
@@ -65,9 +65,18 @@ export class TableScaling extends Construct {
       throw new InvalidPropError(NAME, 'read', 'and write and globalSecondaryIndexes are all unset, so nothing is scaled', 'Give at least one capacity range.');
     }
     const cooldowns = { scaleInCooldown: props.scaleInCooldown ?? Duration.minutes(15), scaleOutCooldown: props.scaleOutCooldown ?? Duration.minutes(1) };
+    requireSecondsBetween(NAME, 'scaleInCooldown', cooldowns.scaleInCooldown, Duration.seconds(0), Duration.days(1));
+    requireSecondsBetween(NAME, 'scaleOutCooldown', cooldowns.scaleOutCooldown, Duration.seconds(0), Duration.days(1));
+    this.node.addValidation({ validate: () => billingModeErrors(props.table) });
     const scale = (targetId: string, range: CapacityRange, resourceId: string, dimension: 'table' | 'index', capacity: 'Read' | 'Write', where: string) => {
       requireWholeNumber(NAME, `${where}.min`, range.min, 1);
-      requireWholeNumber(NAME, `${where}.max`, range.max, range.min);
+      requireWholeNumber(NAME, `${where}.max`, range.max, 1);
+      if (Token.isUnresolved(range.min) !== Token.isUnresolved(range.max)) {
+        requireResolved(NAME, Token.isUnresolved(range.min) ? `${where}.min` : `${where}.max`, Token.isUnresolved(range.min) ? range.min : range.max, `it must be compared with ${where}.${Token.isUnresolved(range.min) ? 'max' : 'min'}; make both tokens, or neither`);
+      }
+      if (!Token.isUnresolved(range.min) && range.max < range.min) {
+        throw new InvalidPropError(NAME, `${where}.max`, `must be a whole number >= ${where}.min (${range.min}), got ${range.max}`, `Raise ${where}.max or lower ${where}.min.`);
+      }
       const utilization = range.targetUtilizationPercent ?? 70;
       if (!(utilization >= 20 && utilization <= 90)) {
         throw new InvalidPropError(NAME, `${where}.targetUtilizationPercent`, `must be between 20 and 90, got ${utilization}`, 'DynamoDB target tracking accepts 20-90%; 70 is the usual choice.');
@@ -80,7 +89,7 @@ export class TableScaling extends Construct {
         maxCapacity: range.max,
       });
       target.scaleToTrackMetric('Tracking', {
-        predefinedMetric: capacity === 'Read' ? appscaling.PredefinedMetric.DYNAMODB_READ_CAPACITY_UTILIZATION : appscaling.PredefinedMetric.DYANMODB_WRITE_CAPACITY_UTILIZATION,
+        predefinedMetric: capacity === 'Read' ? appscaling.PredefinedMetric.DYNAMODB_READ_CAPACITY_UTILIZATION : appscaling.PredefinedMetric.DYNAMODB_WRITE_CAPACITY_UTILIZATION,
         targetValue: utilization,
         ...cooldowns,
       });
@@ -94,10 +103,29 @@ export class TableScaling extends Construct {
       if (!Token.isUnresolved(indexName) && !/^[A-Za-z0-9_.-]{3,255}$/.test(indexName)) {
         throw new InvalidPropError(NAME, 'globalSecondaryIndexes', `has an invalid index name "${indexName}"`, 'Use the index names the table defines.');
       }
+      this.node.addValidation({ validate: () => missingIndexErrors(props.table, indexName) });
       const resourceId = `table/${tableName}/index/${indexName}`;
       if (ranges.read) indexTargets.set(`${indexName}/read`, scale(`${indexName}Read`, ranges.read, resourceId, 'index', 'Read', `globalSecondaryIndexes.${indexName}.read`));
       if (ranges.write) indexTargets.set(`${indexName}/write`, scale(`${indexName}Write`, ranges.write, resourceId, 'index', 'Write', `globalSecondaryIndexes.${indexName}.write`));
     }
     this.indexTargets = indexTargets;
   }
+}
+
+// Checked when the app synthesizes, so a table configured after TableScaling was created is seen as it ends up.
+function billingModeErrors(table: dynamodb.Table): string[] {
+  const billingMode = Stack.of(table).resolve((table.node.defaultChild as dynamodb.CfnTable).billingMode);
+  return billingMode === dynamodb.BillingMode.PAY_PER_REQUEST
+    ? [`${NAME}: table ${table.node.path} is PAY_PER_REQUEST (on demand), which has no provisioned capacity to scale. Create it with billingMode: dynamodb.BillingMode.PROVISIONED, or remove TableScaling.`]
+    : [];
+}
+
+function missingIndexErrors(table: dynamodb.Table, indexName: string): string[] {
+  if (Token.isUnresolved(indexName)) return [];
+  const indexes = (Stack.of(table).resolve((table.node.defaultChild as dynamodb.CfnTable).globalSecondaryIndexes) ?? []) as { indexName: string }[];
+  if (indexes.some((index) => index.indexName === indexName)) return [];
+  const known = indexes.map((index) => index.indexName);
+  return [
+    `${NAME}: globalSecondaryIndexes names "${indexName}", which is not a global secondary index of ${table.node.path} (${known.length > 0 ? `it has ${known.join(', ')}` : 'it has none'}). Use one of its index names, or add the index with table.addGlobalSecondaryIndex.`,
+  ];
 }

@@ -8,7 +8,8 @@ import { DefaultDashboardFactory, MonitoringFacade } from 'cdk-monitoring-constr
 import { Construct } from 'constructs';
 import { MetricName } from '../../shared/metrics/names.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
-import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
+import { describeNumber, InvalidPropError, requireResolved, requireSecondsBetween, requireWholeNumber } from '../common/prop-validation.ts';
+import { alarmName, requireWorkloadName } from './alarm-name.ts';
 import {
   maxCapacityOf,
   metricConsumedCapacity,
@@ -75,7 +76,7 @@ export interface WorkloadDashboardProps {
 export type WorkloadDashboardOptions = Partial<Pick<WorkloadDashboardProps, 'load' | 'predictor' | 'capacityPinnedMinutes' | 'alarmTopic' | 'namespace'>>;
 
 export interface WorkloadPredictorOptions {
-  /** How often the predictor runs: its plan is stale after two runs without a success. */
+  /** How often the predictor runs (whole minutes, at most 12 hours): its plan is stale after two runs without a success. */
   readonly interval: Duration;
   /**
    * Forecast error (MAPE, percent) above which the forecast-error alarm fires.
@@ -113,8 +114,9 @@ export class WorkloadDashboard extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadDashboardProps) {
     super(scope, id);
     const pinnedMinutes = props.capacityPinnedMinutes ?? 15;
+    requireWorkloadName(NAME, props.workload);
     requireWholeNumber(NAME, 'capacityPinnedMinutes', pinnedMinutes, 1, 1440);
-    if (props.predictor) requirePositiveDuration(NAME, 'predictor.interval', props.predictor.interval);
+    if (props.predictor) requirePredictorInterval(props.predictor.interval);
     const maxError = props.predictor?.maxForecastErrorPercent ?? 50;
     if (!(maxError > 0)) {
       throw new InvalidPropError(NAME, 'predictor.maxForecastErrorPercent', `must be above 0, got ${maxError}`, 'Set a positive percentage such as 50.');
@@ -123,7 +125,7 @@ export class WorkloadDashboard extends Construct {
 
     const maxCapacity = maxCapacityOf(props.capacity);
     this.capacityPinnedAtMax = metricCurrentCapacity(props.capacity).createAlarm(this, 'CapacityPinnedAtMax', {
-      alarmDescription: `${props.workload} has run at its maximum capacity (${maxCapacity}) for ${pinnedMinutes} minutes: raise the maximum or find the bottleneck`,
+      alarmDescription: `${props.workload} has run at its maximum capacity (${describeNumber(maxCapacity)}) for ${pinnedMinutes} minutes: raise the maximum or find the bottleneck`,
       threshold: maxCapacity,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: pinnedMinutes,
@@ -132,7 +134,9 @@ export class WorkloadDashboard extends Construct {
     const ownAlarms: cloudwatch.Alarm[] = [this.capacityPinnedAtMax];
 
     if (props.predictor) {
-      const runs = Math.max(1, Math.round(props.predictor.interval.toMinutes()));
+      const runs = props.predictor.interval.toMinutes();
+      // Three runs where they fit in CloudWatch's one-day evaluation limit, else as many as fit.
+      const errorRuns = Math.min(3, Math.floor(1440 / runs));
       this.predictorFailing = metric(MetricName.predictorFailure, 'Sum')
         .with({ period: props.predictor.interval })
         .createAlarm(this, 'PredictorFailing', {
@@ -157,14 +161,14 @@ export class WorkloadDashboard extends Construct {
           alarmDescription: `The forecast for ${props.workload} missed by more than ${maxError}% (MAPE): check the load metric and history`,
           threshold: maxError,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 3,
-          datapointsToAlarm: 2,
+          evaluationPeriods: errorRuns,
+          datapointsToAlarm: Math.min(2, errorRuns),
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         });
       ownAlarms.push(this.predictorFailing, this.planStale, this.forecastErrorHigh);
     }
 
-    const unhealthyName = `${Stack.of(this).stackName}-${props.workload}-unhealthy`;
+    const unhealthyName = alarmName(Stack.of(this).stackName, props.workload, 'unhealthy');
     this.unhealthy = new cloudwatch.CompositeAlarm(this, 'Unhealthy', {
       compositeAlarmName: unhealthyName,
       alarmDescription: `${props.workload} is unhealthy: one of its headroom alarms is firing`,
@@ -324,5 +328,14 @@ export class WorkloadDashboard extends Construct {
     } else {
       facade.monitorDynamoTable({ table: capacity.table });
     }
+  }
+}
+
+// The plan-stale alarm looks at two runs in one period, and CloudWatch evaluates an alarm over at most a day.
+function requirePredictorInterval(interval: Duration): void {
+  requireResolved(NAME, 'predictor.interval', interval, 'the alarms\' periods are derived from it');
+  const seconds = requireSecondsBetween(NAME, 'predictor.interval', interval, Duration.minutes(1), Duration.hours(12));
+  if (seconds % 60 !== 0) {
+    throw new InvalidPropError(NAME, 'predictor.interval', `(${interval.toHumanString()}) is not a whole number of minutes, which CloudWatch alarm periods must be`, 'Use the predictor\'s own interval (PredictiveScaling.interval).');
   }
 }

@@ -47,6 +47,18 @@ describe('BacklogPublisher', () => {
     expect(() => new BacklogPublisher(stack, 'Backlog', { interval: Duration.seconds(10) })).toThrow(/interval must be at least 1 minute/);
   });
 
+  for (const namespace of ['AWS/SQS', 'aws/custom']) {
+    it(`refuses the reserved namespace ${namespace}`, () => {
+      const stack = new Stack(nagCheckedApp(), 'Reserved');
+      expect(() => new BacklogPublisher(stack, 'Backlog', { namespace })).toThrow(/BacklogPublisher: namespace ".*" starts with "AWS\/", which CloudWatch reserves for AWS services.*Use a namespace of your own/);
+    });
+  }
+
+  it('refuses a namespace with characters CloudWatch rejects', () => {
+    const stack = new Stack(nagCheckedApp(), 'BadNamespace');
+    expect(() => new BacklogPublisher(stack, 'Backlog', { namespace: 'Team Scaling!' })).toThrow(/BacklogPublisher: namespace "Team Scaling!" is not a valid CloudWatch namespace/);
+  });
+
   it('refuses two sources with the same workload name', () => {
     const stack = new Stack(nagCheckedApp(), 'Twice');
     const { service, queue } = fargateWorker(stack);

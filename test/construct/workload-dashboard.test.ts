@@ -1,9 +1,9 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
-import { QueueScaledService, WorkloadDashboard } from '../../stacks/index.ts';
+import { QueueScaledService, WorkloadDashboard, type WorkloadDashboardProps } from '../../stacks/index.ts';
 import { fargateWorker } from '../support/ecs-fixture.ts';
 import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
 
@@ -112,5 +112,68 @@ describe('WorkloadDashboard', () => {
     expect(
       () => new WorkloadDashboard(stack, 'Dashboard', { workload: 'x', capacity: { kind: 'dynamodb', table, maxCapacity: 5, capacity: 'write' }, capacityPinnedMinutes: 0.5 }),
     ).toThrow(/capacityPinnedMinutes must be a whole number between 1 and 1440, got 0.5/);
+  });
+});
+
+function tableDashboard(props: Partial<WorkloadDashboardProps> & { readonly stackName?: string } = {}): Stack {
+  const stack = new Stack(new App(), props.stackName ?? 'Workloads');
+  const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+  new WorkloadDashboard(stack, 'Dashboard', { workload: 'sessions', capacity: { kind: 'dynamodb', table, maxCapacity: 50, capacity: 'read' }, ...props });
+  return stack;
+}
+
+describe('WorkloadDashboard names and limits', () => {
+  it('keeps a composite alarm name built from a long workload within CloudWatch’s 255 characters, distinct per workload', () => {
+    const names = ['a', 'b'].map((last) => {
+      const composites = Template.fromStack(tableDashboard({ workload: `${'w'.repeat(249)}${last}` })).findResources('AWS::CloudWatch::CompositeAlarm');
+      return Object.values(composites)[0]!.Properties.AlarmName as string;
+    });
+    for (const name of names) {
+      expect(name.length).toBeLessThanOrEqual(255);
+      expect(name).toMatch(/^Workloads-w+-[0-9a-f]{12}-unhealthy$/);
+    }
+    expect(names[0]).not.toBe(names[1]);
+  });
+
+  it('describes a token maximum capacity by reference, not as an encoded number', () => {
+    const stack = new Stack(new App(), 'TokenMax');
+    const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    const maxCapacity = new CfnParameter(stack, 'Max', { type: 'Number' }).valueAsNumber;
+    new WorkloadDashboard(stack, 'Dashboard', { workload: 'sessions', capacity: { kind: 'dynamodb', table, maxCapacity, capacity: 'read' } });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: { Ref: 'Max' }, AlarmDescription: { 'Fn::Join': ['', Match.arrayWith([{ Ref: 'Max' }])] } });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/e\+2[89]\d/);
+  });
+
+  it('evaluates the forecast error over as many runs as fit in a day', () => {
+    Template.fromStack(tableDashboard({ predictor: { interval: Duration.hours(12) } })).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ForecastErrorMAPE',
+      Period: 43_200,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+    });
+  });
+
+  const rejected: [string, Partial<WorkloadDashboardProps>, RegExp][] = [
+    ['a workload with characters CloudWatch rejects in a dimension', { workload: 'Bestellungen-Köln' }, /WorkloadDashboard: workload "Bestellungen-Köln" cannot be a CloudWatch dimension value \(it contains "ö"/],
+    ['a blank workload', { workload: '   ' }, /workload "   " cannot be a CloudWatch dimension value .*not all spaces/],
+    ['a workload with a control character', { workload: 'orders\n' }, /it contains "\\n"/],
+    ['a predictor interval whose stale alarm would look beyond a day', { predictor: { interval: Duration.days(1) } }, /predictor.interval \(1 day\) must be between 1 minute and 12 hours/],
+    ['a predictor interval that is not whole minutes', { predictor: { interval: Duration.seconds(90) } }, /predictor.interval \(1 minute 30 seconds\) is not a whole number of minutes/],
+    ['a predictor interval that is not whole seconds', { predictor: { interval: Duration.millis(60_500) } }, /predictor.interval \(60.5 seconds\) is not a whole number of seconds/],
+  ];
+  for (const [name, props, message] of rejected) {
+    it(`rejects ${name}`, () => {
+      expect(() => tableDashboard(props)).toThrow(message);
+    });
+  }
+
+  it('rejects a token predictor interval, from which the alarm periods are derived', () => {
+    const stack = new Stack(new App(), 'TokenInterval');
+    const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    const interval = Duration.seconds(new CfnParameter(stack, 'Interval', { type: 'Number' }).valueAsNumber);
+    expect(() => new WorkloadDashboard(stack, 'Dashboard', { workload: 'x', capacity: { kind: 'dynamodb', table, maxCapacity: 5, capacity: 'read' }, predictor: { interval } })).toThrow(
+      /predictor.interval is a token .* the alarms' periods are derived from it/,
+    );
   });
 });

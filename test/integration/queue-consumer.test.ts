@@ -43,14 +43,16 @@ interface QueuePair {
 }
 
 /** A queue whose messages move to a dead-letter queue after `maxReceiveCount` receives (a real moto redrive policy). */
-async function queueWithDeadLetters(maxReceiveCount = 5): Promise<QueuePair> {
+async function queueWithDeadLetters(maxReceiveCount = 5, fifo = false): Promise<QueuePair> {
   const name = uniqueName('consumer');
-  const { QueueUrl: deadLetterQueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+  const suffix = fifo ? '.fifo' : '';
+  const fifoAttributes = fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'true' } : {};
+  const { QueueUrl: deadLetterQueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq${suffix}`, Attributes: fifoAttributes }));
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }));
   const { QueueUrl: queueUrl } = await sqs.send(
     new CreateQueueCommand({
-      QueueName: name,
-      Attributes: { VisibilityTimeout: '30', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount }) },
+      QueueName: `${name}${suffix}`,
+      Attributes: { ...fifoAttributes, VisibilityTimeout: '30', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount }) },
     }),
   );
   const { Attributes: own } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
@@ -257,4 +259,50 @@ describe('the queue consumer kit on real moto queues', () => {
     expect(cycles).toBeGreaterThan(Math.ceil(deliveries / 10));
     expect(await queueDepth(queue.queueUrl)).toBe(0);
   }, 120_000);
+
+  it('keeps a FIFO group in order: a failed first message holds back the rest of its group until it succeeds', async () => {
+    const queue = await queueWithDeadLetters(5, true);
+    expect(queue.queueArn.endsWith('.fifo')).toBe(true);
+    // Group a = a1, a2, a3 and group b = b1, b2, sent interleaved; a1 fails on its first delivery.
+    const sends = [['a', 'a1'], ['b', 'b1'], ['a', 'a2'], ['b', 'b2'], ['a', 'a3']];
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: sends.map(([group, body], index) => ({ Id: `m${index}`, MessageBody: body, MessageGroupId: group })) }));
+    const handled: string[] = [];
+    const handler = createQueueConsumer(
+      (body, record) => {
+        if (body === 'a1' && record.attributes.ApproximateReceiveCount === '1') throw new Error('downstream refused');
+        handled.push(body);
+      },
+      { env: {}, skipGroupOnError: true },
+    );
+    const first = await pollOnce(queue, handler);
+    const bodyOf = (id: string) => first.received.find((message) => message.MessageId === id)!.Body;
+    // Whatever moto handed out of group a in the first receive, none of it was handled after a1 failed.
+    expect(first.failedIds.map(bodyOf)).toContain('a1');
+    expect(handled.filter((body) => body.startsWith('a'))).toEqual([]);
+    await drain(queue, handler);
+    expect(handled.filter((body) => body.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
+    expect(handled.filter((body) => body.startsWith('b'))).toEqual(['b1', 'b2']);
+    expect(await queueDepth(queue.deadLetterQueueUrl)).toBe(0);
+  });
+
+  it('without skipGroupOnError, fails every record after the first failure on a FIFO queue, and still loses none', async () => {
+    const queue = await queueWithDeadLetters(5, true);
+    const sends = [['b', 'b0'], ['a', 'a1'], ['b', 'b1'], ['a', 'a2'], ['a', 'a3']];
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: sends.map(([group, body], index) => ({ Id: `m${index}`, MessageBody: body, MessageGroupId: group })) }));
+    const handled: string[] = [];
+    const handler = createQueueConsumer(
+      (body, record) => {
+        if (body === 'a1' && record.attributes.ApproximateReceiveCount === '1') throw new Error('downstream refused');
+        handled.push(body);
+      },
+      { env: {} },
+    );
+    const first = await pollOnce(queue, handler);
+    const bodies = first.received.map((message) => message.Body);
+    const failedBodies = bodies.filter((_, index) => first.failedIds.includes(first.received[index]!.MessageId!));
+    expect(failedBodies).toEqual(bodies.slice(bodies.indexOf('a1')));
+    await drain(queue, handler);
+    expect(handled.filter((body) => body.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
+    expect(handled.filter((body) => body.startsWith('b'))).toEqual(['b0', 'b1']);
+  });
 });

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createQueueConsumer, DeadlineExceededError, QueueConsumerConfigError } from '../../../functions/queue-consumer/index.ts';
+import { messageWaitMs } from '../../../functions/queue-consumer/create-queue-consumer.ts';
 import { dynamoDBIdempotency } from '../../../functions/queue-consumer/idempotency.ts';
 import { lambdaContext } from '../../support/lambda-context.ts';
 import { sqsRecord } from '../../support/sqs-record.ts';
@@ -63,6 +64,86 @@ describe('createQueueConsumer', () => {
   });
 });
 
+describe('MessageWaitTime', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('publishes per message the milliseconds from SentTimestamp to the start of its handling', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(1_700_000_010_000);
+    const handler = createQueueConsumer(() => undefined, { env: noEnv });
+    const event = { Records: [sqsRecord({ messageId: 'a', body: 'a', attributes: { SentTimestamp: '1700000005800' } }), sqsRecord({ messageId: 'b', body: 'b', attributes: { SentTimestamp: '1700000009000' } })] };
+    const [emf] = await emfDuring(() => handler(event, lambdaContext(30_000)));
+    expect(emf!.MessageWaitTime).toEqual([4200, 1000]);
+    expect(JSON.stringify(emf!._aws)).toContain('"Name":"MessageWaitTime","Unit":"Milliseconds"');
+  });
+
+  it('counts no negative wait when the sender’s clock is ahead, and none at all without a SentTimestamp', () => {
+    expect(messageWaitMs(sqsRecord({ messageId: 'a', body: '', attributes: { SentTimestamp: '2000' } }), 1500)).toBe(0);
+    expect(messageWaitMs(sqsRecord({ messageId: 'a', body: '', attributes: { SentTimestamp: '' } }), 1500)).toBeUndefined();
+    expect(messageWaitMs(sqsRecord({ messageId: 'a', body: '', attributes: { SentTimestamp: 'soon' } }), 1500)).toBeUndefined();
+  });
+});
+
+describe('FIFO queues', () => {
+  const fifoArn = 'arn:aws:sqs:us-east-1:123456789012:orders.fifo';
+  /** Records `${group}${n}` in the order given, each in message group `group`. */
+  const fifoBatch = (...ids: string[]): SQSEvent => ({
+    Records: ids.map((id) => sqsRecord({ messageId: id, body: id, queueArn: fifoArn, attributes: { MessageGroupId: id.slice(0, 1) } })),
+  });
+
+  it('stops at the first failure and reports it and every record after it failed, keeping the order', async () => {
+    const handled: string[] = [];
+    const handler = createQueueConsumer((body) => {
+      handled.push(body);
+      if (body === 'a1') throw new Error('downstream refused');
+    }, { env: noEnv });
+    const response = await handler(fifoBatch('b0', 'a1', 'b1', 'a2', 'b2', 'a3'), lambdaContext(30_000));
+    expect(failedIds(response)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
+    expect(handled).toEqual(['b0', 'a1']);
+  });
+
+  it('with skipGroupOnError, fails only the rest of the failed group and handles the other groups', async () => {
+    const handled: string[] = [];
+    const handler = createQueueConsumer((body) => {
+      handled.push(body);
+      if (body === 'a1') throw new Error('downstream refused');
+    }, { env: noEnv, skipGroupOnError: true });
+    const response = await handler(fifoBatch('a1', 'b1', 'a2', 'b2', 'a3'), lambdaContext(30_000));
+    expect(failedIds(response)).toEqual(['a1', 'a2', 'a3']);
+    expect(handled).toEqual(['a1', 'b1', 'b2']);
+  });
+
+  it('handles records one after another in order even when earlier ones take longer', async () => {
+    const finished: string[] = [];
+    const handler = createQueueConsumer(async (body) => {
+      await new Promise((resolve) => setTimeout(resolve, body === 'a1' ? 30 : 1));
+      finished.push(body);
+    }, { env: noEnv, processInParallel: true });
+    await handler(fifoBatch('a1', 'a2', 'b1'), lambdaContext(30_000));
+    expect(finished).toEqual(['a1', 'a2', 'b1']);
+  });
+
+  it('counts the records it did not reach as failed', async () => {
+    const handler = createQueueConsumer((body) => {
+      if (body === 'a2') throw new Error('no');
+    }, { env: noEnv, workload: 'orders' });
+    const [emf] = await emfDuring(() => handler(fifoBatch('a1', 'a2', 'a3', 'b1'), lambdaContext(30_000)));
+    expect(emf).toMatchObject({ MessagesProcessed: 1, MessagesFailed: 3 });
+  });
+
+  it('leaves standard queues in parallel: a slow first record finishes last', async () => {
+    const finished: string[] = [];
+    const handler = createQueueConsumer(async (body: string) => {
+      await new Promise((resolve) => setTimeout(resolve, body.includes('"a"') ? 30 : 1));
+      finished.push(JSON.parse(body).id);
+    }, { env: noEnv });
+    await handler(batch('a', 'b'), lambdaContext(30_000));
+    expect(finished).toEqual(['b', 'a']);
+  });
+});
+
 describe('deadline awareness', () => {
   // Lambda's clock, the records' work and the deadline timer all run on fake time, so the test is exact.
   beforeEach(() => {
@@ -119,6 +200,36 @@ describe('deadline awareness', () => {
     const handler = createQueueConsumer(() => new Promise(() => undefined), { env: noEnv, deadlineMarginMs: 1000, logger });
     await expect(invoke(handler(batch('a'), lambdaContext(1050)))).rejects.toThrow(/All records failed processing/);
     expect(warn.mock.calls[0]![1]).toMatchObject({ messageId: 'a', error: expect.any(DeadlineExceededError) });
+  });
+
+  it('aborts the handler’s signal at the deadline, with a DeadlineExceededError as its reason', async () => {
+    let signal: AbortSignal | undefined;
+    let stoppedAt = 0;
+    const handler = createQueueConsumer(
+      (_body, _record, _context, recordSignal) =>
+        new Promise<void>((_, reject) => {
+          signal = recordSignal;
+          recordSignal.addEventListener('abort', () => {
+            stoppedAt = Date.now();
+            reject(recordSignal.reason as Error);
+          });
+        }),
+      { env: noEnv, deadlineMarginMs: 1000 },
+    );
+    const began = Date.now();
+    await expect(invoke(handler(batch('a'), lambdaContext(1300)))).rejects.toThrow(/All records failed processing/);
+    expect(signal!.aborted).toBe(true);
+    expect(signal!.reason).toBeInstanceOf(DeadlineExceededError);
+    expect(stoppedAt - began).toBe(300);
+  });
+
+  it('gives the handler a signal that is not aborted while there is time left', async () => {
+    let aborted: boolean | undefined;
+    const handler = createQueueConsumer((_body, _record, _context, signal) => {
+      aborted = signal.aborted;
+    }, { env: noEnv });
+    await invoke(handler(batch('a'), lambdaContext(30_000)));
+    expect(aborted).toBe(false);
   });
 
   it('starts nothing when the invocation begins inside the safety margin', async () => {
