@@ -18,6 +18,8 @@ export const MetricName = {
   backlogPublishFailures: 'BacklogPublishFailures',
   /** Consumer kit: milliseconds spent on one message (the basis for throughput estimates). */
   messageProcessingTime: 'MessageProcessingTime',
+  /** Consumer kit: milliseconds a message waited on the queue before processing (from SQS SentTimestamp): the queue SLO's events. */
+  messageWaitTime: 'MessageWaitTime',
   /** Consumer kit: messages handled successfully / reported failed for redelivery. */
   messagesProcessed: 'MessagesProcessed',
   messagesFailed: 'MessagesFailed',

@@ -37,7 +37,11 @@ export const WORKBOOK_ALERTS: readonly BurnRateAlert[] = [
 export const DEFAULT_SLO_PERIOD_MS = 30 * DAY_MS;
 
 export class SloInputError extends RangeError {
-  constructor(field: string, problem: string, fix: string) {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+    readonly fix: string,
+  ) {
     super(`${field} ${problem}. ${fix}`);
     this.name = 'SloInputError';
   }

@@ -65,6 +65,12 @@ export interface WorkloadDashboardProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
+   * More widgets for this workload, after headroom's own: for example `SloBurnRateAlarms.widgets()` (error budget
+   * remaining and burn rates).
+   * @default none
+   */
+  readonly extraWidgets?: cloudwatch.IWidget[];
+  /**
    * CloudWatch namespace of headroom's own metrics.
    * @default 'Headroom'
    */
@@ -72,7 +78,7 @@ export interface WorkloadDashboardProps {
 }
 
 /** What a construct that builds its own dashboard lets its user add or change. */
-export type WorkloadDashboardOptions = Partial<Pick<WorkloadDashboardProps, 'load' | 'predictor' | 'capacityPinnedMinutes' | 'alarmTopic' | 'namespace'>>;
+export type WorkloadDashboardOptions = Partial<Pick<WorkloadDashboardProps, 'load' | 'predictor' | 'capacityPinnedMinutes' | 'alarmTopic' | 'namespace' | 'extraWidgets'>>;
 
 export interface WorkloadPredictorOptions {
   /** How often the predictor runs: its plan is stale after two runs without a success. */
@@ -278,6 +284,7 @@ export class WorkloadDashboard extends Construct {
         }),
       );
     }
+    widgets.push(...(props.extraWidgets ?? []));
     return widgets;
   }
 
