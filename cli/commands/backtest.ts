@@ -10,6 +10,7 @@ import { parsePositiveNumber, parseUtilization, parseWholeNumber, wholeNumberBet
 import { readTrace } from '../options/read-trace.ts';
 import { prepareReportFolder, writeReport } from '../report/index.ts';
 import { dynamodbBacktest, lambdaBacktest } from './backtest-consumers.ts';
+import { addHttpOptions, httpBacktest, refuseHttpFlags, type HttpBacktestFlags } from './backtest-http.ts';
 
 interface BacktestFlags {
   consumer: 'ecs' | 'lambda' | 'dynamodb';
@@ -132,8 +133,7 @@ function progressBar(): ((done: number, total: number) => void) | undefined {
 }
 
 export function register(program: Command): void {
-  program
-    .command('backtest')
+  addHttpOptions(program.command('backtest'))
     .description('replay a load trace or CloudWatch history through scaling policies and compare them')
     .option('--trace <file>', 'CSV timestamp,value: messages arriving per step')
     .option('--from-cloudwatch', 'read the load from your CloudWatch history instead (uses your AWS credentials)')
@@ -155,11 +155,13 @@ export function register(program: Command): void {
     .addOption(new Option('--policies <list>', 'comma-separated policies').argParser(parsePolicies).default([...POLICY_NAMES], POLICY_NAMES.join(',')))
     .option('--json', 'print JSON for scripts')
     .option('--report <dir>', 'write an HTML report with charts (and PNG copies) to this folder')
-    .action(async (flags: BacktestFlags, command: Command) => {
+    .action(async (flags: BacktestFlags & HttpBacktestFlags, command: Command) => {
       checkFlags(flags, command);
       // Fail on an unwritable --report now, not after the simulation.
       if (flags.report) prepareReportFolder(flags.report);
       const series = await loadSeries(flags);
+      if (flags.workload === 'http') return httpBacktest(series, flags, command, flags.trace ?? `cloudwatch:${flags.namespace}/${flags.metric}`);
+      refuseHttpFlags(command);
       if (flags.consumer !== 'ecs') {
         const arrivals = arrivalsPerMinute(series, flags.scale);
         const answer =

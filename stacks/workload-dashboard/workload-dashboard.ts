@@ -66,6 +66,12 @@ export interface WorkloadDashboardProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
+   * More widgets for this workload, after headroom's own: for example `SloBurnRateAlarms.widgets()` (error budget
+   * remaining and burn rates).
+   * @default none
+   */
+  readonly extraWidgets?: cloudwatch.IWidget[];
+  /**
    * CloudWatch namespace of headroom's own metrics.
    * @default 'Headroom'
    */
@@ -73,7 +79,7 @@ export interface WorkloadDashboardProps {
 }
 
 /** What a construct that builds its own dashboard lets its user add or change. */
-export type WorkloadDashboardOptions = Partial<Pick<WorkloadDashboardProps, 'load' | 'predictor' | 'capacityPinnedMinutes' | 'alarmTopic' | 'namespace'>>;
+export type WorkloadDashboardOptions = Partial<Pick<WorkloadDashboardProps, 'load' | 'predictor' | 'capacityPinnedMinutes' | 'alarmTopic' | 'namespace' | 'extraWidgets'>>;
 
 export interface WorkloadPredictorOptions {
   /** How often the predictor runs (whole minutes, at most 12 hours): its plan is stale after two runs without a success. */
@@ -282,6 +288,7 @@ export class WorkloadDashboard extends Construct {
         }),
       );
     }
+    widgets.push(...(props.extraWidgets ?? []));
     return widgets;
   }
 

@@ -1,0 +1,17 @@
+export {
+  badShareThreshold,
+  budgetSpentAtFiring,
+  burnRateForBudgetSpent,
+  burnRateOf,
+  DEFAULT_SLO_PERIOD_MS,
+  errorBudget,
+  errorBudgetRemaining,
+  firingMinutes,
+  MAX_ALARM_WINDOW_MS,
+  SloInputError,
+  trailingBadShare,
+  validateAlerts,
+  WORKBOOK_ALERTS,
+  type AlertSeverity,
+  type BurnRateAlert,
+} from './burn-rate.ts';

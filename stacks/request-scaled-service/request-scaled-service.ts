@@ -1,0 +1,388 @@
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { BurnRateAlert } from '../../shared/slo/index.ts';
+import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
+import type { PredictiveScaling } from '../predictive-scaling/index.ts';
+import { albErrorIndicator, albLatencyIndicator } from '../slo/service-level-indicator.ts';
+import { SloBurnRateAlarms } from '../slo/slo-burn-rate-alarms.ts';
+import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
+
+export interface RequestScaledServiceProps {
+  /**
+   * An ECS service behind an Application Load Balancer, as aws-ecs-patterns builds it. Give either this or
+   * `service`, `targetGroup` and `loadBalancer`.
+   * @default none: `service`, `targetGroup` and `loadBalancer` are used
+   */
+  readonly loadBalancedService?: ecsPatterns.ApplicationLoadBalancedFargateService | ecsPatterns.ApplicationLoadBalancedEc2Service;
+  /**
+   * The ECS service that serves the requests (with `targetGroup` and `loadBalancer`).
+   * @default loadBalancedService.service
+   */
+  readonly service?: ecs.BaseService;
+  /**
+   * The target group the service's tasks are registered in.
+   * @default loadBalancedService.targetGroup
+   */
+  readonly targetGroup?: elbv2.ApplicationTargetGroup;
+  /**
+   * The load balancer in front of `targetGroup` (its full name is half of the ALBRequestCountPerTarget resource label).
+   * @default loadBalancedService.loadBalancer
+   */
+  readonly loadBalancer?: elbv2.ApplicationLoadBalancer;
+  /**
+   * Requests per second one task serves with its p99 response time within `latencySlo`. Measure it: load-test one
+   * task behind the load balancer at rising constant rates (k6, Gatling, Locust, hey) and take the highest rate whose
+   * p99 stays under the SLO for ten minutes.
+   */
+  readonly requestsPerSecondPerTask: number;
+  /** The latency SLO: the p99 of TargetResponseTime the service must stay within. */
+  readonly latencySlo: Duration;
+  /** The most tasks the service may scale out to. */
+  readonly maxCapacity: number;
+  /**
+   * The fewest tasks the service may scale in to.
+   * @default 1
+   */
+  readonly minCapacity?: number;
+  /**
+   * The share of `requestsPerSecondPerTask` each task is kept at: ALBRequestCountPerTarget is tracked at
+   * requestsPerSecondPerTask x 60 x targetUtilization requests per task per minute. The rest is what absorbs a rise
+   * while new tasks start.
+   * @default 0.8
+   */
+  readonly targetUtilization?: number;
+  /**
+   * Scale out on latency too: step scaling when the p99 TargetResponseTime has been over `latencySlo` for
+   * `latencyGuardMinutes` consecutive minutes (+50% tasks, +100% over twice the SLO), for load that request count
+   * does not show (slower requests, a bad deploy, a noisy neighbour).
+   * @default true
+   */
+  readonly latencyGuard?: boolean;
+  /**
+   * Consecutive minutes over the SLO before the latency guard scales out.
+   * @default 2
+   */
+  readonly latencyGuardMinutes?: number;
+  /**
+   * How long to wait after a scale-in before scaling in again.
+   * @default Duration.minutes(5)
+   */
+  readonly scaleInCooldown?: Duration;
+  /**
+   * How long after a scale-out its capacity counts as already added (target tracking and the latency guard): at
+   * least the tasks' start-up time, or scale-outs compound while tasks start.
+   * @default Duration.minutes(3)
+   */
+  readonly scaleOutCooldown?: Duration;
+  /**
+   * The `Workload` dimension and the dashboard's title.
+   * @default the construct's unique id
+   */
+  readonly workload?: string;
+  /**
+   * Where alarm notifications go.
+   * @default no notification
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+/** Options of `addSloAlarms`. */
+export interface RequestSloOptions {
+  /** The share of requests that must be within the latency SLO (and not 5xx), e.g. 0.999. */
+  readonly objective: number;
+  /**
+   * The burn-rate alerts.
+   * @default the SRE workbook's three (SloBurnRateAlarms)
+   */
+  readonly alerts?: readonly BurnRateAlert[];
+  /**
+   * Where page-severity alerts notify.
+   * @default the construct's alarmTopic
+   */
+  readonly pageTopic?: sns.ITopic;
+  /**
+   * Where ticket-severity alerts notify.
+   * @default the construct's alarmTopic
+   */
+  readonly ticketTopic?: sns.ITopic;
+}
+
+/** Options of `addPredictiveScaling`. */
+export interface RequestPredictiveOptions {
+  /**
+   * The forecast quantile floors are planned from.
+   * @default 'p50': the floors carry the expected demand once; target tracking and the latency guard take the rest
+   */
+  readonly quantile?: 'p50' | 'p90' | 'p99';
+  /**
+   * Utilization of requestsPerSecondPerTask the floors are planned at.
+   * @default 1
+   */
+  readonly targetUtilization?: number;
+  /**
+   * How long before the forecast load floors rise: the tasks' start-up time.
+   * @default Duration.minutes(5)
+   */
+  readonly leadTime?: Duration;
+}
+
+/** Options of `addNativePredictiveScaling`. */
+export interface RequestNativePredictiveOptions {
+  /**
+   * Whether AWS only forecasts or also scales.
+   * @default 'ForecastOnly'
+   */
+  readonly mode?: 'ForecastOnly' | 'ForecastAndScale';
+  /**
+   * How long before the forecast load capacity is launched (at most 1 hour).
+   * @default Duration.minutes(5)
+   */
+  readonly schedulingBuffer?: Duration;
+}
+
+const NAME = 'RequestScaledService';
+
+/**
+ * Scales a request-driven ECS service behind an Application Load Balancer on what users feel: target tracking on
+ * ALBRequestCountPerTarget (a metric that halves when capacity doubles) at a target derived from the requests
+ * per second one task serves within the latency SLO, and a latency guard that scales out when the p99 response
+ * time breaches the SLO for consecutive minutes. Predictive floors (headroom's predictor, or AWS's own predictive
+ * scaling on the ALBRequestCount pair) and multiwindow burn-rate alerts are one call each.
+ *
+ * It removes `DesiredCount` from the service's template so that a deploy never resets the task count the
+ * autoscaler has chosen.
+ */
+export class RequestScaledService extends Construct {
+  /** ALBRequestCountPerTarget the service is kept at (requests per task per minute). */
+  readonly targetRequestsPerTarget: number;
+  readonly workload: string;
+  readonly service: ecs.BaseService;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly scalableTarget: appscaling.ScalableTarget;
+  /** `app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>`: what ALB request-count metrics are keyed by. */
+  readonly resourceLabel: string;
+  /** The p99 response time has been over the latency SLO for three minutes. */
+  readonly latencySloBreach: cloudwatch.Alarm;
+  private readonly props: RequestScaledServiceProps;
+  private readonly minCapacity: number;
+  private readonly sloAlarms: SloBurnRateAlarms[] = [];
+
+  constructor(scope: Construct, id: string, props: RequestScaledServiceProps) {
+    super(scope, id);
+    const given = [props.service, props.targetGroup, props.loadBalancer].filter((value) => value !== undefined).length;
+    if (props.loadBalancedService && given > 0) {
+      throw new InvalidPropError(NAME, 'loadBalancedService', 'is given with service, targetGroup or loadBalancer', 'Give either loadBalancedService, or service, targetGroup and loadBalancer.');
+    }
+    if (!props.loadBalancedService && given < 3) {
+      const missing = (['service', 'targetGroup', 'loadBalancer'] as const).filter((name) => props[name] === undefined);
+      throw new InvalidPropError(NAME, missing[0]!, 'is missing', `Give service, targetGroup and loadBalancer together (missing: ${missing.join(', ')}), or loadBalancedService.`);
+    }
+    this.service = props.loadBalancedService?.service ?? props.service!;
+    this.targetGroup = props.loadBalancedService?.targetGroup ?? props.targetGroup!;
+    this.loadBalancer = props.loadBalancedService?.loadBalancer ?? props.loadBalancer!;
+    if (!Token.isUnresolved(props.requestsPerSecondPerTask) && !(props.requestsPerSecondPerTask > 0 && Number.isFinite(props.requestsPerSecondPerTask))) {
+      throw new InvalidPropError(NAME, 'requestsPerSecondPerTask', `must be a positive number, got ${props.requestsPerSecondPerTask}`, 'Load-test one task at the latency SLO and give the highest rate it serves within it.');
+    }
+    requirePositiveDuration(NAME, 'latencySlo', props.latencySlo);
+    if (!props.latencySlo.isUnresolved() && props.latencySlo.toMilliseconds() > 3_600_000) {
+      throw new InvalidPropError(NAME, 'latencySlo', `(${props.latencySlo.toHumanString()}) is longer than an hour`, 'Give the p99 response time the service must keep, such as Duration.millis(500).');
+    }
+    this.minCapacity = props.minCapacity ?? 1;
+    requireWholeNumber(NAME, 'minCapacity', this.minCapacity, 0);
+    requireWholeNumber(NAME, 'maxCapacity', props.maxCapacity, 1);
+    if (this.minCapacity > props.maxCapacity) {
+      throw new InvalidPropError(NAME, 'minCapacity', `(${this.minCapacity}) is above maxCapacity (${props.maxCapacity})`, 'Lower minCapacity or raise maxCapacity.');
+    }
+    const targetUtilization = props.targetUtilization ?? 0.8;
+    if (!(targetUtilization > 0 && targetUtilization <= 1)) {
+      throw new InvalidPropError(NAME, 'targetUtilization', `must be a fraction in (0, 1], got ${targetUtilization}`, 'Use for example 0.8 (not a percentage).');
+    }
+    const guardMinutes = props.latencyGuardMinutes ?? 2;
+    requireWholeNumber(NAME, 'latencyGuardMinutes', guardMinutes, 1, 1440);
+    if (props.latencyGuard === false && props.latencyGuardMinutes !== undefined) {
+      throw new InvalidPropError(NAME, 'latencyGuardMinutes', 'is set but latencyGuard is false', 'Remove latencyGuardMinutes, or turn the guard on.');
+    }
+    this.props = props;
+    this.workload = props.workload ?? Names.uniqueId(this);
+    this.targetRequestsPerTarget = props.requestsPerSecondPerTask * 60 * targetUtilization;
+    this.resourceLabel = `${this.loadBalancer.loadBalancerFullName}/${this.targetGroup.targetGroupFullName}`;
+
+    // The autoscaler owns the task count from now on: a template value would reset it on every deploy.
+    (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('DesiredCount');
+
+    this.scalableTarget = new appscaling.ScalableTarget(this, 'Target', {
+      serviceNamespace: appscaling.ServiceNamespace.ECS,
+      scalableDimension: 'ecs:service:DesiredCount',
+      resourceId: `service/${this.service.cluster.clusterName}/${this.service.serviceName}`,
+      minCapacity: this.minCapacity,
+      maxCapacity: props.maxCapacity,
+    });
+    const scaleOutCooldown = props.scaleOutCooldown ?? Duration.minutes(3);
+    this.scalableTarget.scaleToTrackMetric('RequestCountTracking', {
+      predefinedMetric: appscaling.PredefinedMetric.ALB_REQUEST_COUNT_PER_TARGET,
+      resourceLabel: this.resourceLabel,
+      targetValue: this.targetRequestsPerTarget,
+      scaleInCooldown: props.scaleInCooldown ?? Duration.minutes(5),
+      scaleOutCooldown,
+    });
+    const slo = props.latencySlo.toMilliseconds() / 1000;
+    if (props.latencyGuard ?? true) {
+      this.scalableTarget.scaleOnMetric('LatencyGuard', {
+        metric: this.metricTargetResponseTime(),
+        adjustmentType: appscaling.AdjustmentType.PERCENT_CHANGE_IN_CAPACITY,
+        minAdjustmentMagnitude: 1,
+        cooldown: scaleOutCooldown,
+        evaluationPeriods: guardMinutes,
+        datapointsToAlarm: guardMinutes,
+        metricAggregationType: appscaling.MetricAggregationType.MAXIMUM,
+        scalingSteps: [
+          { upper: slo, change: 0 },
+          { lower: slo, change: 50 },
+          { lower: 2 * slo, change: 100 },
+        ],
+      });
+    }
+    this.latencySloBreach = this.metricTargetResponseTime().createAlarm(this, 'LatencySloBreach', {
+      alarmDescription: `${this.workload}: the p99 response time has been over the latency SLO (${props.latencySlo.toHumanString()}) for 3 minutes`,
+      threshold: slo,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmTopic) {
+      this.latencySloBreach.addAlarmAction(new actions.SnsAction(props.alarmTopic));
+      this.latencySloBreach.addOkAction(new actions.SnsAction(props.alarmTopic));
+    }
+  }
+
+  /** The workload's own alarms: the latency SLO breach, and the page-severity burn-rate alerts once added. */
+  get alarms(): cloudwatch.IAlarm[] {
+    return [this.latencySloBreach, ...this.sloAlarms.flatMap((alarms) => alarms.pages)];
+  }
+
+  /** ALBRequestCountPerTarget, the signal this service is scaled on (Sum per minute). */
+  metricRequestCountPerTarget(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.requestCountPerTarget({ statistic: 'Sum', period: Duration.minutes(1), ...props });
+  }
+
+  /** Requests the target group received (Sum): the load headroom's predictor forecasts. */
+  metricRequestCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.requestCount({ statistic: 'Sum', period: Duration.minutes(1), ...props });
+  }
+
+  /** p99 TargetResponseTime in seconds: compare with latencySlo. */
+  metricTargetResponseTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.targetResponseTime({ statistic: 'p99', period: Duration.minutes(1), ...props });
+  }
+
+  /** Requests the targets answered with a 5xx (Sum). */
+  metricTargetErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: Duration.minutes(1), ...props });
+  }
+
+  /**
+   * Raises this service's MinCapacity ahead of the forecast request count with headroom's predictor: the target
+   * group's RequestCount history is the load, `requestsPerSecondPerTask` the throughput of one task.
+   */
+  addPredictiveScaling(predictor: PredictiveScaling, options: RequestPredictiveOptions = {}): void {
+    predictor.addTarget({
+      workload: this.workload,
+      scalableTarget: this.scalableTarget,
+      load: [this.metricRequestCount({ period: Duration.hours(1) })],
+      unitThroughput: this.props.requestsPerSecondPerTask,
+      floor: this.minCapacity,
+      max: this.props.maxCapacity,
+      quantile: options.quantile ?? 'p50',
+      targetUtilization: options.targetUtilization ?? 1,
+      ...(options.leadTime ? { leadTime: options.leadTime } : {}),
+    });
+  }
+
+  /**
+   * AWS's own predictive scaling on the ALBRequestCount metric pair (ALBRequestCount as load,
+   * ALBRequestCountPerTarget as the scaling metric at this service's target), with the resource label derived from
+   * the load balancer and target group. NativePredictiveScaling takes only percentage targets and no resource label,
+   * so this declares the policy itself.
+   */
+  addNativePredictiveScaling(options: RequestNativePredictiveOptions = {}): appscaling.CfnScalingPolicy {
+    const buffer = options.schedulingBuffer ?? Duration.minutes(5);
+    if (buffer.toSeconds() > 3600) throw new InvalidPropError(`${NAME}.addNativePredictiveScaling`, 'schedulingBuffer', 'is over AWS’s limit of 1 hour', 'Use at most Duration.hours(1).');
+    // aws-cdk-lib's L2 has no predictive scaling: the L1 policy is the only way to declare it.
+    return new appscaling.CfnScalingPolicy(this, 'NativePredictive', {
+      policyName: `${Stack.of(this).stackName}-${this.workload}-predictive`.slice(0, 255),
+      policyType: 'PredictiveScaling',
+      scalingTargetId: this.scalableTarget.scalableTargetId,
+      predictiveScalingPolicyConfiguration: {
+        mode: options.mode ?? 'ForecastOnly',
+        schedulingBufferTime: buffer.toSeconds(),
+        metricSpecifications: [
+          {
+            targetValue: this.targetRequestsPerTarget,
+            predefinedMetricPairSpecification: { predefinedMetricType: 'ALBRequestCount', resourceLabel: this.resourceLabel },
+          },
+        ],
+      },
+    });
+  }
+
+  /**
+   * Multiwindow, multi-burn-rate alerts on the error budget, for latency (requests slower than latencySlo, by
+   * TargetResponseTime's percentile rank) and availability (5xx answers over all requests).
+   */
+  addSloAlarms(options: RequestSloOptions): { latency: SloBurnRateAlarms; availability: SloBurnRateAlarms } {
+    const common = {
+      objective: options.objective,
+      ...(options.alerts ? { alerts: options.alerts } : {}),
+      ...((options.pageTopic ?? this.props.alarmTopic) ? { pageTopic: options.pageTopic ?? this.props.alarmTopic } : {}),
+      ...((options.ticketTopic ?? this.props.alarmTopic) ? { ticketTopic: options.ticketTopic ?? this.props.alarmTopic } : {}),
+    };
+    const latency = new SloBurnRateAlarms(this, 'LatencySlo', { indicator: albLatencyIndicator(this.targetGroup, this.props.latencySlo), ...common });
+    const availability = new SloBurnRateAlarms(this, 'AvailabilitySlo', { indicator: albErrorIndicator(this.targetGroup), ...common });
+    this.sloAlarms.push(latency, availability);
+    return { latency, availability };
+  }
+
+  /**
+   * Adds this service's dashboard: capacity, requests per target vs target, p99 response time vs SLO, 5xx, the
+   * burn rates and error budgets of the SLO alarms added so far, and the predictor's forecast and floors when
+   * `options.predictor` is given; its composite alarm includes this service's alarms.
+   */
+  addDashboard(options: WorkloadDashboardOptions = {}): WorkloadDashboard {
+    return new WorkloadDashboard(this, 'Dashboard', {
+      workload: this.workload,
+      capacity: { kind: 'ecs', service: this.service, minCapacity: this.minCapacity, maxCapacity: this.props.maxCapacity },
+      load: this.metricRequestCount({ label: 'Requests' }),
+      workloadAlarms: this.alarms,
+      alarmTopic: this.props.alarmTopic,
+      ...options,
+      extraWidgets: [...this.requestWidgets(), ...this.sloAlarms.flatMap((alarms) => alarms.widgets()), ...(options.extraWidgets ?? [])],
+    });
+  }
+
+  private requestWidgets(): cloudwatch.IWidget[] {
+    return [
+      new cloudwatch.GraphWidget({
+        title: 'Requests per target vs target (per minute)',
+        width: 12,
+        left: [this.metricRequestCountPerTarget()],
+        leftAnnotations: [{ value: this.targetRequestsPerTarget, label: 'Target', color: cloudwatch.Color.GREEN }],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'p99 response time vs SLO (seconds)',
+        width: 12,
+        left: [this.metricTargetResponseTime()],
+        leftAnnotations: [{ value: this.props.latencySlo.toMilliseconds() / 1000, label: 'Latency SLO', color: cloudwatch.Color.RED }],
+      }),
+      new cloudwatch.GraphWidget({ title: 'Target 5xx answers', width: 12, left: [this.metricTargetErrors()] }),
+    ];
+  }
+}

@@ -1,0 +1,65 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+
+/** Two days of 5-minute request counts with a daily peak (values are requests per step). */
+function webTrace(): string {
+  const start = Date.UTC(2026, 0, 5);
+  const lines = ['timestamp,value'];
+  for (let step = 0; step < 2 * 288; step++) {
+    const hour = (step % 288) / 12;
+    const perSecond = 200 + 600 * Math.max(0, Math.sin(((hour - 6) / 12) * Math.PI));
+    lines.push(`${new Date(start + step * 300_000).toISOString().slice(0, 19).replace('T', ' ')},${(perSecond * 300).toFixed(0)}`);
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'headroom-http-')), 'requests.csv');
+  writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+const trace = webTrace();
+
+describe('headroom backtest --workload http', () => {
+  it('prints every request-driven policy as JSON, with the derived target', () => {
+    const { status, stdout, stderr } = runCli(['backtest', '--workload', 'http', '--trace', trace, '--requests-per-task', '50', '--slo', '500ms', '--max', '40', '--json']);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const answer = JSON.parse(stdout) as { parameters: Record<string, number>; policies: Array<Record<string, unknown>> };
+    expect(answer.parameters).toMatchObject({ requestsPerSecondPerTask: 50, sloMs: 500, startupMs: 90_000, maxCapacity: 40 });
+    expect(answer.parameters.headroomTarget).toBeCloseTo((50 - Math.log(100) / 0.5) * 60 * 0.8, 3);
+    expect(answer.policies.map((policy) => policy.name)).toEqual(['cpu-target-tracking', 'request-count-tracking', 'headroom-reactive', 'headroom', 'oracle']);
+    expect(answer.policies.at(-1)).toMatchObject({ name: 'oracle', sloViolationMinutes: 0, taskHoursVsOracle: 1 });
+  });
+
+  it('prints a table by default', () => {
+    const { status, stdout } = runCli(['backtest', '--workload', 'http', '--trace', trace, '--requests-per-task', '50', '--slo', '500ms', '--max', '40', '--http-policies', 'request-count-tracking,oracle']);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^policy +SLO-violation min +dropped +bad % +task-hours +actions +vs oracle$/m);
+    expect(stdout).toMatch(/^oracle +0 +0 +[\d.]+ +[\d.]+ +\d+ +1\.00$/m);
+  });
+
+  it('asks for --requests-per-task', () => {
+    const { status, stderr } = runCli(['backtest', '--workload', 'http', '--trace', trace, '--slo', '500ms', '--max', '40']);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/--requests-per-task is required with --workload http/);
+  });
+
+  it('refuses the queue flags that mean nothing for a web service', () => {
+    const { status, stderr } = runCli(['backtest', '--workload', 'http', '--trace', trace, '--requests-per-task', '50', '--max', '40', '--throughput', '2']);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/--throughput do not apply with --workload http/);
+  });
+
+  it('refuses the http flags on a queue backtest', () => {
+    const { status, stderr } = runCli(['backtest', '--trace', trace, '--throughput', '2', '--max', '40', '--requests-per-task', '50']);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/--requests-per-task only apply with --workload http/);
+  });
+
+  it('refuses an SLO no number of tasks can meet, saying why', () => {
+    const { status, stderr } = runCli(['backtest', '--workload', 'http', '--trace', trace, '--requests-per-task', '5', '--slo', '500ms', '--max', '40']);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/sloMs \(500 ms\) is under the p99 of the service time alone/);
+  });
+});

@@ -1,0 +1,240 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { RequestScaledService, type RequestScaledServiceProps } from '../../stacks/request-scaled-service/request-scaled-service.ts';
+import { PredictiveScaling } from '../../stacks/predictive-scaling/index.ts';
+import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
+
+/** A cdk-nag-clean web service behind an ALB, the way aws-ecs-patterns builds it. */
+function webService(stack: Stack): ecsPatterns.ApplicationLoadBalancedFargateService {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.REJECT } } });
+  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+  const web = new ecsPatterns.ApplicationLoadBalancedFargateService(stack, 'Web', {
+    cluster,
+    minHealthyPercent: 100,
+    taskImageOptions: {
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable'),
+      logDriver: ecs.LogDrivers.awsLogs({ streamPrefix: 'web', logGroup: new logs.LogGroup(stack, 'Logs') }),
+    },
+  });
+  Validations.of(web.loadBalancer).acknowledge({ id: 'AwsSolutions-ELB2', reason: 'test fixture: access logs need a region-bound bucket' });
+  Validations.of(web.taskDefinition).acknowledge({ id: 'AwsSolutions-ECS2', reason: 'test fixture' });
+  Validations.of(web.loadBalancer).acknowledge({ id: 'AwsSolutions-EC23', reason: 'test fixture: a public web service' });
+  return web;
+}
+
+function scaledStack(overrides: Partial<RequestScaledServiceProps> = {}, extend?: (scaling: RequestScaledService, stack: Stack) => void): Stack {
+  const stack = new Stack(nagCheckedApp(), 'Web');
+  const web = webService(stack);
+  const scaling = new RequestScaledService(stack, 'Scaling', {
+    loadBalancedService: web,
+    requestsPerSecondPerTask: 40,
+    latencySlo: Duration.millis(500),
+    maxCapacity: 20,
+    workload: 'checkout',
+    ...overrides,
+  });
+  extend?.(scaling, stack);
+  return stack;
+}
+
+const RESOURCE_LABEL = {
+  'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^WebLB'), 'LoadBalancerFullName'] }, '/', { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebLBPublicListenerECSGroup'), 'TargetGroupFullName'] }]],
+};
+
+describe('RequestScaledService', () => {
+  describe('with an ApplicationLoadBalancedFargateService', () => {
+    const template = checkedTemplate(
+      scaledStack({}, (scaling) => {
+        scaling.addSloAlarms({ objective: 0.999 });
+        scaling.addNativePredictiveScaling();
+        scaling.addDashboard();
+      }),
+    );
+
+    it('tracks ALBRequestCountPerTarget at requestsPerSecondPerTask x 60 x 0.8, with the resource label derived', () => {
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 40 * 60 * 0.8,
+          ScaleInCooldown: 300,
+          ScaleOutCooldown: 180,
+          PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget', ResourceLabel: RESOURCE_LABEL },
+        },
+      });
+    });
+
+    it('guards latency with step scaling on p99 TargetResponseTime over the SLO for 2 consecutive minutes', () => {
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        PolicyType: 'StepScaling',
+        StepScalingPolicyConfiguration: {
+          AdjustmentType: 'PercentChangeInCapacity',
+          MinAdjustmentMagnitude: 1,
+          Cooldown: 180,
+          MetricAggregationType: 'Maximum',
+          StepAdjustments: [
+            { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 0.5, ScalingAdjustment: 50 },
+            { MetricIntervalLowerBound: 0.5, ScalingAdjustment: 100 },
+          ],
+        },
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'TargetResponseTime',
+        ExtendedStatistic: 'p99',
+        Period: 60,
+        Threshold: 0.5,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 2,
+        DatapointsToAlarm: 2,
+      });
+    });
+
+    it('adds no scale-in step on latency: target tracking alone scales in', () => {
+      const lowerAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+        (alarm) => alarm.Properties.MetricName === 'TargetResponseTime' && String(alarm.Properties.ComparisonOperator).startsWith('LessThan'),
+      );
+      expect(lowerAlarms).toHaveLength(0);
+    });
+
+    it('registers the service desired count between min and max and removes DesiredCount from the service', () => {
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 20 });
+      expect(Object.values(template.findResources('AWS::ECS::Service'))[0]!.Properties).not.toHaveProperty('DesiredCount');
+    });
+
+    it('alarms when the p99 has been over the latency SLO for 3 minutes', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'TargetResponseTime',
+        ExtendedStatistic: 'p99',
+        Threshold: 0.5,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+      });
+    });
+
+    it('declares AWS predictive scaling on the ALBRequestCount pair with the derived resource label and the tracking target', () => {
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        PolicyType: 'PredictiveScaling',
+        PredictiveScalingPolicyConfiguration: {
+          Mode: 'ForecastOnly',
+          SchedulingBufferTime: 300,
+          MetricSpecifications: [{ TargetValue: 1920, PredefinedMetricPairSpecification: { PredefinedMetricType: 'ALBRequestCount', ResourceLabel: RESOURCE_LABEL } }],
+        },
+      });
+    });
+
+    it('builds latency and availability burn-rate alerts: three composite pairs each', () => {
+      const composites = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm')).filter((alarm) => /burning/.test(alarm.Properties.AlarmDescription));
+      expect(composites).toHaveLength(6);
+    });
+
+    it('measures latency events by TargetResponseTime’s percentile rank at the SLO', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Threshold: Match.anyValue(),
+        Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'TargetResponseTime' }), Stat: 'PR(:0.5)', Period: 3600 }) })]),
+      });
+    });
+
+    it('measures availability events as target 5xx over requests', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'FILL(bad5m, 0) / total5m' }),
+          Match.objectLike({ Id: 'bad5m', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'HTTPCode_Target_5XX_Count' }), Stat: 'Sum', Period: 300 }) }),
+          Match.objectLike({ Id: 'total5m', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'RequestCount' }), Stat: 'Sum', Period: 300 }) }),
+        ]),
+      });
+    });
+
+    it('folds the latency breach and the page alerts into the dashboard’s unhealthy alarm', () => {
+      const unhealthy = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm')).find((alarm) => /unhealthy/.test(String(alarm.Properties.AlarmDescription)))!;
+      const rule = JSON.stringify(unhealthy.Properties.AlarmRule);
+      expect(rule.match(/ALARM\(/g)!.length).toBe(1 /* capacity pinned */ + 1 /* latency breach */ + 4 /* page pairs: 2 SLIs x 2 */);
+    });
+
+    it('shows requests per target, p99 vs SLO, burn rates and error budgets on the dashboard', () => {
+      const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard')).map((dashboard) => dashboard.Properties.DashboardBody));
+      for (const title of ['Requests per target vs target (per minute)', 'p99 response time vs SLO (seconds)', 'Error budget remaining: requests slower than 500 ms (objective 99.90%)', 'Burn rate: requests answered 5xx by a target']) {
+        expect(body).toContain(title);
+      }
+    });
+  });
+
+  describe('with a service, target group and load balancer of the user’s', () => {
+    it('derives the resource label from their full names', () => {
+      const stack = new Stack(nagCheckedApp(), 'Own');
+      const web = webService(stack);
+      const scaling = new RequestScaledService(stack, 'Scaling', {
+        service: web.service,
+        targetGroup: web.targetGroup,
+        loadBalancer: web.loadBalancer,
+        requestsPerSecondPerTask: 10,
+        latencySlo: Duration.seconds(1),
+        maxCapacity: 8,
+        latencyGuard: false,
+      });
+      expect(stack.resolve(scaling.resourceLabel)).toEqual(stack.resolve(`${web.loadBalancer.loadBalancerFullName}/${web.targetGroup.targetGroupFullName}`));
+      const template = checkedTemplate(stack);
+      template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 0);
+    });
+  });
+
+  describe('with headroom’s predictor', () => {
+    it('adds the target group’s hourly RequestCount as the load, at the per-task rate, planned from the p50 at utilization 1', () => {
+      const template = checkedTemplate(
+        scaledStack({ minCapacity: 2 }, (scaling, stack) => {
+          const predictor = new PredictiveScaling(stack, 'Predictor');
+          scaling.addPredictiveScaling(predictor);
+        }),
+      );
+      const functions = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { HEADROOM_PREDICTOR_CONFIG: Match.anyValue() } } } });
+      const config = JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG);
+      expect(config).toContain('\\"metricName\\":\\"RequestCount\\"');
+      expect(config).toContain('\\"stat\\":\\"Sum\\"');
+      expect(config).toMatch(/\\"unitThroughput\\":40,\\"targetUtilization\\":1,.*\\"floor\\":2,\\"max\\":20,\\"quantile\\":\\"p50\\"/);
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { Tags: Match.arrayWith([{ Key: 'headroom:managed', Value: 'true' }]) });
+    });
+  });
+
+  describe('validation', () => {
+    const invalid = (overrides: Partial<RequestScaledServiceProps>) => () => scaledStack(overrides);
+
+    it('names a missing part of the service, target group and load balancer', () => {
+      const stack = new Stack(nagCheckedApp(), 'Missing');
+      const web = webService(stack);
+      expect(() => new RequestScaledService(stack, 'Scaling', { service: web.service, targetGroup: web.targetGroup, requestsPerSecondPerTask: 1, latencySlo: Duration.seconds(1), maxCapacity: 2 })).toThrow(
+        /RequestScaledService: loadBalancer is missing\. Give service, targetGroup and loadBalancer together \(missing: loadBalancer\), or loadBalancedService\./,
+      );
+    });
+
+    it('refuses both a load-balanced service and a service of the user’s', () => {
+      const stack = new Stack(nagCheckedApp(), 'Both');
+      const web = webService(stack);
+      expect(() => new RequestScaledService(stack, 'Scaling', { loadBalancedService: web, service: web.service, requestsPerSecondPerTask: 1, latencySlo: Duration.seconds(1), maxCapacity: 2 })).toThrow(/loadBalancedService is given with service/);
+    });
+
+    it.each([
+      [{ requestsPerSecondPerTask: 0 }, /requestsPerSecondPerTask must be a positive number, got 0\. Load-test one task/],
+      [{ latencySlo: Duration.seconds(0) }, /latencySlo must be longer than zero/],
+      [{ latencySlo: Duration.hours(2) }, /latencySlo \(2 hours\) is longer than an hour/],
+      [{ targetUtilization: 80 }, /targetUtilization must be a fraction in \(0, 1\], got 80\. Use for example 0.8 \(not a percentage\)/],
+      [{ minCapacity: 30 }, /minCapacity \(30\) is above maxCapacity \(20\)/],
+      [{ maxCapacity: 0 }, /maxCapacity must be a whole number >= 1/],
+      [{ latencyGuardMinutes: 0 }, /latencyGuardMinutes must be a whole number between 1 and 1440/],
+      [{ latencyGuard: false, latencyGuardMinutes: 3 }, /latencyGuardMinutes is set but latencyGuard is false/],
+    ])('refuses %o, naming the prop', (overrides, message) => {
+      expect(invalid(overrides as Partial<RequestScaledServiceProps>)).toThrow(message);
+    });
+
+    it('refuses a native scheduling buffer over an hour', () => {
+      expect(() => scaledStack({}, (scaling) => scaling.addNativePredictiveScaling({ schedulingBuffer: Duration.hours(2) }))).toThrow(/addNativePredictiveScaling: schedulingBuffer is over AWS’s limit of 1 hour/);
+    });
+  });
+});
+
+// The target group type is part of the public props: keep it the class that has targetGroupFullName.
+void elbv2.ApplicationTargetGroup;
