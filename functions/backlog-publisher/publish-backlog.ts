@@ -12,10 +12,11 @@ import {
   type EcsServiceRef,
 } from '../../shared/backlog/index.ts';
 import { mapConcurrently } from './map-concurrently.ts';
-import { ecsRunningCount, readEcsRunningCounts } from './read-ecs-capacity.ts';
+import { ecsCapacityOf, readEcsCapacity, type EcsCapacity } from './read-ecs-capacity.ts';
 import { readLambdaConcurrency } from './read-lambda-capacity.ts';
+import { readQueueDemand } from './read-queue-demand.ts';
 import { readQueueDepth } from './read-queue-depth.ts';
-import { errorReason, readFailure, type SourceResult } from './source-result.ts';
+import { errorReason, readFailure, readValue, type SourceResult } from './source-result.ts';
 
 export interface BacklogPublisherClients {
   readonly sqs: SQSClient;
@@ -30,7 +31,7 @@ export interface SourceFailure {
 }
 
 export interface PublishOutcome {
-  /** Workloads whose three metrics CloudWatch accepted. */
+  /** Workloads whose metrics CloudWatch accepted. */
   readonly published: readonly string[];
   /** Sources nothing was published for, and why. */
   readonly failures: readonly SourceFailure[];
@@ -41,27 +42,38 @@ export interface PublishOutcome {
 const QUEUE_READ_CONCURRENCY = 16;
 
 /**
- * One publisher run: read every source's queue depth and consumer capacity, then publish the sources that
- * were read in full. A source missing either half is published nowhere (never as zero) and reported.
+ * One publisher run: read every source's queue depth and consumer capacity (and, for sources that publish
+ * RequiredCapacityPerTask, the arrival rate and time per message), then publish the sources that were read in
+ * full. A source missing any part is published nowhere (never as zero) and reported.
  */
 export async function publishBacklog(config: BacklogPublisherConfig, clients: BacklogPublisherClients, now: Date): Promise<PublishOutcome> {
   const ecsServices: EcsServiceRef[] = config.sources.flatMap((source) => (source.consumer.kind === 'ecs' ? [source.consumer] : []));
   const functionNames = config.sources.flatMap((source) => (source.consumer.kind === 'lambda' ? [source.consumer.functionName] : []));
-  const [depths, ecsCounts, lambdaConcurrency] = await Promise.all([
+  const [depths, ecsCounts, lambdaConcurrency, demands] = await Promise.all([
     mapConcurrently(config.sources, QUEUE_READ_CONCURRENCY, (source) => readQueueDepth(clients.sqs, source.queueUrl)),
-    ecsServices.length > 0 ? readEcsRunningCounts(clients.ecs, ecsServices) : new Map<string, SourceResult<number>>(),
+    ecsServices.length > 0 ? readEcsCapacity(clients.ecs, ecsServices) : new Map<string, SourceResult<EcsCapacity>>(),
     readLambdaConcurrency(clients.cloudwatch, clients.lambda, functionNames, now),
+    readQueueDemand(clients.cloudwatch, config.sources, now),
   ]);
 
   const failures: SourceFailure[] = [];
   const readSources: { workload: string; datums: BacklogDatum[] }[] = [];
   config.sources.forEach((source, index) => {
     const depth = depths[index]!;
-    const capacity = runningCapacity(source, ecsCounts, lambdaConcurrency);
+    const capacity = consumerCapacity(source, ecsCounts, lambdaConcurrency);
+    const demand = source.requiredCapacity ? demands.get(source.workload) : undefined;
     if (!depth.ok) failures.push({ workload: source.workload, reason: `queue ${source.queueUrl}: ${depth.reason}` });
     else if (!capacity.ok) failures.push({ workload: source.workload, reason: capacity.reason });
+    else if (demand && !demand.ok) failures.push({ workload: source.workload, reason: demand.reason });
     else {
-      const reading = { workload: source.workload, depth: depth.value, countDelayed: source.countDelayed, runningCapacity: capacity.value };
+      const reading = {
+        workload: source.workload,
+        depth: depth.value,
+        countDelayed: source.countDelayed,
+        runningCapacity: capacity.value.running,
+        desiredCapacity: capacity.value.desired,
+        ...(demand?.ok ? { demand: demand.value } : {}),
+      };
       readSources.push({ workload: source.workload, datums: backlogDatums(reading, now) });
     }
   });
@@ -82,11 +94,13 @@ export async function publishBacklog(config: BacklogPublisherConfig, clients: Ba
   return { published, failures, putMetricDataCalls: batches.length };
 }
 
-function runningCapacity(
+/** Running and desired capacity; a Lambda consumer's desired capacity is what runs (its poller decides, not a desired count). */
+function consumerCapacity(
   source: BacklogSourceConfig,
-  ecsCounts: Map<string, SourceResult<number>>,
+  ecsCounts: Map<string, SourceResult<EcsCapacity>>,
   lambdaConcurrency: Map<string, SourceResult<number>>,
-): SourceResult<number> {
-  if (source.consumer.kind === 'ecs') return ecsRunningCount(ecsCounts, source.consumer);
-  return lambdaConcurrency.get(source.consumer.functionName) ?? readFailure(`Lambda function ${source.consumer.functionName} was not read`);
+): SourceResult<EcsCapacity> {
+  if (source.consumer.kind === 'ecs') return ecsCapacityOf(ecsCounts, source.consumer);
+  const concurrency = lambdaConcurrency.get(source.consumer.functionName) ?? readFailure<number>(`Lambda function ${source.consumer.functionName} was not read`);
+  return concurrency.ok ? readValue({ running: concurrency.value, desired: concurrency.value }) : concurrency;
 }

@@ -4,15 +4,21 @@ import { errorReason, readFailure, readValue, type SourceResult } from './source
 
 const key = (cluster: string, service: string): string => `${cluster}\u0000${service}`;
 
+/** An ECS service's task counts: started and running, and asked for. */
+export interface EcsCapacity {
+  readonly running: number;
+  readonly desired: number;
+}
+
 /**
- * Running task counts of ECS services, ten per DescribeServices call and one call per cluster batch. A service
- * ECS reports missing or not ACTIVE, or a call that fails, is a failed read for the services it covers.
+ * Running and desired task counts of ECS services, ten per DescribeServices call and one call per cluster batch. A
+ * service ECS reports missing or not ACTIVE, or a call that fails, is a failed read for the services it covers.
  */
-export async function readEcsRunningCounts(
+export async function readEcsCapacity(
   ecs: ECSClient,
   services: readonly EcsServiceRef[],
-): Promise<Map<string, SourceResult<number>>> {
-  const results = new Map<string, SourceResult<number>>();
+): Promise<Map<string, SourceResult<EcsCapacity>>> {
+  const results = new Map<string, SourceResult<EcsCapacity>>();
   await Promise.all(
     ecsDescribeBatches(services).map(async ({ cluster, services: names }) => {
       try {
@@ -25,7 +31,7 @@ export async function readEcsRunningCounts(
           } else if (found.status !== 'ACTIVE') {
             results.set(key(cluster, name), readFailure(`service ${name} in ${cluster} is ${found.status}`));
           } else {
-            results.set(key(cluster, name), readValue(found.runningCount ?? 0));
+            results.set(key(cluster, name), readValue({ running: found.runningCount ?? 0, desired: found.desiredCount ?? 0 }));
           }
         }
       } catch (error) {
@@ -36,7 +42,7 @@ export async function readEcsRunningCounts(
   return results;
 }
 
-/** The entry of `readEcsRunningCounts`' result for one service. */
-export function ecsRunningCount(results: Map<string, SourceResult<number>>, service: EcsServiceRef): SourceResult<number> {
+/** The entry of `readEcsCapacity`'s result for one service. */
+export function ecsCapacityOf(results: Map<string, SourceResult<EcsCapacity>>, service: EcsServiceRef): SourceResult<EcsCapacity> {
   return results.get(key(service.cluster, service.service)) ?? readFailure(`service ${service.service} was not read`);
 }

@@ -5,11 +5,30 @@ export type BacklogConsumerConfig =
   | { readonly kind: 'ecs'; readonly cluster: string; readonly service: string }
   | { readonly kind: 'lambda'; readonly functionName: string };
 
+/** A CloudWatch metric by its identity, as GetMetricData names it. */
+export interface MetricRef {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: readonly { readonly name: string; readonly value: string }[];
+}
+
+/** What the publisher needs to publish RequiredCapacityPerTask for a source (shared/backlog/required-capacity.ts). */
+export interface RequiredCapacityConfig {
+  /** The declared time one task takes per message: the prior of the measured one. */
+  readonly timePerMessageMs: number;
+  /** The time within which a backlog is to be drained. */
+  readonly drainBudgetMs: number;
+  /** The consumers' own per-message time (milliseconds), e.g. the consumer kit's MessageProcessingTime; absent: declared only. */
+  readonly measuredTimePerMessage?: MetricRef;
+}
+
 export interface BacklogSourceConfig {
   readonly workload: string;
   readonly queueUrl: string;
   readonly consumer: BacklogConsumerConfig;
   readonly countDelayed: boolean;
+  /** Present: the source also gets RequiredCapacityPerTask and the metrics it is made of. */
+  readonly requiredCapacity?: RequiredCapacityConfig;
 }
 
 export interface BacklogPublisherConfig {
@@ -20,8 +39,10 @@ export interface BacklogPublisherConfig {
 export const SOURCES_VARIABLE = 'HEADROOM_BACKLOG_SOURCES';
 export const NAMESPACE_VARIABLE = 'HEADROOM_METRIC_NAMESPACE';
 
+const METRIC_SHAPE = '{"namespace": string, "metricName": string, "dimensions": [{"name": string, "value": string}]}';
+const REQUIRED_CAPACITY_SHAPE = `{"timePerMessageMs": number > 0, "drainBudgetMs": number > 0, "measuredTimePerMessage"?: ${METRIC_SHAPE}}`;
 const SOURCE_SHAPE =
-  '{"workload": string, "queueUrl": string, "consumer": {"kind": "ecs", "cluster": string, "service": string} | {"kind": "lambda", "functionName": string}, "countDelayed"?: boolean}';
+  `{"workload": string, "queueUrl": string, "consumer": {"kind": "ecs", "cluster": string, "service": string} | {"kind": "lambda", "functionName": string}, "countDelayed"?: boolean, "requiredCapacity"?: ${REQUIRED_CAPACITY_SHAPE}}`;
 
 /** The publisher's environment is wrong; the message names the variable, the field and the expected shape. */
 export class BacklogConfigError extends Error {
@@ -80,7 +101,43 @@ function parseSource(entry: unknown, path: string): BacklogSourceConfig {
     queueUrl: requireQueueUrl(source, path),
     consumer: parseConsumer(source.consumer, `${path}.consumer`),
     countDelayed,
+    ...(source.requiredCapacity === undefined ? {} : { requiredCapacity: parseRequiredCapacity(source.requiredCapacity, `${path}.requiredCapacity`) }),
   };
+}
+
+function parseRequiredCapacity(entry: unknown, path: string): RequiredCapacityConfig {
+  const config = requireObject(entry, path, REQUIRED_CAPACITY_SHAPE);
+  const measured = config.measuredTimePerMessage;
+  return {
+    timePerMessageMs: requirePositive(config, 'timePerMessageMs', path),
+    drainBudgetMs: requirePositive(config, 'drainBudgetMs', path),
+    ...(measured === undefined ? {} : { measuredTimePerMessage: parseMetricRef(measured, `${path}.measuredTimePerMessage`) }),
+  };
+}
+
+function parseMetricRef(entry: unknown, path: string): MetricRef {
+  const metric = requireObject(entry, path, METRIC_SHAPE);
+  const dimensions = metric.dimensions ?? [];
+  if (!Array.isArray(dimensions) || dimensions.length > 30) {
+    throw new BacklogConfigError(`${path}.dimensions must be an array of at most 30 {"name": string, "value": string}, got ${JSON.stringify(dimensions)}`);
+  }
+  return {
+    namespace: requireString(metric, 'namespace', path),
+    metricName: requireString(metric, 'metricName', path),
+    dimensions: dimensions.map((dimension, index) => {
+      const at = `${path}.dimensions[${index}]`;
+      const object = requireObject(dimension, at, '{"name": string, "value": string}');
+      return { name: requireString(object, 'name', at), value: requireString(object, 'value', at) };
+    }),
+  };
+}
+
+function requirePositive(object: Record<string, unknown>, field: string, path: string): number {
+  const value = object[field];
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new BacklogConfigError(`${path}.${field} must be a positive number of milliseconds, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 function parseConsumer(entry: unknown, path: string): BacklogConsumerConfig {

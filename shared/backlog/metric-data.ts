@@ -1,5 +1,6 @@
 import { MetricName, WORKLOAD_DIMENSION } from '../metrics/names.ts';
 import { backlogPerTask, queueBacklog, type QueueDepth } from './backlog-per-task.ts';
+import { backlogWithoutCapacity, requiredCapacity, requiredCapacityPerTask, type QueueDemand } from './required-capacity.ts';
 
 /** One CloudWatch datum, shaped like PutMetricData's MetricDatum so a handler passes it through unchanged. */
 export interface BacklogDatum {
@@ -7,7 +8,7 @@ export interface BacklogDatum {
   readonly Dimensions: readonly { readonly Name: string; readonly Value: string }[];
   readonly Timestamp: Date;
   readonly Value: number;
-  readonly Unit: 'Count';
+  readonly Unit: 'Count' | 'Count/Second' | 'Milliseconds' | 'None';
   /** 1 = high resolution, so target tracking and step scaling can react within the minute. */
   readonly StorageResolution: 1;
 }
@@ -18,23 +19,41 @@ export interface BacklogReading {
   readonly depth: QueueDepth;
   readonly countDelayed: boolean;
   readonly runningCapacity: number;
+  /** The capacity asked for (ECS desired count; a Lambda consumer's is what runs). */
+  readonly desiredCapacity: number;
+  /** Present when the source publishes RequiredCapacityPerTask: what it is computed from, backlog aside. */
+  readonly demand?: Omit<QueueDemand, 'backlog'>;
 }
 
-/** The three datums of one source: BacklogPerTask, QueueBacklog and RunningCapacity, all at `timestamp`. */
+/**
+ * One source's datums at `timestamp`: BacklogPerTask, QueueBacklog and RunningCapacity; with a demand also
+ * RequiredCapacityPerTask (the default scaling signal), RequiredCapacity, ArrivalRate, TimePerMessage (the blended
+ * value used) and BacklogWithoutCapacity (scale from zero).
+ */
 export function backlogDatums(reading: BacklogReading, timestamp: Date): BacklogDatum[] {
   const backlog = queueBacklog(reading.depth, reading.countDelayed);
-  const datum = (metricName: string, value: number): BacklogDatum => ({
+  const datum = (metricName: string, value: number, unit: BacklogDatum['Unit'] = 'Count'): BacklogDatum => ({
     MetricName: metricName,
     Dimensions: [{ Name: WORKLOAD_DIMENSION, Value: reading.workload }],
     Timestamp: timestamp,
     Value: value,
-    Unit: 'Count',
+    Unit: unit,
     StorageResolution: 1,
   });
-  return [
+  const datums = [
     datum(MetricName.backlogPerTask, backlogPerTask(backlog, reading.runningCapacity)),
     datum(MetricName.queueBacklog, backlog),
     datum(MetricName.runningCapacity, reading.runningCapacity),
+  ];
+  if (!reading.demand) return datums;
+  const required = requiredCapacity({ ...reading.demand, backlog });
+  return [
+    ...datums,
+    datum(MetricName.requiredCapacityPerTask, requiredCapacityPerTask(required, reading.desiredCapacity), 'None'),
+    datum(MetricName.requiredCapacity, required, 'None'),
+    datum(MetricName.arrivalRate, reading.demand.arrivalsPerSecond, 'Count/Second'),
+    datum(MetricName.timePerMessage, reading.demand.timePerMessageMs, 'Milliseconds'),
+    datum(MetricName.backlogWithoutCapacity, backlogWithoutCapacity(backlog, reading.desiredCapacity), 'None'),
   ];
 }
 

@@ -14,6 +14,19 @@ export const MetricName = {
   queueBacklog: 'QueueBacklog',
   /** Running capacity the publisher observed (ECS running tasks, or Lambda concurrency). */
   runningCapacity: 'RunningCapacity',
+  /**
+   * The default scaling signal: tasks the queue needs (arrival rate x time per message + backlog drained within the
+   * drain budget) per desired task; 1 is exactly enough, target tracking holds it below 1.
+   */
+  requiredCapacityPerTask: 'RequiredCapacityPerTask',
+  /** Tasks the queue needs (the numerator of RequiredCapacityPerTask). */
+  requiredCapacity: 'RequiredCapacity',
+  /** Messages arriving per second (the queue's NumberOfMessagesSent over the last minutes). */
+  arrivalRate: 'ArrivalRate',
+  /** Milliseconds per message the publisher used: the declared value blended with the measured one. */
+  timePerMessage: 'TimePerMessage',
+  /** 1 when messages wait and no task is desired: scales a service out of zero. */
+  backlogWithoutCapacity: 'BacklogWithoutCapacity',
   /** Sources the backlog publisher could not read; nothing was published for them. */
   backlogPublishFailures: 'BacklogPublishFailures',
   /** Consumer kit: milliseconds spent on one message (the basis for throughput estimates). */

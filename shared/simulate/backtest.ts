@@ -2,7 +2,7 @@ import type { RegularSeries } from '../series/regular-series.ts';
 import { arrivalsPerMinute, missingMinutes } from './arrivals.ts';
 import { oraclePlan } from './oracle.ts';
 import { POLICY_NAMES, validateParameters, type BacklogParameters, type PolicyName } from './parameters.ts';
-import { policySetup } from './policies.ts';
+import { policySetup, type ReactiveOptions } from './policies.ts';
 import { PredictiveFloors, type ForecastBands, type PredictiveOptions } from './predictive-floors.ts';
 import { ScalingDecider } from './scaling-rules.ts';
 import { ServiceModel } from './service-model.ts';
@@ -45,6 +45,8 @@ export interface BacktestOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** headroom-predictive's settings. @default PredictiveScaling's defaults */
   readonly predictive?: PredictiveOptions;
+  /** headroom-reactive's (and headroom-predictive's reactive part's) settings. @default QueueScaledService's defaults */
+  readonly reactive?: ReactiveOptions;
 }
 
 export interface BacktestResult {
@@ -76,24 +78,33 @@ function simulateReactive(
   arrivals: readonly number[],
   missing: readonly boolean[],
   parameters: BacklogParameters,
-  predictive: { floors: PredictiveFloors; options: PredictiveOptions } | undefined,
+  predictive: PredictiveFloors | undefined,
+  reactive: ReactiveOptions,
   tick: () => void,
 ): Simulated {
   const service = new ServiceModel(parameters, Math.max(parameters.minCapacity, 1));
-  const { tracking, steps, cooldowns } = policySetup(name, parameters, predictive?.options);
-  const decider = new ScalingDecider(cooldowns);
+  const { tracking, steps, cooldowns } = policySetup(name, parameters, reactive);
+  const decider = new ScalingDecider(cooldowns, parameters.scaleInModel);
   const minutes = arrivals.length;
   const capacity = new Array<number>(minutes);
   const running = new Array<number>(minutes);
   const oldest = new Array<number>(minutes);
   const floors = predictive ? new Array<number>(minutes) : undefined;
   for (let minute = 0; minute < minutes; minute++) {
-    const floor = predictive ? Math.max(parameters.minCapacity, predictive.floors.floorAt(minute)) : parameters.minCapacity;
+    const floor = predictive ? Math.max(parameters.minCapacity, predictive.floorAt(minute)) : parameters.minCapacity;
     if (floors) floors[minute] = floor;
     // A scheduled action moves the min wall, and capacity below it is raised at once.
     if (service.desired < floor) service.setDesired(floor, minute);
     const step = service.step(minute, arrivals[minute]!);
-    const metrics = { processed: step.processed, running: step.running, backlog: service.backlog, missing: missing[minute] === true };
+    const metrics = {
+      processed: step.processed,
+      running: step.running,
+      desired: service.desired,
+      arrivals: arrivals[minute]!,
+      backlog: service.backlog,
+      oldestAgeMinutes: step.oldestAgeMinutes,
+      missing: missing[minute] === true,
+    };
     for (const policy of tracking) policy.observe(metrics, minute);
     for (const policy of steps) policy.observe(metrics, minute);
     const next = decider.decide(minute, service.desired, tracking.map((policy) => policy.propose()), steps.map((policy) => policy.propose()), { min: floor, max: parameters.maxCapacity });
@@ -155,7 +166,7 @@ export function backtestArrivals(
     } else {
       const settings = options.predictive ?? {};
       const floors = name === 'headroom-predictive' ? (predictive = new PredictiveFloors(arrivals, missing, startMs, parameters, settings)) : undefined;
-      run = simulateReactive(name, arrivals, missing, parameters, floors && { floors, options: settings }, tick);
+      run = simulateReactive(name, arrivals, missing, parameters, floors, options.reactive ?? {}, tick);
     }
     done = (index + 1) * arrivals.length;
     options.onProgress?.(done, total);

@@ -1,15 +1,39 @@
+import { arrivalsPerSecond, ARRIVAL_WINDOW_MINUTES, backlogWithoutCapacity, drainBudgetMs, requiredCapacity, requiredCapacityPerTask } from '../backlog/required-capacity.ts';
+import { REACTIVE_DEFAULTS } from '../backlog/reactive-defaults.ts';
 import { DEFAULT_SCALE_OUT_COOLDOWN_MS, type BacklogParameters, type PolicyName } from './parameters.ts';
-import type { PredictiveOptions } from './predictive-floors.ts';
 import { ECS_DEFAULT_COOLDOWN_MINUTES, StepScalingPolicy, TargetTrackingPolicy, type Cooldowns, type Proposal } from './scaling-rules.ts';
 
 /** What one simulated minute shows the metrics. */
 export interface MinuteMetrics {
   readonly processed: number;
   readonly running: number;
+  /** The desired count when the minute's metrics are read (started and starting workers). */
+  readonly desired: number;
+  /** Messages that arrived in the minute (the queue's NumberOfMessagesSent). */
+  readonly arrivals: number;
   /** Messages waiting at the end of the minute (visible plus in flight). */
   readonly backlog: number;
+  /** Age of the oldest waiting message at the end of the minute (ApproximateAgeOfOldestMessage), minutes. */
+  readonly oldestAgeMinutes: number;
   /** The load metric has no data this minute (a gap in the trace). */
   readonly missing: boolean;
+}
+
+/**
+ * How late AWS/SQS metrics (NumberOfMessagesSent, ApproximateAgeOfOldestMessage) are readable. "Available
+ * CloudWatch metrics for Amazon SQS": they are pushed "at one-minute intervals"; in practice the newest minute or
+ * two are not yet there when read, which the publisher allows for by averaging the minutes that have data.
+ */
+export const SQS_METRIC_DELAY_MINUTES = 2;
+
+/** headroom-reactive's settings; the defaults are QueueScaledService's (shared/backlog/reactive-defaults.ts). */
+export interface ReactiveOptions {
+  /** @default REACTIVE_DEFAULTS.target */
+  readonly target?: number;
+  /** @default REACTIVE_DEFAULTS.drainShare */
+  readonly drainShare?: number;
+  /** The burst guard on the oldest message's age. @default true */
+  readonly ageGuard?: boolean;
 }
 
 /** A policy of Application Auto Scaling fed from one metric. */
@@ -69,6 +93,64 @@ function backlogPerTask(share: number, parameters: BacklogParameters): Watched {
   };
 }
 
+/**
+ * RequiredCapacityPerTask as the backlog publisher computes it (shared/backlog/required-capacity.ts): the arrival
+ * rate from the latest NumberOfMessagesSent minutes of a 10-minute window (the newest SQS_METRIC_DELAY_MINUTES not
+ * yet readable), plus the backlog drained within the drain budget, per desired task, tracked at `target`.
+ */
+function requiredCapacityTracking(parameters: BacklogParameters, options: ReactiveOptions): Watched {
+  const policy = new TargetTrackingPolicy(options.target ?? REACTIVE_DEFAULTS.target);
+  const timePerMessageMs = 1000 / parameters.throughputPerWorker;
+  const drainMs = drainBudgetMs(parameters.sloMs, parameters.startupMs, options.drainShare ?? REACTIVE_DEFAULTS.drainShare);
+  const sent: number[] = [];
+  return {
+    observe(metrics) {
+      sent.push(metrics.missing ? Number.NaN : metrics.arrivals);
+      if (metrics.missing) {
+        policy.observe(Number.NaN);
+        return;
+      }
+      const end = Math.max(0, sent.length - SQS_METRIC_DELAY_MINUTES);
+      const window = sent.slice(Math.max(0, sent.length - ARRIVAL_WINDOW_MINUTES), end);
+      const required = requiredCapacity({ arrivalsPerSecond: arrivalsPerSecond(window), backlog: metrics.backlog, timePerMessageMs, drainBudgetMs: drainMs });
+      policy.observe(requiredCapacityPerTask(required, metrics.desired));
+    },
+    propose: () => policy.propose(),
+  };
+}
+
+/** The burst guard: step scaling on ApproximateAgeOfOldestMessage (Maximum over 1 minute, as late as SQS publishes it). */
+function oldestAgeGuard(parameters: BacklogParameters): Watched {
+  const steps = REACTIVE_DEFAULTS.ageGuardSteps.map((step) => ({ lower: (step.shareOfLatency * parameters.sloMs) / 1000, change: step.percent }));
+  const policy = new StepScalingPolicy([{ upper: steps[0]!.lower, change: 0 }, ...steps], { periodMinutes: 1, statistic: 'Maximum', adjustmentType: 'PercentChangeInCapacity' });
+  const ages: number[] = [];
+  return {
+    observe(metrics, minute) {
+      ages.push(metrics.oldestAgeMinutes * 60);
+      policy.observe(ages.length > SQS_METRIC_DELAY_MINUTES ? ages[ages.length - 1 - SQS_METRIC_DELAY_MINUTES]! : Number.NaN, minute);
+    },
+    propose: () => policy.propose(),
+  };
+}
+
+/** Scale from zero: step scaling on BacklogWithoutCapacity (the publisher's, 1 datapoint of 1 minute): +1 task. */
+function scaleFromZero(): Watched {
+  const policy = new StepScalingPolicy([{ lower: 1, change: 1 }], { periodMinutes: 1, statistic: 'Maximum' });
+  return {
+    observe(metrics, minute) {
+      policy.observe(metrics.missing ? Number.NaN : backlogWithoutCapacity(metrics.backlog, metrics.desired), minute);
+    },
+    propose: () => policy.propose(),
+  };
+}
+
+/** QueueScaledService's default: RequiredCapacityPerTask tracking, the age burst guard, and scale from zero. */
+function headroomReactive(parameters: BacklogParameters, options: ReactiveOptions): Omit<PolicySetup, 'cooldowns'> {
+  const steps = [scaleFromZero()];
+  if (options.ageGuard ?? true) steps.push(oldestAgeGuard(parameters));
+  return { tracking: [requiredCapacityTracking(parameters, options)], steps };
+}
+
 function queueSteps(): Watched {
   const policy = new StepScalingPolicy(QUEUE_PROCESSING_DEFAULTS.steps, QUEUE_PROCESSING_DEFAULTS.alarm);
   return {
@@ -88,12 +170,14 @@ export interface PolicySetup {
 const ECS_DEFAULT_COOLDOWNS: Cooldowns = { scaleOutMinutes: ECS_DEFAULT_COOLDOWN_MINUTES, scaleInMinutes: ECS_DEFAULT_COOLDOWN_MINUTES };
 /** QueueScaledService's cooldowns: scale-in 5 minutes; scale-out as configured (its default is 1 minute). */
 function queueScaledServiceCooldowns(parameters: BacklogParameters): Cooldowns {
-  return { scaleOutMinutes: Math.ceil((parameters.scaleOutCooldownMs ?? DEFAULT_SCALE_OUT_COOLDOWN_MS) / 60_000), scaleInMinutes: 5 };
+  return { scaleOutMinutes: Math.ceil((parameters.scaleOutCooldownMs ?? DEFAULT_SCALE_OUT_COOLDOWN_MS) / 60_000), scaleInMinutes: REACTIVE_DEFAULTS.scaleInCooldownMs / 60_000 };
 }
-const DEFAULT_PREDICTIVE_BACKLOG_SHARE = 0.5;
 
-/** The Application Auto Scaling policies each named reactive policy puts on the service. */
-export function policySetup(name: Exclude<PolicyName, 'oracle'>, parameters: BacklogParameters, predictive: PredictiveOptions = {}): PolicySetup {
+/**
+ * The Application Auto Scaling policies each named reactive policy puts on the service. headroom-predictive's
+ * reactive part is headroom-reactive: the floors carry the forecast, the same signal catches what it missed.
+ */
+export function policySetup(name: Exclude<PolicyName, 'oracle'>, parameters: BacklogParameters, reactive: ReactiveOptions = {}): PolicySetup {
   switch (name) {
     case 'cpu-target-tracking':
       return { tracking: [cpuUtilization(CPU_TARGET_PERCENT, parameters)], steps: [], cooldowns: ECS_DEFAULT_COOLDOWNS };
@@ -101,7 +185,8 @@ export function policySetup(name: Exclude<PolicyName, 'oracle'>, parameters: Bac
       return { tracking: [cpuUtilization(QUEUE_PROCESSING_DEFAULTS.cpuTargetPercent, parameters)], steps: [queueSteps()], cooldowns: ECS_DEFAULT_COOLDOWNS };
     case 'backlog-target-tracking':
       return { tracking: [backlogPerTask(1, parameters)], steps: [], cooldowns: queueScaledServiceCooldowns(parameters) };
+    case 'headroom-reactive':
     case 'headroom-predictive':
-      return { tracking: [backlogPerTask(predictive.backlogShare ?? DEFAULT_PREDICTIVE_BACKLOG_SHARE, parameters)], steps: [], cooldowns: queueScaledServiceCooldowns(parameters) };
+      return { ...headroomReactive(parameters, reactive), cooldowns: queueScaledServiceCooldowns(parameters) };
   }
 }

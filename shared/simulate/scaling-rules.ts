@@ -1,5 +1,12 @@
 /**
- * Application Auto Scaling's rules, as its documentation states them:
+ * Application Auto Scaling's rules, as its documentation states them (Application Auto Scaling User Guide: "Target
+ * tracking scaling policies for Application Auto Scaling",
+ * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking.html;
+ * "Step scaling policies for Application Auto Scaling",
+ * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html;
+ * "Scale your application using scheduled scaling",
+ * https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-scheduled-scaling.html;
+ * API Reference: TargetTrackingScalingPolicyConfiguration, StepScalingPolicyConfiguration (cooldown defaults)):
  * - Target tracking creates a high alarm (metric > target for 3 consecutive 1-minute datapoints) and a low alarm
  *   (metric < 90% of target for 15 consecutive datapoints); when one is in ALARM it sets capacity in proportion to
  *   how far the metric is from the target.
@@ -14,30 +21,55 @@
  * - Default cooldowns for ECS services: 300 s.
  * - A CloudWatch alarm keeps invoking an Auto Scaling action every minute it stays in ALARM.
  * - Step scaling acts on its own alarm; the step is chosen by how far the metric is past the alarm threshold.
+ * - Step scaling's PercentChangeInCapacity: "values greater than 1 are rounded down ... values between 0 and 1 are
+ *   rounded to 1"; MinAdjustmentMagnitude sets the least change (headroom's policies use 1).
  * - Scheduled actions only move the min/max walls; capacity outside the new walls is moved into them at once.
+ *
+ * What AWS does not publish, and how the simulator models it:
+ * - Target tracking's scale-in step: AWS says only that it "removes capacity more gradually" / more conservatively
+ *   than it adds. `ScaleInModel` 'proportional' removes down to ceil(capacity x metric / target) at once;
+ *   'gradual' removes at most 10% of capacity (at least one task) per scale-in. The scoreboard runs both.
+ * - Target tracking from zero capacity: the proportional rule has nothing to multiply, so it is modelled as staying
+ *   at zero (AWS's own scale-from-zero recipes, e.g. SageMaker's HasBacklogWithoutCapacity, add a step scaling
+ *   policy for it, as QueueScaledService does).
  */
 const SCALE_OUT_DATAPOINTS = 3;
 const SCALE_IN_DATAPOINTS = 15;
 const SCALE_IN_THRESHOLD = 0.9;
 export const ECS_DEFAULT_COOLDOWN_MINUTES = 5;
+/** The gradual scale-in model's largest step: this share of capacity (at least one task). */
+const GRADUAL_SCALE_IN_SHARE = 0.1;
+
+/** How target tracking's unpublished scale-in step is modelled (see above). */
+export type ScaleInModel = 'proportional' | 'gradual';
+export const SCALE_IN_MODELS: readonly ScaleInModel[] = ['proportional', 'gradual'];
 
 /**
  * What one policy wants this minute, relative to `base`, the capacity the change applies to: target tracking's
- * ceil(base x ratio) (at least one more when scaling out), or step scaling's base + change.
+ * ceil(base x ratio) (at least one more when scaling out), or step scaling's base + change, or base + percent.
  */
 export type Proposal =
   | { readonly direction?: undefined }
-  | { readonly direction: 'out' | 'in'; readonly ratio: number; readonly change?: undefined }
-  | { readonly direction: 'out' | 'in'; readonly change: number; readonly ratio?: undefined };
+  | { readonly direction: 'out' | 'in'; readonly ratio: number; readonly change?: undefined; readonly percent?: undefined }
+  | { readonly direction: 'out' | 'in'; readonly change: number; readonly ratio?: undefined; readonly percent?: undefined }
+  | { readonly direction: 'out' | 'in'; readonly percent: number; readonly ratio?: undefined; readonly change?: undefined };
 
 const NO_CHANGE: Proposal = {};
 
 /** The capacity a proposal asks for when applied to `base`. */
-export function proposedCapacity(proposal: Proposal, base: number): number {
+export function proposedCapacity(proposal: Proposal, base: number, scaleIn: ScaleInModel = 'proportional'): number {
   if (!proposal.direction) return base;
   if (proposal.change !== undefined) return Math.max(0, base + proposal.change);
-  const proportional = Math.ceil(Math.max(base, 1) * proposal.ratio - 1e-9);
-  return proposal.direction === 'out' ? Math.max(base + 1, proportional) : proportional;
+  if (proposal.percent !== undefined) {
+    const magnitude = Math.max(1, Math.floor((base * Math.abs(proposal.percent)) / 100 + 1e-9));
+    return Math.max(0, base + Math.sign(proposal.percent) * magnitude);
+  }
+  // Target tracking multiplies the current capacity: from zero it proposes zero.
+  if (base === 0) return 0;
+  const proportional = Math.ceil(base * proposal.ratio - 1e-9);
+  if (proposal.direction === 'out') return Math.max(base + 1, proportional);
+  if (scaleIn === 'gradual') return Math.max(proportional, base - Math.max(1, Math.floor(GRADUAL_SCALE_IN_SHARE * base)));
+  return proportional;
 }
 
 export class TargetTrackingPolicy {
@@ -83,6 +115,8 @@ export interface StepAlarm {
   /** The alarm's period in minutes; a datapoint is the period's statistic. */
   readonly periodMinutes: number;
   readonly statistic: 'Maximum' | 'Average';
+  /** How a step's change applies. @default 'ChangeInCapacity' */
+  readonly adjustmentType?: 'ChangeInCapacity' | 'PercentChangeInCapacity';
 }
 
 /**
@@ -109,7 +143,8 @@ export class StepScalingPolicy {
     this.window.length = 0;
     const step = Number.isFinite(datapoint) ? this.lastFirst.find((candidate) => (candidate.lower === undefined || datapoint >= candidate.lower) && (candidate.upper === undefined || datapoint <= candidate.upper)) : undefined;
     const change = step?.change ?? 0;
-    this.proposal = change === 0 ? NO_CHANGE : { direction: change > 0 ? 'out' : 'in', change };
+    const direction = change > 0 ? 'out' : 'in';
+    this.proposal = change === 0 ? NO_CHANGE : this.alarm.adjustmentType === 'PercentChangeInCapacity' ? { direction, percent: change } : { direction, change };
   }
 
   /** The latest datapoint's step, proposed again every minute while the alarm stays in ALARM. */
@@ -135,7 +170,10 @@ export class ScalingDecider {
   private scaleOutBase = 0;
   private scaleInUntil = -Infinity;
 
-  constructor(private readonly cooldowns: Cooldowns = { scaleOutMinutes: ECS_DEFAULT_COOLDOWN_MINUTES, scaleInMinutes: ECS_DEFAULT_COOLDOWN_MINUTES }) {}
+  constructor(
+    private readonly cooldowns: Cooldowns = { scaleOutMinutes: ECS_DEFAULT_COOLDOWN_MINUTES, scaleInMinutes: ECS_DEFAULT_COOLDOWN_MINUTES },
+    private readonly scaleIn: ScaleInModel = 'proportional',
+  ) {}
 
   /**
    * The capacity to set this minute. `tracking` are the target tracking policies' proposals (they must all agree
@@ -163,7 +201,7 @@ export class ScalingDecider {
     if (minute < this.scaleInUntil) return clamp(current);
     const trackingAgrees = tracking.length > 0 && tracking.every((proposal) => proposal.direction === 'in');
     let scaleIn = -Infinity;
-    if (trackingAgrees) for (const proposal of tracking) scaleIn = Math.max(scaleIn, proposedCapacity(proposal, current));
+    if (trackingAgrees) for (const proposal of tracking) scaleIn = Math.max(scaleIn, proposedCapacity(proposal, current, this.scaleIn));
     for (const proposal of steps) if (proposal.direction === 'in') scaleIn = Math.max(scaleIn, proposedCapacity(proposal, current));
     if (scaleIn > -Infinity) {
       const next = clamp(scaleIn);

@@ -203,6 +203,95 @@ describe('the backlog publisher against moto', () => {
   });
 });
 
+// RequiredCapacityPerTask from the queue's arrivals and the consumers' measured time per message. moto does not
+// emit AWS/SQS metrics, so the test puts NumberOfMessagesSent as SQS would (Sum per minute), and the consumer kit's
+// MessageProcessingTime as its EMF would arrive (a statistic set per minute), then reads the published signal back.
+describe('the backlog publisher’s required capacity against moto', () => {
+  const namespace = process.env.HEADROOM_METRIC_NAMESPACE!;
+  const declaredMs = 2000;
+  const drainBudgetMs = 100_000;
+  let outcome: PublishOutcome;
+
+  beforeAll(async () => {
+    const cluster = uniqueName('cluster');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const [queueUrl, [running, stopped]] = await Promise.all([queueWith(12, 3, 0), Promise.all([ecsService(cluster, 3), ecsService(cluster, 0)])]);
+    const queueName = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
+    const minutesAgo = (minutes: number) => new Date(Math.floor(Date.now() / 60_000) * 60_000 - minutes * 60_000);
+    await cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/SQS',
+        MetricData: [
+          { MetricName: 'NumberOfMessagesSent', Dimensions: [{ Name: 'QueueName', Value: queueName }], Timestamp: minutesAgo(3), Value: 120, Unit: 'Count' },
+          { MetricName: 'NumberOfMessagesSent', Dimensions: [{ Name: 'QueueName', Value: queueName }], Timestamp: minutesAgo(4), Value: 240, Unit: 'Count' },
+          // Older than the 10-minute arrival window: not counted.
+          { MetricName: 'NumberOfMessagesSent', Dimensions: [{ Name: 'QueueName', Value: queueName }], Timestamp: minutesAgo(13), Value: 6000, Unit: 'Count' },
+        ],
+      }),
+    );
+    const measured = { namespace, metricName: 'MessageProcessingTime', dimensions: [{ name: 'Workload', value: 'measured' }, { name: 'service', value: 'orders-worker' }] };
+    await cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: namespace,
+        MetricData: [
+          {
+            MetricName: 'MessageProcessingTime',
+            Dimensions: measured.dimensions.map(({ name, value }) => ({ Name: name, Value: value })),
+            Timestamp: minutesAgo(2),
+            StatisticValues: { SampleCount: 300, Sum: 300 * 4000, Minimum: 1000, Maximum: 9000 },
+            Unit: 'Milliseconds',
+          },
+        ],
+      }),
+    );
+    const requiredCapacity = { timePerMessageMs: declaredMs, drainBudgetMs };
+    const sources = [
+      { workload: 'measured', queueUrl, consumer: { kind: 'ecs', cluster, service: running }, requiredCapacity: { ...requiredCapacity, measuredTimePerMessage: measured } },
+      { workload: 'declared', queueUrl, consumer: { kind: 'ecs', cluster, service: running }, requiredCapacity },
+      { workload: 'scaled-to-zero', queueUrl, consumer: { kind: 'ecs', cluster, service: stopped }, requiredCapacity },
+      { workload: 'recipe-only', queueUrl, consumer: { kind: 'ecs', cluster, service: running } },
+    ];
+    vi.stubEnv('HEADROOM_BACKLOG_SOURCES', JSON.stringify(sources));
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      outcome = await handler({}, lambdaContext('backlog-publisher'));
+    } finally {
+      stdout.mockRestore();
+    }
+  }, 90_000);
+
+  it('blends the measured time per message with the declared one by sample count', async () => {
+    // (100 x 2000 + 300 x 4000) / 400
+    expect(await publishedValues(namespace, 'TimePerMessage', 'measured')).toEqual([3500]);
+  });
+
+  it('reads the arrival rate from the last ten minutes of the queue’s NumberOfMessagesSent', async () => {
+    expect(await publishedValues(namespace, 'ArrivalRate', 'measured')).toEqual([3]);
+  });
+
+  it('publishes RequiredCapacityPerTask: arrivals and the backlog’s drain, per desired task', async () => {
+    // 3 msg/s x 3.5 s + 15 waiting x 3.5 s / 100 s = 11.025 tasks, over 3.
+    expect((await publishedValues(namespace, 'RequiredCapacity', 'measured'))[0]).toBeCloseTo(11.025, 9);
+    expect((await publishedValues(namespace, 'RequiredCapacityPerTask', 'measured'))[0]).toBeCloseTo(3.675, 9);
+  });
+
+  it('uses the declared time per message when the consumers measured none', async () => {
+    expect(await publishedValues(namespace, 'TimePerMessage', 'declared')).toEqual([declaredMs]);
+    expect((await publishedValues(namespace, 'RequiredCapacityPerTask', 'declared'))[0]).toBeCloseTo((3 * 2 + (15 * 2) / 100) / 3, 9);
+  });
+
+  it('flags a backlog with no task desired, so step scaling starts one', async () => {
+    expect(await publishedValues(namespace, 'BacklogWithoutCapacity', 'scaled-to-zero')).toEqual([1]);
+    expect(await publishedValues(namespace, 'BacklogWithoutCapacity', 'measured')).toEqual([0]);
+  });
+
+  it('publishes only the recipe’s metrics for a source without requiredCapacity', async () => {
+    expect(await publishedValues(namespace, 'BacklogPerTask', 'recipe-only')).toEqual([5]);
+    expect(await publishedValues(namespace, 'RequiredCapacityPerTask', 'recipe-only')).toEqual([]);
+    expect(outcome.failures).toEqual([]);
+  });
+});
+
 describe('the backlog publisher’s configuration', () => {
   it('fails naming the variable and the shape it expects when the sources are not set', async () => {
     vi.stubEnv('HEADROOM_BACKLOG_SOURCES', '');

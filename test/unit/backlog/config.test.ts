@@ -67,4 +67,23 @@ describe('the backlog publisher configuration', () => {
     expect(() => parse([ecsSource], 'AWS/SQS')).toThrow(BacklogConfigError);
     expect(() => parse([ecsSource], 'has spaces')).toThrow(/HEADROOM_METRIC_NAMESPACE "has spaces" is not a usable CloudWatch namespace/);
   });
+
+  it('reads a source’s required-capacity settings, with the measured time per message where given', () => {
+    const measuredTimePerMessage = { namespace: 'Headroom', metricName: 'MessageProcessingTime', dimensions: [{ name: 'Workload', value: 'orders' }] };
+    const requiredCapacity = { timePerMessageMs: 1500, drainBudgetMs: 105_000, measuredTimePerMessage };
+    expect(parse([{ ...ecsSource, requiredCapacity }]).sources[0]!.requiredCapacity).toEqual(requiredCapacity);
+  });
+
+  it('names the required-capacity field that is not a positive number', () => {
+    expect(() => parse([{ ...ecsSource, requiredCapacity: { timePerMessageMs: 0, drainBudgetMs: 1000 } }])).toThrow(
+      /HEADROOM_BACKLOG_SOURCES\[0\]\.requiredCapacity\.timePerMessageMs must be a positive number of milliseconds, got 0/,
+    );
+  });
+
+  it('names the measured metric’s dimension that is malformed', () => {
+    const measuredTimePerMessage = { namespace: 'Headroom', metricName: 'MessageProcessingTime', dimensions: [{ name: 'Workload' }] };
+    expect(() => parse([{ ...ecsSource, requiredCapacity: { timePerMessageMs: 10, drainBudgetMs: 1000, measuredTimePerMessage } }])).toThrow(
+      /requiredCapacity\.measuredTimePerMessage\.dimensions\[0\]\.value must be a non-empty string/,
+    );
+  });
 });

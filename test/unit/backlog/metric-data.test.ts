@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { backlogDatums, batchDatums, PUT_METRIC_DATA_LIMITS, type BacklogDatum } from '../../../shared/backlog/index.ts';
 
 const at = new Date('2025-03-01T12:00:00Z');
-const reading = (workload: string, runningCapacity = 2) => ({ workload, depth: { visible: 30, inFlight: 10, delayed: 4 }, countDelayed: false, runningCapacity });
+const reading = (workload: string, runningCapacity = 2) => ({ workload, depth: { visible: 30, inFlight: 10, delayed: 4 }, countDelayed: false, runningCapacity, desiredCapacity: runningCapacity });
 
 /** The request body the real SDK would send for one PutMetricData call, captured before it leaves. */
 async function serializedBytes(datums: BacklogDatum[]): Promise<number> {
@@ -30,6 +30,14 @@ describe('backlogDatums', () => {
       { MetricName: 'QueueBacklog', Dimensions: [{ Name: 'Workload', Value: 'orders' }], Timestamp: at, Value: 40, Unit: 'Count', StorageResolution: 1 },
       { MetricName: 'RunningCapacity', Dimensions: [{ Name: 'Workload', Value: 'orders' }], Timestamp: at, Value: 4, Unit: 'Count', StorageResolution: 1 },
     ]);
+  });
+
+  it('adds RequiredCapacityPerTask and what it is made of when the source has a demand', () => {
+    const datums = backlogDatums({ ...reading('orders', 4), desiredCapacity: 5, demand: { arrivalsPerSecond: 2, timePerMessageMs: 1500, drainBudgetMs: 60_000 } }, at);
+    const value = (name: string) => datums.find((datum) => datum.MetricName === name)?.Value;
+    // 2 msg/s x 1.5 s + 40 waiting x 1.5 s / 60 s = 4 tasks, per 5 desired.
+    expect([value('RequiredCapacity'), value('RequiredCapacityPerTask'), value('ArrivalRate'), value('TimePerMessage'), value('BacklogWithoutCapacity')]).toEqual([4, 0.8, 2, 1500, 0]);
+    expect(datums.find((datum) => datum.MetricName === 'TimePerMessage')?.Unit).toBe('Milliseconds');
   });
 
   it('publishes the whole backlog per task when no task runs', () => {

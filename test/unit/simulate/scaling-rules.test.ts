@@ -157,3 +157,32 @@ describe('step scaling, as QueueProcessingFargateService configures it', () => {
     }
   });
 });
+
+describe('what AWS does not publish, modelled both ways', () => {
+  // "Target tracking scaling policies for Application Auto Scaling": it removes capacity more gradually than it adds;
+  // the step is unpublished. Proportional: down to ceil(capacity x metric / target); gradual: at most 10%, >= 1 task.
+  it('scales in to the proportional capacity at once under the proportional model', () => {
+    expect(proposedCapacity(scaleIn(4, 20), 20, 'proportional')).toBe(4);
+  });
+
+  it('removes at most a tenth of capacity, at least one task, per scale-in under the gradual model', () => {
+    expect(proposedCapacity(scaleIn(4, 20), 20, 'gradual')).toBe(18);
+    expect(proposedCapacity(scaleIn(1, 5), 5, 'gradual')).toBe(4);
+    expect(new ScalingDecider(undefined, 'gradual').decide(10, 20, [scaleIn(4, 20)], [], walls)).toBe(18);
+  });
+
+  // Target tracking multiplies the current capacity by metric / target: from zero there is nothing to multiply
+  // (AWS's scale-from-zero recipes add a step scaling policy, e.g. SageMaker's HasBacklogWithoutCapacity).
+  it('does not scale out of zero capacity with target tracking alone', () => {
+    expect(proposedCapacity({ direction: 'out', ratio: 50 }, 0)).toBe(0);
+  });
+});
+
+describe('step scaling by percent of capacity', () => {
+  // "Step scaling policies for Application Auto Scaling": PercentChangeInCapacity values "greater than 1 are rounded
+  // down ... values between 0 and 1 are rounded to 1".
+  it('rounds the change down, and a change under one task up to one', () => {
+    expect(proposedCapacity({ direction: 'out', percent: 25 }, 10)).toBe(12);
+    expect(proposedCapacity({ direction: 'out', percent: 25 }, 2)).toBe(3);
+  });
+});
