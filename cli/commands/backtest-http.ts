@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RegularSeries } from '../../shared/series/regular-series.ts';
 import { HTTP_DEFAULTS, HTTP_POLICY_NAMES, runHttpBacktest, type HttpBacktestResult, type HttpPolicyName } from '../../shared/simulate/http/index.ts';
-import { parsePositiveNumber, parseWholeNumber } from '../options/duration.ts';
+import { parsePositiveNumber, parseWholeNumber } from '../options/numbers.ts';
 
 /** The flags `backtest --workload http` reads (the shared ones are declared by backtest.ts). */
 export interface HttpBacktestFlags {
