@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -25,7 +24,9 @@ export function handlerAssetDir(handler: HeadroomHandler): string {
   }
 }
 
-interface FunctionBasics {
+export interface HeadroomFunctionProps {
+  /** Which of headroom's pre-built handlers the function runs. */
+  readonly handler: HeadroomHandler;
   readonly description: string;
   /** Powertools service name, also the logger's `service` field. */
   readonly serviceName: string;
@@ -33,16 +34,6 @@ interface FunctionBasics {
   readonly memorySize?: number;
   readonly environment?: Record<string, string>;
   readonly logRetention?: logs.RetentionDays;
-}
-
-export interface HeadroomFunctionProps extends FunctionBasics {
-  /** Which of headroom's pre-built handlers the function runs. */
-  readonly handler: HeadroomHandler;
-}
-
-export interface EntryFunctionProps extends FunctionBasics {
-  /** The handler's entry file (TypeScript or JavaScript), bundled by esbuild at synth. */
-  readonly entry: string;
 }
 
 /**
@@ -56,31 +47,10 @@ export class HeadroomFunction extends lambda.Function {
       code: lambda.Code.fromAsset(handlerAssetDir(props.handler)),
       handler: 'index.handler',
     });
-    acknowledgeRuntime(this);
-  }
-}
-
-/**
- * A function on the user's own entry file, with the same role, log group and runtime defaults as headroom's
- * own functions: an ESM bundle minified by esbuild at synth, with the AWS SDK left to the runtime.
- */
-export class EntryFunction extends NodejsFunction {
-  constructor(scope: Construct, id: string, props: EntryFunctionProps) {
-    super(scope, id, {
-      ...functionDefaults(scope, id, { ...props, environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment } }),
-      entry: props.entry,
-      handler: 'handler',
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        externalModules: ['@aws-sdk/*'],
-        // Powertools and middy ship CommonJS pieces that call require(); give the ESM bundle one.
-        banner: "import { createRequire as __headroomRequire } from 'node:module'; const require = __headroomRequire(import.meta.url);",
-      },
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'headroom pins Node.js 22: the runtime its bundles target and are tested on.',
     });
-    acknowledgeRuntime(this);
   }
 }
 
@@ -88,7 +58,7 @@ export class EntryFunction extends NodejsFunction {
  * The defaults every headroom function shares: Node.js 22 on ARM and a role whose only standing permission is
  * writing to the function's own log group (no managed policy, no wildcard log groups).
  */
-function functionDefaults(scope: Construct, id: string, props: FunctionBasics) {
+function functionDefaults(scope: Construct, id: string, props: HeadroomFunctionProps) {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -114,11 +84,4 @@ function functionDefaults(scope: Construct, id: string, props: FunctionBasics) {
       ...props.environment,
     },
   };
-}
-
-function acknowledgeRuntime(fn: lambda.Function): void {
-  Validations.of(fn).acknowledge({
-    id: 'AwsSolutions-L1',
-    reason: 'headroom pins Node.js 22: the runtime its bundles target and are tested on.',
-  });
 }

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -6,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { HeadroomFunction } from '../common/headroom-function.ts';
 import { PredictiveScaling, PredictorMode } from '../predictive-scaling/index.ts';
 import { QueueConsumerFunction } from '../queue-consumer-function/queue-consumer-function.ts';
 import { QueueScaledService } from '../queue-scaled-service/queue-scaled-service.ts';
@@ -97,7 +97,14 @@ export class ReferenceStack extends Stack {
     const workerDashboard = this.workerScaling.addDashboard({ load: arrivals.with({ period: Duration.minutes(5) }), predictor: { interval: this.predictor.interval } });
 
     this.consumer = new QueueConsumerFunction(this, 'Consumer', {
-      entry: join(__dirname, '../../functions/demo-worker/handler.ts'),
+      // The demo worker ships pre-built with headroom; your own consumer would be an `entry` instead.
+      function: new HeadroomFunction(this, 'ConsumerFunction', {
+        handler: 'demo-worker',
+        description: 'headroom reference app: totals order messages',
+        serviceName: 'headroom-reference-consumer',
+        timeout: Duration.seconds(30),
+        memorySize: 512,
+      }),
       acceptableLatency: Duration.minutes(2),
       timeout: Duration.seconds(30),
       maxConcurrency: 20,
