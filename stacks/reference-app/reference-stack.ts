@@ -106,7 +106,6 @@ export class ReferenceStack extends Stack {
         memorySize: 512,
       }),
       acceptableLatency: Duration.minutes(2),
-      timeout: Duration.seconds(30),
       maxConcurrency: 20,
       idempotency: true,
       workload: 'reference-consumer',
