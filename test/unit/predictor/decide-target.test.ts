@@ -6,7 +6,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NOW = Date.UTC(2026, 10, 24);
 const config = parsePredictorConfig(
-  JSON.stringify({ mode: 'forecastAndScale', targets: [{ workload: 'orders', resourceId: 'service/main/orders', load: [{ namespace: 'X', metricName: 'Y' }], unitThroughput: 1, floor: 1, max: 50 }] }),
+  JSON.stringify({ mode: 'forecastAndScale', targets: [{ workload: 'orders', resourceId: 'service/main/orders', load: [{ namespace: 'X', metricName: 'Y' }], unitThroughput: 1, minCapacity: 1, maxCapacity: 50 }] }),
 );
 const target = config.targets[0]!;
 const state = { registeredMin: 1, registeredMax: 50, scheduledScalingSuspended: false, existing: [] };
