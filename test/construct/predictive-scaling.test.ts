@@ -85,6 +85,15 @@ describe('PredictiveScaling', () => {
     expect(() => new PredictiveScaling(stack, 'LongMemory', { historyDays: 90 })).toThrow(/historyDays must be a whole number between 2 and 63, got 90/);
   });
 
+  it('takes a QueueScaledService in one line: its workload, walls, throughput and queue arrivals', () => {
+    const stack = new Stack(nagCheckedApp(), 'OneLine');
+    const { service, queue } = fargateWorker(stack);
+    const scaling = new QueueScaledService(stack, 'Scaling', { service, queue, acceptableLatency: Duration.minutes(5), timePerMessage: Duration.millis(250), minCapacity: 3, maxCapacity: 30, workload: 'jobs' });
+    scaling.addToPredictor(new PredictiveScaling(stack, 'Predictor'));
+    const config = JSON.stringify(predictorConfigOf(checkedTemplate(stack)));
+    for (const fragment of ['\\"workload\\":\\"jobs\\"', '\\"unitThroughput\\":4', '\\"minCapacity\\":3', '\\"maxCapacity\\":30', 'NumberOfMessagesSent']) expect(config).toContain(fragment);
+  });
+
   it('derives minCapacity and maxCapacity from the scalable target it is given', () => {
     const config = JSON.stringify(predictorConfigOf(template));
     expect(config).toContain('\\"minCapacity\\":1');
@@ -189,6 +198,33 @@ describe('NativePredictiveScaling', () => {
         SchedulingBufferTime: 300,
         MetricSpecifications: [{ TargetValue: 60, PredefinedMetricPairSpecification: { PredefinedMetricType: 'ECSServiceCPUUtilization' } }],
       },
+    });
+  });
+
+  function nativeStack() {
+    const stack = new Stack(nagCheckedApp(), 'NativeChecks');
+    const { service, queue } = fargateWorker(stack);
+    const scaling = new QueueScaledService(stack, 'Scaling', { service, queue, acceptableLatency: Duration.minutes(5), timePerMessage: Duration.seconds(2), maxCapacity: 10 });
+    return { stack, target: scaling.scalableTarget };
+  }
+
+  it('rejects a scalable target outside ECS, naming the alternative', () => {
+    const { stack } = nativeStack();
+    const table = new appscaling.ScalableTarget(stack, 'Table', { serviceNamespace: appscaling.ServiceNamespace.DYNAMODB, resourceId: 'table/t', scalableDimension: 'dynamodb:table:ReadCapacityUnits', minCapacity: 1, maxCapacity: 5 });
+    expect(() => new NativePredictiveScaling(stack, 'N', { scalableTarget: table, targetValue: 60 })).toThrow(/NativePredictiveScaling: scalableTarget is in the dynamodb namespace: .* ECS services only\. .*use PredictiveScaling/);
+  });
+
+  it('requires resourceLabel with ALBRequestCount', () => {
+    const { stack, target } = nativeStack();
+    expect(() => new NativePredictiveScaling(stack, 'N', { scalableTarget: target, targetValue: 500, metric: 'ALBRequestCount' })).toThrow(/NativePredictiveScaling: resourceLabel is required with ALBRequestCount/);
+  });
+
+  it('passes the resource label of ALBRequestCount through, with a target in requests per target', () => {
+    const { stack, target } = nativeStack();
+    const resourceLabel = 'app/web/50dc6c495c0c9188/targetgroup/workers/6d0ecf831eec9f09';
+    new NativePredictiveScaling(stack, 'N', { scalableTarget: target, targetValue: 500, metric: 'ALBRequestCount', resourceLabel });
+    checkedTemplate(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PredictiveScalingPolicyConfiguration: { MetricSpecifications: [{ TargetValue: 500, PredefinedMetricPairSpecification: { PredefinedMetricType: 'ALBRequestCount', ResourceLabel: resourceLabel } }] },
     });
   });
 });
