@@ -28,8 +28,8 @@ function config(targets: number, mode = 'forecastAndScale') {
         resourceId: `service/bench/w${index}`,
         load: [{ namespace: 'HeadroomBench', metricName: 'Arrivals', dimensions: { Workload: `w${index}` } }],
         unitThroughput: 1,
-        floor: 1,
-        max: 50,
+        minCapacity: 1,
+        maxCapacity: 50,
       })),
     }),
   );

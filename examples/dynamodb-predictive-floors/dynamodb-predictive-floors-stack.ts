@@ -22,8 +22,6 @@ export class DynamoDbPredictiveFloorsStack extends Stack {
       // The load is what the table consumed; one read capacity unit serves one strongly consistent 4 KB read a second.
       load: [table.metricConsumedReadCapacityUnits({ statistic: 'Sum', period: Duration.hours(1) })],
       unitThroughput: 1,
-      floor: 5,
-      max: 2000,
     });
     new WorkloadDashboard(this, 'Dashboard', {
       workload: 'sessions-read',

@@ -18,8 +18,18 @@ export const handler = middy(async () => {
   const config = parsePredictorConfig(process.env[PREDICTOR_CONFIG_VARIABLE]);
   const run = await runPredictor(clients, config, new Date());
   for (const outcome of run.outcomes) {
-    const plan = outcome.decision?.plan;
-    const summary = { workload: outcome.workload, model: outcome.decision?.forecast.model, steps: plan?.steps.length, put: outcome.put, deleted: outcome.deleted, reason: outcome.reason };
+    const decision = outcome.decision;
+    const summary = {
+      workload: outcome.workload,
+      model: decision?.forecast.model,
+      steps: decision?.plan.steps.length,
+      put: outcome.put,
+      deleted: outcome.deleted,
+      reason: outcome.reason,
+      // What the forecast fell back on and what the plan dropped (budgets, walls) today.
+      forecastNotes: decision?.forecast.notes,
+      planNotes: decision?.plan.notes,
+    };
     if (outcome.ok) logger.info('target planned', summary);
     else logger.error('target not planned: no floor raised, nothing lowered', summary);
   }

@@ -4,7 +4,7 @@ import { MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
 import type { PredictorConfig, PredictorTarget } from '../../shared/predictor/config.ts';
 import { decideTarget, type TargetDecision } from '../../shared/predictor/decide-target.ts';
 import { readLoadHistory } from './read-history.ts';
-import { applyReconciliation, readTargetState } from './scaling-targets.ts';
+import { applyReconciliation, PartialWriteError, readTargetState } from './scaling-targets.ts';
 
 export interface PredictorClients {
   readonly cloudwatch: CloudWatchClient;
@@ -41,6 +41,7 @@ async function runTarget(clients: PredictorClients, config: PredictorConfig, tar
     const written = await applyReconciliation(clients.scaling, target, decision.reconciliation);
     return { ...base, ok: true, decision, ...written };
   } catch (error) {
+    if (error instanceof PartialWriteError) return { ...base, ok: false, reason: `write stopped part-way: ${error.message}`, put: error.put, deleted: error.deleted };
     return { ...base, ok: false, reason: describe(error) };
   }
 }
@@ -62,11 +63,12 @@ function datums(outcome: TargetOutcome, now: Date): MetricDatum[] {
 
 /**
  * One predictor run: reads every target's history in batched calls, then forecasts, plans and reconciles each
- * target on its own (one target's failure does not stop the others), and publishes per-target metrics.
+ * target on its own (one target's failure, or a target whose configuration was rejected, does not stop the
+ * others), and publishes per-target metrics.
  */
 export async function runPredictor(clients: PredictorClients, config: PredictorConfig, now: Date): Promise<PredictorRun> {
   const history = await readLoadHistory(clients.cloudwatch, config, now.getTime());
-  const outcomes: TargetOutcome[] = [];
+  const outcomes: TargetOutcome[] = config.rejectedTargets.map((rejected) => ({ workload: rejected.workload, ok: false, reason: `configuration rejected: ${rejected.reason}`, put: 0, deleted: 0 }));
   for (const target of config.targets) outcomes.push(await runTarget(clients, config, target, history, now.getTime()));
   const metricData = outcomes.flatMap((outcome) => datums(outcome, now));
   for (let start = 0; start < metricData.length; start += 1000) {

@@ -34,6 +34,9 @@ export async function readTargetState(client: ApplicationAutoScalingClient, targ
         schedule: action.Schedule!,
         minCapacity: action.ScalableTargetAction?.MinCapacity,
         maxCapacity: action.ScalableTargetAction?.MaxCapacity,
+        timezone: action.Timezone,
+        startTimeMs: action.StartTime?.getTime(),
+        endTimeMs: action.EndTime?.getTime(),
       });
     }
     nextToken = page.NextToken;
@@ -60,9 +63,23 @@ async function withConcurrentUpdateRetry<T>(call: () => Promise<T>, sleep: (ms: 
   }
 }
 
+/** A write that failed part-way: what had been written before it is counted. */
+export class PartialWriteError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly put: number,
+    readonly deleted: number,
+  ) {
+    super(`${(cause as Error)?.name ?? 'Error'}: ${(cause as Error)?.message ?? String(cause)} (after ${put} put(s) and ${deleted} delete(s))`);
+    this.name = 'PartialWriteError';
+  }
+}
+
 /**
- * Writes a reconciliation: puts first, then deletes, so a failure part-way leaves extra raises (capacity kept)
- * rather than missing ones. Each put sets MinCapacity only: the predictor never changes MaxCapacity.
+ * Writes a reconciliation in an order that is safe wherever it stops: restores before raises (a raise is never
+ * written before its restore), replaced restores deleted only after every put; stale raises and records of actions
+ * that have run are deleted first when the 200-action quota is tight (so the puts have room), else last. Each put
+ * sets MinCapacity only: the predictor never changes MaxCapacity.
  */
 export async function applyReconciliation(
   client: ApplicationAutoScalingClient,
@@ -70,23 +87,39 @@ export async function applyReconciliation(
   reconciliation: Reconciliation,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): Promise<{ put: number; deleted: number }> {
-  for (const action of reconciliation.put) {
-    await withConcurrentUpdateRetry(
-      () =>
-        client.send(
-          new PutScheduledActionCommand({
-            ...key(target),
-            ScheduledActionName: action.name,
-            Schedule: action.schedule,
-            Timezone: 'Etc/UTC',
-            ScalableTargetAction: { MinCapacity: action.minCapacity },
-          }),
-        ),
-      sleep,
-    );
+  let put = 0;
+  let deleted = 0;
+  const putAll = async () => {
+    for (const action of reconciliation.put) {
+      await withConcurrentUpdateRetry(
+        () =>
+          client.send(
+            new PutScheduledActionCommand({
+              ...key(target),
+              ScheduledActionName: action.name,
+              Schedule: action.schedule,
+              Timezone: 'Etc/UTC',
+              ScalableTargetAction: { MinCapacity: action.minCapacity },
+            }),
+          ),
+        sleep,
+      );
+      put++;
+    }
+  };
+  const deleteAll = async (names: readonly string[]) => {
+    for (const name of names) {
+      await withConcurrentUpdateRetry(() => client.send(new DeleteScheduledActionCommand({ ...key(target), ScheduledActionName: name })), sleep);
+      deleted++;
+    }
+  };
+  try {
+    if (reconciliation.quotaTight) await deleteAll(reconciliation.delete);
+    await putAll();
+    if (!reconciliation.quotaTight) await deleteAll(reconciliation.delete);
+    await deleteAll(reconciliation.deleteReplacedRestores);
+  } catch (error) {
+    throw new PartialWriteError(error, put, deleted);
   }
-  for (const name of reconciliation.delete) {
-    await withConcurrentUpdateRetry(() => client.send(new DeleteScheduledActionCommand({ ...key(target), ScheduledActionName: name })), sleep);
-  }
-  return { put: reconciliation.put.length, deleted: reconciliation.delete.length };
+  return { put, deleted };
 }

@@ -1,8 +1,18 @@
 /**
  * Turns forecast demand into capacity floors that are safe to schedule: a minimal list of steps, each a raise
- * of the minimum capacity paired with its restore, clamped to the configured floor and maximum and kept within
- * an action budget. Pure and deterministic; all times are epoch milliseconds (UTC).
+ * of MinCapacity paired with its restore, above the wall in force without headroom, at most the maximum, and
+ * kept within an action budget. Pure and deterministic; all times are epoch milliseconds (UTC).
  */
+
+/** The MinCapacity in force without headroom over time, and the most capacity that may be scheduled. */
+export interface WallTimeline {
+  /** Contiguous, sorted; MinCapacity without headroom over each span. */
+  readonly segments: readonly { readonly startMs: number; readonly endMs: number; readonly minCapacity: number }[];
+  readonly maxCapacity: number;
+  /** Minutes (epoch ms) at which the user's own scheduled actions run: they overwrite MinCapacity then. */
+  readonly foreignRunsMs: readonly number[];
+}
+
 export interface FloorPlanInput {
   /** Load per step to be served (e.g. a forecast's p90), in load units per second. */
   readonly demand: { readonly startMs: number; readonly stepMs: number; readonly values: readonly number[] };
@@ -12,11 +22,13 @@ export interface FloorPlanInput {
   readonly targetUtilization: number;
   /** Start-up lead time: floors rise this much before the load they are for. */
   readonly leadTimeMs: number;
-  /** The configured minimum: never scheduled below, and steps at or below it are not scheduled at all. */
-  readonly floor: number;
-  /** The configured maximum: never scheduled above. */
-  readonly max: number;
-  /** The most scheduled actions the plan may use (a raise and its restore count one each). */
+  /** The lowest MinCapacity: steps at or below it are not scheduled at all. */
+  readonly minCapacity: number;
+  /** The most capacity a step may hold. */
+  readonly maxCapacity: number;
+  /** The walls without headroom over time (registered and the user's scheduled actions). @default minCapacity throughout */
+  readonly walls?: WallTimeline;
+  /** The most scheduled actions the plan may use (each raise, re-raise and restore counts one). */
   readonly actionBudget: number;
   /** The finest granularity of floor changes. @default 1 hour */
   readonly minStepMs?: number;
@@ -30,8 +42,17 @@ export interface FloorStep {
   readonly minCapacity: number;
 }
 
+/** One MinCapacity write of a plan: a raise (or re-raise after a foreign action) or a restore to the wall. */
+export interface FloorChange {
+  readonly atMs: number;
+  readonly minCapacity: number;
+  readonly kind: 'raise' | 'restore';
+  /** The start of the step this change belongs to (a restore: of the step it ends). */
+  readonly stepStartMs: number;
+}
+
 export interface FloorPlan {
-  /** Sorted, non-overlapping; each minCapacity is above the floor and at most the max. */
+  /** Sorted, non-overlapping; each minCapacity is above minCapacity and at most maxCapacity. */
   readonly steps: readonly FloorStep[];
   readonly notes: readonly string[];
 }
@@ -60,29 +81,108 @@ function validate(input: FloorPlanInput): void {
   requireFinite('unitThroughput', input.unitThroughput, (v) => v > 0, 'a positive load per capacity unit');
   requireFinite('targetUtilization', input.targetUtilization, (v) => v > 0 && v <= 1, 'in (0, 1]');
   requireFinite('leadTimeMs', input.leadTimeMs, (v) => v >= 0, 'a duration >= 0');
-  requireFinite('floor', input.floor, (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0');
-  requireFinite('max', input.max, (v) => Number.isInteger(v) && v >= input.floor, `a whole number >= floor (${input.floor})`);
+  requireFinite('minCapacity', input.minCapacity, (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0');
+  requireFinite('maxCapacity', input.maxCapacity, (v) => Number.isInteger(v) && v >= input.minCapacity, `a whole number >= minCapacity (${input.minCapacity})`);
   requireFinite('actionBudget', input.actionBudget, (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0');
   requireFinite('minStepMs', input.minStepMs ?? HOUR_MS, (v) => v > 0, 'a positive number of milliseconds');
   if (input.maxDecreasesPerDay !== undefined) requireFinite('maxDecreasesPerDay', input.maxDecreasesPerDay, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
+}
+
+const MINUTE_MS = 60_000;
+
+/** The MinCapacity without headroom at a time, and the lowest it is over a span. */
+export class Wall {
+  constructor(
+    private readonly input: Pick<FloorPlanInput, 'minCapacity' | 'walls'>,
+  ) {}
+
+  at(timeMs: number): number {
+    const segments = this.input.walls?.segments ?? [];
+    const segment = segments.find((candidate) => candidate.startMs <= timeMs && timeMs < candidate.endMs) ?? (timeMs < (segments[0]?.startMs ?? 0) ? segments[0] : segments[segments.length - 1]);
+    return Math.max(this.input.minCapacity, segment?.minCapacity ?? 0);
+  }
+
+  lowestOver(fromMs: number, toMs: number): number {
+    let lowest = this.at(fromMs);
+    for (const segment of this.input.walls?.segments ?? []) if (segment.startMs > fromMs && segment.startMs < toMs) lowest = Math.min(lowest, this.at(segment.startMs));
+    return lowest;
+  }
+
+  /** The first minute at or after `timeMs` in which no foreign action runs (their order within a minute is unknown). */
+  clear(timeMs: number): number {
+    const runs = new Set((this.input.walls?.foreignRunsMs ?? []).map((run) => Math.floor(run / MINUTE_MS)));
+    let minute = Math.ceil(timeMs / MINUTE_MS);
+    while (runs.has(minute)) minute++;
+    return minute * MINUTE_MS;
+  }
+}
+
+function ceilingOf(input: FloorPlanInput): number {
+  return Math.min(input.maxCapacity, input.walls?.maxCapacity ?? Number.POSITIVE_INFINITY);
 }
 
 /** Capacity each grid slot needs: the most any demand step overlapping it needs, once shifted by the lead time. */
 function requiredPerSlot(input: FloorPlanInput, gridMs: number): Map<number, number> {
   const { demand } = input;
   const perUnit = input.unitThroughput * input.targetUtilization;
+  const wall = new Wall(input);
+  const ceiling = ceilingOf(input);
   const slots = new Map<number, number>();
   demand.values.forEach((load, index) => {
-    const needed = Math.min(input.max, Math.max(input.floor, Math.ceil(load / perUnit - 1e-9)));
-    if (needed <= input.floor) return;
+    const needed = Math.min(ceiling, Math.ceil(load / perUnit - 1e-9));
     // Capacity must be up `leadTimeMs` before the load arrives and stay until the load's step ends.
     const from = demand.startMs + index * demand.stepMs - input.leadTimeMs;
     const to = demand.startMs + (index + 1) * demand.stepMs;
     for (let slot = Math.floor(from / gridMs) * gridMs; slot < to; slot += gridMs) {
+      if (needed <= wall.lowestOver(slot, slot + gridMs)) continue;
       slots.set(slot, Math.max(slots.get(slot) ?? 0, needed));
     }
   });
   return slots;
+}
+
+/**
+ * The MinCapacity writes that carry out a plan's steps against the walls: a raise at each step's start where it
+ * is above the wall, a re-raise after each foreign action that runs inside a step (it overwrites MinCapacity), and
+ * a restore to exactly the wall in force where the raises end. Writes never share a minute with a foreign action.
+ */
+export function floorChanges(
+  steps: readonly FloorStep[],
+  input: Pick<FloorPlanInput, 'minCapacity' | 'walls'>,
+  options: {
+    /** Nothing is written before this time: a step that began earlier is raised then. */
+    readonly notBeforeMs?: number;
+    /** When an earlier run already scheduled a step's raise at this capacity, the time it has. */
+    readonly scheduledAt?: (stepStartMs: number, minCapacity: number) => number | undefined;
+  } = {},
+): FloorChange[] {
+  const wall = new Wall(input);
+  const runs = input.walls?.foreignRunsMs ?? [];
+  const notBefore = options.notBeforeMs ?? Number.NEGATIVE_INFINITY;
+  const changes: FloorChange[] = [];
+  let raised = false;
+  steps.forEach((step, index) => {
+    if (step.endMs <= notBefore) return;
+    const atMs = options.scheduledAt?.(step.startMs, step.minCapacity) ?? wall.clear(Math.max(step.startMs, notBefore));
+    if (step.minCapacity > wall.at(atMs) && atMs < step.endMs) {
+      changes.push({ atMs, minCapacity: step.minCapacity, kind: 'raise', stepStartMs: step.startMs });
+      raised = true;
+    }
+    for (const run of runs) {
+      const again = wall.clear(run);
+      if (run < step.startMs || again <= atMs || again < notBefore || again >= step.endMs || step.minCapacity <= wall.at(again)) continue;
+      changes.push({ atMs: again, minCapacity: step.minCapacity, kind: 'raise', stepStartMs: step.startMs });
+      raised = true;
+    }
+    const next = steps[index + 1];
+    const nextRaises = next !== undefined && next.startMs === step.endMs && next.minCapacity > wall.at(wall.clear(next.startMs));
+    if (raised && !nextRaises) {
+      const restoreAt = wall.clear(step.endMs);
+      changes.push({ atMs: restoreAt, minCapacity: wall.at(restoreAt), kind: 'restore', stepStartMs: step.startMs });
+      raised = false;
+    }
+  });
+  return changes.sort((a, b) => a.atMs - b.atMs);
 }
 
 function stepsFromSlots(slots: Map<number, number>, gridMs: number): FloorStep[] {
@@ -104,18 +204,18 @@ function mergeAt(steps: FloorStep[], index: number): FloorStep[] {
 }
 
 /** Extra capacity-time a merge adds; ties go to the earliest pair, so the result is deterministic. */
-function mergeCost(steps: readonly FloorStep[], index: number, floor: number): number {
+function mergeCost(steps: readonly FloorStep[], index: number, minCapacity: number): number {
   const [a, b] = [steps[index]!, steps[index + 1]!];
   const top = Math.max(a.minCapacity, b.minCapacity);
-  return (top - a.minCapacity) * (a.endMs - a.startMs) + (top - b.minCapacity) * (b.endMs - b.startMs) + (top - floor) * (b.startMs - a.endMs);
+  return (top - a.minCapacity) * (a.endMs - a.startMs) + (top - b.minCapacity) * (b.endMs - b.startMs) + (top - minCapacity) * (b.startMs - a.endMs);
 }
 
-function cheapestMerge(steps: FloorStep[], floor: number, among: (index: number) => boolean): FloorStep[] | undefined {
+function cheapestMerge(steps: FloorStep[], minCapacity: number, among: (index: number) => boolean): FloorStep[] | undefined {
   let best = -1;
   let bestCost = Infinity;
   for (let index = 0; index + 1 < steps.length; index++) {
     if (!among(index)) continue;
-    const cost = mergeCost(steps, index, floor);
+    const cost = mergeCost(steps, index, minCapacity);
     if (cost < bestCost) [best, bestCost] = [index, cost];
   }
   return best < 0 ? undefined : mergeAt(steps, best);
@@ -132,8 +232,9 @@ export function planFloors(input: FloorPlanInput): FloorPlan {
   const gridMs = input.minStepMs ?? HOUR_MS;
   let steps = stepsFromSlots(requiredPerSlot(input, gridMs), gridMs);
 
-  while (steps.length * 2 > input.actionBudget && steps.length > 1) steps = cheapestMerge(steps, input.floor, () => true)!;
-  if (steps.length * 2 > input.actionBudget) {
+  const actions = () => floorChanges(steps, input).length;
+  while (actions() > input.actionBudget && steps.length > 1) steps = cheapestMerge(steps, input.minCapacity, () => true)!;
+  if (actions() > input.actionBudget) {
     notes.push(`an action budget of ${input.actionBudget} cannot hold a raise and its restore: no floor scheduled`);
     steps = [];
   }
@@ -146,7 +247,7 @@ export function planFloors(input: FloorPlanInput): FloorPlan {
       return [...perDay].find(([, count]) => count > limit)?.[0];
     };
     for (let day = overDay(); day !== undefined; day = overDay()) {
-      const merged = cheapestMerge(steps, input.floor, (index) => Math.floor(steps[index]!.endMs / DAY_MS) === day);
+      const merged = cheapestMerge(steps, input.minCapacity, (index) => Math.floor(steps[index]!.endMs / DAY_MS) === day);
       if (!merged) break;
       steps = merged;
     }

@@ -14,32 +14,62 @@ export interface LoadMetric {
   readonly stat: string;
 }
 
-export interface PredictorTarget {
+export type Quantile = 'p50' | 'p90' | 'p99';
+export const QUANTILES: readonly Quantile[] = ['p50', 'p90', 'p99'];
+export const SERVICE_NAMESPACES = ['ecs', 'dynamodb'] as const;
+export type PredictorServiceNamespace = (typeof SERVICE_NAMESPACES)[number];
+
+/** A target as the construct writes it: what has a default may be left out. */
+export interface PredictorTargetInput {
   /** The `Workload` dimension of the predictor's metrics for this target; unique. */
   readonly workload: string;
-  readonly serviceNamespace: 'ecs' | 'dynamodb';
+  /** @default 'ecs' */
+  readonly serviceNamespace?: PredictorServiceNamespace;
   /** Application Auto Scaling resource id, e.g. `service/cluster/name` or `table/name`. */
   readonly resourceId: string;
-  readonly scalableDimension: string;
-  /** The load: the sum of these metrics per period, as arrivals per second. */
-  readonly load: readonly LoadMetric[];
-  /** Load units per second one capacity unit serves at 100%. */
+  /** @default the namespace's first: 'ecs:service:DesiredCount' or 'dynamodb:table:ReadCapacityUnits' */
+  readonly scalableDimension?: string;
+  /** The load: the sum of these metrics per period, as load units per second. */
+  readonly load: readonly (Omit<LoadMetric, 'stat' | 'dimensions'> & { readonly stat?: string; readonly dimensions?: Readonly<Record<string, string>> })[];
+  /** Load units per second one capacity unit serves at 100% utilization. */
   readonly unitThroughput: number;
   /** @default 0.7 */
-  readonly targetUtilization: number;
+  readonly targetUtilization?: number;
   /** @default 300 */
-  readonly leadTimeSeconds: number;
-  /** The configured minimum capacity: restores go back to it, nothing is scheduled below it. */
-  readonly floor: number;
-  /** The most capacity the predictor may schedule (never above the target's registered MaxCapacity either). */
-  readonly max: number;
+  readonly leadTimeSeconds?: number;
+  /**
+   * The MinCapacity the target is declared with. The wall in force is read from the target at every run; this one
+   * is used only while the predictor's own raise hides it. @default none (the registered and scheduled walls alone)
+   */
+  readonly minCapacity?: number;
+  /** The most capacity the predictor may schedule (never above the target's registered MaxCapacity either). @default the registered MaxCapacity */
+  readonly maxCapacity?: number;
   /** @default 'p90' */
-  readonly quantile: 'p50' | 'p90' | 'p99';
+  readonly quantile?: Quantile;
   /** How many scheduled actions the predictor may own on this target (of the 200 AWS allows). @default 100 */
-  readonly actionBudget: number;
+  readonly actionBudget?: number;
   /** DynamoDB only: capacity decreases per UTC day the plan may use. @default 20 for DynamoDB */
   readonly maxDecreasesPerDay?: number;
+  /** IANA time zone the load's daily and weekly cycles follow (actions are still written in UTC). @default 'UTC' */
+  readonly timeZone?: string;
 }
+
+/** A target as the handler runs it: every default filled in. */
+export interface PredictorTarget extends Required<Omit<PredictorTargetInput, 'minCapacity' | 'maxCapacity' | 'maxDecreasesPerDay' | 'load'>> {
+  readonly load: readonly LoadMetric[];
+  readonly minCapacity?: number;
+  readonly maxCapacity?: number;
+  readonly maxDecreasesPerDay?: number;
+}
+
+export const TARGET_DEFAULTS = {
+  targetUtilization: 0.7,
+  leadTimeSeconds: 300,
+  quantile: 'p90' as Quantile,
+  actionBudget: 100,
+  maxDecreasesPerDay: 20,
+  timeZone: 'UTC',
+} as const;
 
 /**
  * Days of history read by default: three weeks, so the weekly models can be backtested on a week the forecaster
@@ -50,23 +80,54 @@ export const DEFAULT_HISTORY_DAYS = 21;
 /** CloudWatch keeps 5-minute datapoints 63 days, and the predictor reads at 5 minutes or coarser. */
 export const MAX_HISTORY_DAYS = 63;
 
-export interface PredictorConfig {
-  readonly namespace: string;
-  /** Scheduled actions the predictor owns start with this prefix; it never touches others. */
-  readonly actionPrefix: string;
-  readonly mode: PredictorMode;
-  /** Kill switch: false writes no scheduled action, whatever the mode. */
-  readonly enabled: boolean;
-  readonly historyDays: number;
-  readonly horizonHours: number;
-  /** Period of the history read, in seconds (3600: hourly). */
-  readonly periodSeconds: number;
-  readonly targets: readonly PredictorTarget[];
+/** The predictor-wide settings as the construct writes them, with its targets. */
+export interface PredictorConfigInput {
+  /** @default 'Headroom' */
+  readonly namespace?: string;
+  /** Scheduled actions the predictor owns start with this prefix; it never touches others. @default 'headroom-' */
+  readonly actionPrefix?: string;
+  /** @default 'forecastOnly' */
+  readonly mode?: PredictorMode;
+  /** Kill switch: false writes no scheduled action, whatever the mode. @default true */
+  readonly enabled?: boolean;
+  /** @default 21 */
+  readonly historyDays?: number;
+  /** @default 24 */
+  readonly horizonHours?: number;
+  /** Period of the history read, in seconds (3600: hourly). @default 3600 */
+  readonly periodSeconds?: number;
+  readonly targets: readonly PredictorTargetInput[];
 }
 
+export interface PredictorConfig extends Required<Omit<PredictorConfigInput, 'targets'>> {
+  readonly targets: readonly PredictorTarget[];
+  /** Targets that could not be parsed: each fails alone (PredictorFailure and a log line); the others run. */
+  readonly rejectedTargets: readonly RejectedTarget[];
+}
+
+export interface RejectedTarget {
+  readonly index: number;
+  /** The target's workload when it could be read, else `targets[index]`. */
+  readonly workload: string;
+  readonly reason: string;
+}
+
+export const CONFIG_DEFAULTS = {
+  namespace: 'Headroom',
+  actionPrefix: 'headroom-',
+  mode: 'forecastOnly' as PredictorMode,
+  enabled: true,
+  historyDays: DEFAULT_HISTORY_DAYS,
+  horizonHours: 24,
+  periodSeconds: 3600,
+} as const;
+
 export class PredictorConfigError extends Error {
-  constructor(message: string) {
-    super(`${PREDICTOR_CONFIG_VARIABLE}: ${message}`);
+  constructor(
+    /** The message without the variable's name: `path.field must be ..., got ...`. */
+    readonly detail: string,
+  ) {
+    super(`${PREDICTOR_CONFIG_VARIABLE}: ${detail}`);
     this.name = 'PredictorConfigError';
   }
 }
@@ -114,33 +175,86 @@ function parseLoadMetric(value: unknown, path: string): LoadMetric {
   };
 }
 
-function parseTarget(value: unknown, path: string): PredictorTarget {
+/** Whether an IANA time zone name is one this runtime knows (Intl). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** CloudWatch reserves namespaces starting `AWS/` for AWS services. */
+export function isReservedNamespace(namespace: string): boolean {
+  return /^AWS\//i.test(namespace);
+}
+
+/**
+ * An action prefix must be long enough not to claim the user's own actions (a prefix `s` would own
+ * `scale-out-weekdays`): at least 4 characters of letters, digits, `_` or `-`, ending in `-`.
+ */
+export const ACTION_PREFIX_PATTERN = /^[A-Za-z0-9_-]{3,31}-$/;
+
+/** Validates one target and fills its defaults; throws a PredictorConfigError naming the field. */
+export function parsePredictorTarget(value: unknown, path: string): PredictorTarget {
   const target = object(value, path);
-  const serviceNamespace = oneOf(target, 'serviceNamespace', path, ['ecs', 'dynamodb'] as const, 'ecs');
+  const serviceNamespace = oneOf(target, 'serviceNamespace', path, SERVICE_NAMESPACES, 'ecs');
   const dimensions = serviceNamespace === 'ecs' ? ['ecs:service:DesiredCount'] : ['dynamodb:table:ReadCapacityUnits', 'dynamodb:table:WriteCapacityUnits', 'dynamodb:index:ReadCapacityUnits', 'dynamodb:index:WriteCapacityUnits'];
   const scalableDimension = oneOf(target, 'scalableDimension', path, dimensions, dimensions[0]!);
   if (!Array.isArray(target.load) || target.load.length === 0) throw new PredictorConfigError(`${path}.load must be a non-empty array of {namespace, metricName, dimensions, stat}`);
-  const floor = number(target, 'floor', path, whole(0), 'a whole number >= 0');
-  const max = number(target, 'max', path, (v) => whole(1)(v) && v >= floor, `a whole number >= floor (${floor})`);
-  const targetUtilization = number(target, 'targetUtilization', path, (v) => v > 0 && v <= 1, 'in (0, 1]', 0.7);
+  const minCapacity = target.minCapacity === undefined ? undefined : number(target, 'minCapacity', path, whole(0), 'a whole number >= 0');
+  const maxCapacity =
+    target.maxCapacity === undefined
+      ? undefined
+      : number(target, 'maxCapacity', path, (v) => whole(1)(v) && v >= (minCapacity ?? 0), `a whole number >= 1 and >= minCapacity (${minCapacity ?? 0})`);
+  const timeZone = text(target, 'timeZone', path, TARGET_DEFAULTS.timeZone);
+  if (!isTimeZone(timeZone)) throw new PredictorConfigError(`${path}.timeZone must be an IANA time zone such as "America/New_York", got ${JSON.stringify(timeZone)}`);
   return {
     workload: text(target, 'workload', path),
     serviceNamespace,
     resourceId: text(target, 'resourceId', path),
     scalableDimension,
     load: target.load.map((metric, index) => parseLoadMetric(metric, `${path}.load[${index}]`)),
-    unitThroughput: number(target, 'unitThroughput', path, (v) => v > 0, 'a positive number of load units per second per capacity unit'),
-    targetUtilization,
-    leadTimeSeconds: number(target, 'leadTimeSeconds', path, (v) => v >= 0, 'a number of seconds >= 0', 300),
-    floor,
-    max,
-    quantile: oneOf(target, 'quantile', path, ['p50', 'p90', 'p99'] as const, 'p90'),
-    actionBudget: number(target, 'actionBudget', path, (v) => whole(2)(v) && v <= 200, 'a whole number from 2 to 200', 100),
+    unitThroughput: number(target, 'unitThroughput', path, (v) => v > 0, 'a positive, finite number of load units per second per capacity unit'),
+    targetUtilization: number(target, 'targetUtilization', path, (v) => v > 0 && v <= 1, 'in (0, 1]', TARGET_DEFAULTS.targetUtilization),
+    leadTimeSeconds: number(target, 'leadTimeSeconds', path, (v) => v >= 0, 'a number of seconds >= 0', TARGET_DEFAULTS.leadTimeSeconds),
+    minCapacity,
+    maxCapacity,
+    quantile: oneOf(target, 'quantile', path, QUANTILES, TARGET_DEFAULTS.quantile),
+    actionBudget: number(target, 'actionBudget', path, (v) => whole(2)(v) && v <= 200, 'a whole number from 2 to 200', TARGET_DEFAULTS.actionBudget),
     maxDecreasesPerDay:
-      serviceNamespace === 'dynamodb' ? number(target, 'maxDecreasesPerDay', path, whole(1), 'a whole number >= 1', 20) : undefined,
+      serviceNamespace === 'dynamodb' ? number(target, 'maxDecreasesPerDay', path, whole(1), 'a whole number >= 1', TARGET_DEFAULTS.maxDecreasesPerDay) : undefined,
+    timeZone,
   };
 }
 
+/** Validates the predictor-wide settings and fills their defaults; throws a PredictorConfigError naming the field. */
+export function parsePredictorSettings(value: unknown): Required<Omit<PredictorConfigInput, 'targets'>> {
+  const config = object(value, 'config');
+  const enabled = config.enabled ?? CONFIG_DEFAULTS.enabled;
+  if (typeof enabled !== 'boolean') throw new PredictorConfigError(`config.enabled must be true or false, got ${JSON.stringify(config.enabled)}`);
+  const namespace = text(config, 'namespace', 'config', CONFIG_DEFAULTS.namespace);
+  if (isReservedNamespace(namespace)) throw new PredictorConfigError(`config.namespace must not start with "AWS/" (reserved for AWS services), got ${JSON.stringify(namespace)}`);
+  const actionPrefix = text(config, 'actionPrefix', 'config', CONFIG_DEFAULTS.actionPrefix);
+  if (!ACTION_PREFIX_PATTERN.test(actionPrefix)) {
+    throw new PredictorConfigError(`config.actionPrefix must be 4-32 letters, digits, _ or - ending in "-" (so it cannot claim your own actions), got ${JSON.stringify(actionPrefix)}`);
+  }
+  return {
+    namespace,
+    actionPrefix,
+    mode: oneOf(config, 'mode', 'config', ['forecastOnly', 'forecastAndScale'] as const, CONFIG_DEFAULTS.mode),
+    enabled,
+    historyDays: number(config, 'historyDays', 'config', (v) => v >= 2 && v <= MAX_HISTORY_DAYS, `between 2 and ${MAX_HISTORY_DAYS} days (CloudWatch keeps 5-minute data ${MAX_HISTORY_DAYS} days)`, CONFIG_DEFAULTS.historyDays),
+    horizonHours: number(config, 'horizonHours', 'config', (v) => v >= 1 && v <= 48, 'between 1 and 48 hours', CONFIG_DEFAULTS.horizonHours),
+    periodSeconds: number(config, 'periodSeconds', 'config', (v) => [300, 900, 1800, 3600].includes(v), 'one of 300, 900, 1800, 3600', CONFIG_DEFAULTS.periodSeconds),
+  };
+}
+
+/**
+ * Parses the predictor's configuration. A predictor-wide error throws (nothing can run); a target that cannot be
+ * parsed, or repeats another's workload, is rejected alone and the others run.
+ */
 export function parsePredictorConfig(raw: string | undefined): PredictorConfig {
   if (raw === undefined || raw.trim() === '') throw new PredictorConfigError('is not set: set it to the JSON the PredictiveScaling construct writes');
   let parsed: unknown;
@@ -149,24 +263,25 @@ export function parsePredictorConfig(raw: string | undefined): PredictorConfig {
   } catch (error) {
     throw new PredictorConfigError(`is not valid JSON (${(error as Error).message})`);
   }
-  const config = object(parsed, 'config');
+  const settings = parsePredictorSettings(parsed);
+  const config = parsed as Json;
   if (!Array.isArray(config.targets) || config.targets.length === 0) throw new PredictorConfigError('config.targets must be a non-empty array');
-  const targets = config.targets.map((target, index) => parseTarget(target, `config.targets[${index}]`));
+  const targets: PredictorTarget[] = [];
+  const rejectedTargets: RejectedTarget[] = [];
   const seen = new Set<string>();
-  for (const target of targets) {
-    if (seen.has(target.workload)) throw new PredictorConfigError(`workload "${target.workload}" appears twice: give each target its own`);
-    seen.add(target.workload);
-  }
-  const enabled = config.enabled ?? true;
-  if (typeof enabled !== 'boolean') throw new PredictorConfigError(`config.enabled must be true or false, got ${JSON.stringify(config.enabled)}`);
-  return {
-    namespace: text(config, 'namespace', 'config', 'Headroom'),
-    actionPrefix: text(config, 'actionPrefix', 'config', 'headroom-'),
-    mode: oneOf(config, 'mode', 'config', ['forecastOnly', 'forecastAndScale'] as const, 'forecastOnly'),
-    enabled,
-    historyDays: number(config, 'historyDays', 'config', (v) => v >= 2 && v <= MAX_HISTORY_DAYS, `between 2 and ${MAX_HISTORY_DAYS} days (CloudWatch keeps 5-minute data ${MAX_HISTORY_DAYS} days)`, DEFAULT_HISTORY_DAYS),
-    horizonHours: number(config, 'horizonHours', 'config', (v) => v >= 1 && v <= 48, 'between 1 and 48 hours', 24),
-    periodSeconds: number(config, 'periodSeconds', 'config', (v) => [300, 900, 1800, 3600].includes(v), 'one of 300, 900, 1800, 3600', 3600),
-    targets,
-  };
+  config.targets.forEach((value: unknown, index) => {
+    const path = `config.targets[${index}]`;
+    const named = (value as Json | null)?.workload;
+    const workload = typeof named === 'string' && named.trim() !== '' ? named : `targets[${index}]`;
+    try {
+      const target = parsePredictorTarget(value, path);
+      if (seen.has(target.workload)) throw new PredictorConfigError(`${path}.workload "${target.workload}" appears twice: give each target its own`);
+      seen.add(target.workload);
+      targets.push(target);
+    } catch (error) {
+      if (!(error instanceof PredictorConfigError)) throw error;
+      rejectedTargets.push({ index, workload, reason: error.message });
+    }
+  });
+  return { ...settings, targets, rejectedTargets };
 }

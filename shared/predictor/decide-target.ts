@@ -1,17 +1,16 @@
-import { forecastSeries, type QuantileForecast } from '../forecast/index.ts';
-import { planFloors, type FloorPlan } from '../plan/index.ts';
-import { gapShare } from '../forecast/gaps.ts';
-import { fromFirstDatapoint, type RegularSeries } from '../series/regular-series.ts';
+import type { QuantileForecast } from '../forecast/index.ts';
+import type { FloorPlan } from '../plan/index.ts';
+import type { RegularSeries } from '../series/regular-series.ts';
 import type { PredictorConfig, PredictorTarget } from './config.ts';
-import { forecastError, type ForecastError } from './forecast-error.ts';
-import { floorActions, reconcile, type ExistingAction, type Reconciliation } from './scheduled-actions.ts';
+import type { ForecastError } from './forecast-error.ts';
+import { planTarget, previousDayError } from './plan-target.ts';
+import { ActionOwnership, ACTIONS_PER_TARGET, atTime, floorActions, reconcile, type ExistingAction, type Reconciliation } from './scheduled-actions.ts';
+import { runTimes } from './schedule-expression.ts';
+import { wallsWithoutHeadroom, type Walls } from './walls.ts';
 
-/** Scheduled actions AWS allows per scalable target. */
-const ACTIONS_PER_TARGET = 200;
+export { UnusableHistoryError } from './plan-target.ts';
+
 const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-const MIN_HISTORY_MS = 2 * DAY_MS;
-const MAX_GAP_SHARE = 0.25;
 
 /** The scalable target as Application Auto Scaling holds it now. */
 export interface TargetState {
@@ -24,65 +23,74 @@ export interface TargetState {
 export interface TargetDecision {
   readonly forecast: QuantileForecast;
   readonly plan: FloorPlan;
+  /** The walls in force without headroom the plan was checked against. */
+  readonly walls: Walls;
   readonly reconciliation: Reconciliation;
   /** False when the plan must not be written (forecastOnly, kill switch, suspended scheduled scaling). */
   readonly writes: boolean;
   readonly whyNoWrites?: string;
-  /** The floor the plan holds now (for the ScheduledFloor metric). */
+  /** The MinCapacity the plan holds now (for the ScheduledFloor metric). */
   readonly scheduledFloorNow: number;
   /** The error of the forecast the previous day's run made, over the day since. */
   readonly previousError?: ForecastError;
 }
 
-/** The history cannot be trusted to raise floors: no raise, no deletion, and the reason is reported. */
-export class UnusableHistoryError extends Error {
-  constructor(workload: string, detail: string) {
-    super(`${workload}: history unusable, no floor raised: ${detail}`);
-    this.name = 'UnusableHistoryError';
+/** Another workload or predictor already writes scheduled actions on this target: refused, nothing written. */
+export class OwnershipConflictError extends Error {
+  constructor(workload: string, names: readonly string[]) {
+    super(`${workload}: the target holds scheduled actions of another headroom owner (${names.slice(0, 3).join(', ')}): refused, nothing written; a target may be managed by one workload of one predictor`);
+    this.name = 'OwnershipConflictError';
   }
 }
 
-function checkHistory(target: PredictorTarget, history: RegularSeries): void {
-  const spanMs = history.values.length * history.stepMs;
-  if (spanMs < MIN_HISTORY_MS) throw new UnusableHistoryError(target.workload, `${(spanMs / HOUR_MS).toFixed(0)} h of history, at least 48 h needed`);
-  const gaps = gapShare(history.values);
-  if (gaps > MAX_GAP_SHARE) throw new UnusableHistoryError(target.workload, `${Math.round(gaps * 100)}% of the history is missing (at most ${MAX_GAP_SHARE * 100}%)`);
-  const recentDay = history.values.slice(-Math.round(DAY_MS / history.stepMs));
-  if (gapShare(recentDay) > 0.5) throw new UnusableHistoryError(target.workload, 'most of the last day is missing: the metric may have stopped');
-}
-
-function previousDayError(history: RegularSeries): ForecastError | undefined {
-  const day = Math.round(DAY_MS / history.stepMs);
-  if (history.values.length < 4 * day) return undefined;
-  const before = { ...history, values: history.values.slice(0, -day) };
-  const forecast = forecastSeries(before, { horizonMs: DAY_MS });
-  return forecastError(history.values.slice(-day), forecast.p50, before.values, day);
+/** The predictor's own raise that has run and is still what the target holds, if any. */
+function ownRaiseInForce(state: TargetState, ownership: ActionOwnership, foreign: readonly ExistingAction[], nowMs: number): ExistingAction | undefined {
+  const ran = state.existing
+    .filter((action) => ownership.isOwn(action.name) && (atTime(action.schedule) ?? Infinity) <= nowMs)
+    .sort((a, b) => atTime(a.schedule)! - atTime(b.schedule)!);
+  const last = ran[ran.length - 1];
+  if (!last || ownership.kindOf(last.name) !== 'raise' || last.minCapacity !== state.registeredMin) return undefined;
+  const lastMs = atTime(last.schedule)!;
+  const overwritten = foreign.some((action) => {
+    const times = runTimes(action);
+    return times.evaluable && times.between(lastMs + 1, nowMs + 1).length > 0;
+  });
+  return overwritten ? undefined : last;
 }
 
 /**
- * Forecasts a target's load, plans its floors and reconciles them with what it holds. Only ever raises:
- * floors are clamped to [configured floor, min(configured max, registered MaxCapacity)], every raise has its
- * restore, and the predictor's actions stay within the 200-per-target quota after the user's own.
+ * Forecasts a target's load, plans its floors against the walls in force without headroom (registered
+ * MinCapacity/MaxCapacity and the user's scheduled actions) and reconciles them with what it holds. Every raise
+ * is above that wall and every restore returns to exactly it; the predictor's actions stay within the
+ * 200-per-target quota after the user's own.
  */
 export function decideTarget(config: PredictorConfig, target: PredictorTarget, window: RegularSeries, state: TargetState, nowMs: number): TargetDecision {
-  const history = fromFirstDatapoint(window);
-  checkHistory(target, history);
-  const forecast = forecastSeries(history, { horizonMs: config.horizonHours * HOUR_MS });
-  const foreign = state.existing.filter((action) => !action.name.startsWith(config.actionPrefix)).length;
-  const actionBudget = Math.max(0, Math.min(target.actionBudget, ACTIONS_PER_TARGET - foreign));
-  const max = Math.max(target.floor, Math.min(target.max, state.registeredMax));
-  const plan = planFloors({
-    demand: { startMs: forecast.startMs, stepMs: forecast.stepMs, values: forecast[target.quantile] },
-    unitThroughput: target.unitThroughput,
-    targetUtilization: target.targetUtilization,
-    leadTimeMs: target.leadTimeSeconds * 1000,
-    floor: target.floor,
-    max,
-    actionBudget,
-    maxDecreasesPerDay: target.maxDecreasesPerDay,
-  });
-  const desired = floorActions(plan, config.actionPrefix, target.floor, nowMs, state.existing);
-  const reconciliation = reconcile(desired, state.existing, config.actionPrefix, nowMs);
+  const ownership = new ActionOwnership(config.actionPrefix, target.workload);
+  const others = ownership.otherOwners(state.existing);
+  if (others.length > 0) throw new OwnershipConflictError(target.workload, others);
+  const foreign = state.existing.filter((action) => !ownership.isOwn(action.name));
+  const inForce = ownRaiseInForce(state, ownership, foreign, nowMs);
+  const pendingOwnRestores = state.existing
+    .filter((action) => ownership.kindOf(action.name) === 'restore' && (atTime(action.schedule) ?? Infinity) > nowMs && action.minCapacity !== undefined)
+    .map((action) => action.minCapacity!);
+  const walls = wallsWithoutHeadroom(
+    {
+      registeredMin: state.registeredMin,
+      registeredMax: state.registeredMax,
+      declaredMin: target.minCapacity,
+      maxCapacity: target.maxCapacity,
+      foreign,
+      ownRaiseInForce: inForce && { minCapacity: inForce.minCapacity! },
+      pendingOwnRestores,
+    },
+    nowMs,
+    nowMs + (config.horizonHours + 2) * HOUR_MS,
+  );
+  // Of AWS's 200, the user's own come first; one is kept as the record of what ran, one for a lone raise's restore.
+  const actionBudget = Math.max(0, Math.min(target.actionBudget, ACTIONS_PER_TARGET - foreign.length) - 1 - (inForce ? 1 : 0));
+  const { forecast, plan, wallInput } = planTarget(target, window, { horizonHours: config.horizonHours, walls, actionBudget });
+  const desired = floorActions(plan, wallInput, ownership, nowMs, state.existing, inForce !== undefined);
+  const reconciliation = reconcile(desired, state.existing, ownership, nowMs);
   const whyNoWrites = !config.enabled
     ? 'the predictor is disabled (kill switch)'
     : config.mode === 'forecastOnly'
@@ -93,11 +101,12 @@ export function decideTarget(config: PredictorConfig, target: PredictorTarget, w
   const current = plan.steps.find((step) => step.startMs <= nowMs && nowMs < step.endMs);
   return {
     forecast,
-    plan,
+    plan: { ...plan, notes: [...walls.notes, ...plan.notes] },
+    walls,
     reconciliation,
     writes: whyNoWrites === undefined,
     whyNoWrites,
-    scheduledFloorNow: current?.minCapacity ?? target.floor,
-    previousError: previousDayError(history),
+    scheduledFloorNow: current?.minCapacity ?? walls.segments[0]!.minCapacity,
+    previousError: previousDayError(window, target.timeZone),
   };
 }

@@ -1,4 +1,7 @@
-import type { FloorPlan } from '../plan/index.ts';
+import { floorChanges, Wall, type FloorPlan, type FloorPlanInput } from '../plan/index.ts';
+import type { ExistingAction } from './walls.ts';
+
+export type { ExistingAction } from './walls.ts';
 
 /** A one-time Application Auto Scaling scheduled action that sets MinCapacity (never MaxCapacity). */
 export interface FloorAction {
@@ -10,25 +13,23 @@ export interface FloorAction {
   readonly kind: 'raise' | 'restore';
 }
 
-/** What the target already holds, as DescribeScheduledActions reports it. */
-export interface ExistingAction {
-  readonly name: string;
-  readonly schedule: string;
-  readonly minCapacity?: number;
-  readonly maxCapacity?: number;
-}
-
 export interface Reconciliation {
-  /** Actions to create or update (PutScheduledAction with explicit StartTime/EndTime). */
+  /** Actions to create or update (PutScheduledAction), restores first (by time), then raises. */
   readonly put: readonly FloorAction[];
-  /** Own actions to delete. */
+  /** Own actions to delete that are not restores: stale raises and records of actions that have run. */
   readonly delete: readonly string[];
+  /** Own pending restores a desired restore at or after them replaces: deleted only after every put. */
+  readonly deleteReplacedRestores: readonly string[];
   /** Own stale restores kept because no later restore replaces them: every raise keeps its restore. */
   readonly keptRestores: readonly string[];
   readonly unchanged: number;
+  /** The target would pass AWS's 200-action quota mid-way if puts went first: delete first. */
+  readonly quotaTight: boolean;
 }
 
 const MINUTE_MS = 60_000;
+/** Scheduled actions AWS allows per scalable target. */
+export const ACTIONS_PER_TARGET = 200;
 
 function stamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace(/[-:]/g, '');
@@ -44,49 +45,127 @@ export function atTime(schedule: string): number | undefined {
   return match ? Date.parse(`${match[1]}Z`) : undefined;
 }
 
+/** The first whole minute at least a minute after now: the soonest a new action is scheduled. */
+export function soonestMs(nowMs: number): number {
+  return Math.ceil((nowMs + MINUTE_MS) / MINUTE_MS) * MINUTE_MS;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Characters AWS rejects in scheduled action names (`:`, `/`, `|`, controls) become `_`. */
+const nameSafe = (workload: string) => workload.replace(/[:/|\s\u0000-\u001f\u007f-\u009f]/g, '_').slice(0, 180);
+const ANY_PREDICTOR_ACTION = /^(.*)(raise|restore)-\d{8}T\d{4}-(.+)$/;
+
 /**
- * The actions a plan needs: a raise at each step's start and a restore to the floor at its end (none where the
- * next step starts at that moment and takes over). A raise whose time has passed is scheduled for the next
- * minute, unless an earlier run already scheduled it (then it keeps the time it has).
+ * Which scheduled actions on a target are this predictor's for this workload: `{prefix}raise-{stamp}-{workload}`
+ * and `{prefix}restore-{stamp}-{workload}` (and the same without the workload, as earlier versions named them).
+ * An action named like a predictor's but for another prefix or workload belongs to another owner.
  */
-export function floorActions(plan: FloorPlan, prefix: string, floor: number, nowMs: number, existing: readonly ExistingAction[]): FloorAction[] {
-  const soonest = Math.ceil((nowMs + MINUTE_MS) / MINUTE_MS) * MINUTE_MS;
-  const scheduled = new Map(existing.map((action) => [action.name, action]));
-  const actions: FloorAction[] = [];
-  plan.steps.forEach((step, index) => {
-    const raiseName = `${prefix}raise-${stamp(step.startMs)}`;
-    const alreadyAt = step.startMs <= nowMs ? atTime(scheduled.get(raiseName)?.schedule ?? '') : undefined;
-    const atMs = alreadyAt ?? Math.max(step.startMs, soonest);
-    actions.push({ name: raiseName, schedule: atExpression(atMs), atMs, minCapacity: step.minCapacity, kind: 'raise' });
-    if (plan.steps[index + 1]?.startMs !== step.endMs) {
-      actions.push({ name: `${prefix}restore-${stamp(step.endMs)}`, schedule: atExpression(step.endMs), atMs: step.endMs, minCapacity: floor, kind: 'restore' });
-    }
-  });
-  return actions;
+export class ActionOwnership {
+  private readonly own: RegExp;
+
+  constructor(
+    readonly prefix: string,
+    readonly workload: string,
+  ) {
+    this.own = new RegExp(`^${escape(prefix)}(raise|restore)-\\d{8}T\\d{4}(-${escape(nameSafe(workload))})?$`);
+  }
+
+  name(kind: 'raise' | 'restore', atMs: number): string {
+    return `${this.prefix}${kind}-${stamp(atMs)}-${nameSafe(this.workload)}`;
+  }
+
+  isOwn(name: string): boolean {
+    return this.own.test(name);
+  }
+
+  kindOf(name: string): 'raise' | 'restore' | undefined {
+    return this.own.exec(name)?.[1] as 'raise' | 'restore' | undefined;
+  }
+
+  /** Actions another headroom predictor (another prefix or workload) writes on this target. */
+  otherOwners(existing: readonly ExistingAction[]): string[] {
+    return existing.filter((action) => !this.isOwn(action.name) && ANY_PREDICTOR_ACTION.test(action.name)).map((action) => action.name);
+  }
 }
 
 /**
- * What to put and delete so the target holds exactly the desired own actions. Only names with the prefix are
- * touched. A stale restore still ahead is kept unless a desired restore at or after it takes over, so a raise
- * that has already run is never left without its restore.
+ * The actions a plan needs against the walls (see floorChanges): raises, re-raises and restores. A raise whose
+ * time has passed is scheduled for the next minute, unless an earlier run already scheduled it at the same
+ * capacity (then it keeps the time it has). When the predictor's own raise is in force and the plan does not
+ * hold capacity now, a restore to the wall is scheduled for the next minute: no raise is ever left alone.
  */
-export function reconcile(desired: readonly FloorAction[], existing: readonly ExistingAction[], prefix: string, nowMs: number): Reconciliation {
-  const own = existing.filter((action) => action.name.startsWith(prefix));
+export function floorActions(
+  plan: FloorPlan,
+  walls: Pick<FloorPlanInput, 'minCapacity' | 'walls'>,
+  ownership: ActionOwnership,
+  nowMs: number,
+  existing: readonly ExistingAction[],
+  ownRaiseInForce = false,
+): FloorAction[] {
+  const soonest = soonestMs(nowMs);
+  const scheduled = new Map(existing.map((action) => [action.name, action]));
+  const changes = floorChanges(plan.steps, walls, {
+    notBeforeMs: soonest,
+    scheduledAt: (stepStartMs, minCapacity) => {
+      if (stepStartMs >= soonest) return undefined;
+      const earlier = scheduled.get(ownership.name('raise', stepStartMs));
+      return earlier?.minCapacity === minCapacity ? atTime(earlier.schedule) : undefined;
+    },
+  });
+  const actions = new Map<string, FloorAction>();
+  for (const change of changes) {
+    const named = change.kind === 'raise' && change.atMs <= Math.max(change.stepStartMs, soonest) + MINUTE_MS ? change.stepStartMs : change.atMs;
+    const name = ownership.name(change.kind, named);
+    actions.set(name, { name, schedule: atExpression(change.atMs), atMs: change.atMs, minCapacity: change.minCapacity, kind: change.kind });
+  }
+  const list = [...actions.values()].sort((a, b) => a.atMs - b.atMs);
+  const holdsNow = list[0] !== undefined && list[0].kind === 'raise' && list[0].atMs <= soonest + MINUTE_MS;
+  if (ownRaiseInForce && !holdsNow) {
+    const wall = new Wall(walls);
+    const atMs = wall.clear(soonest);
+    const name = ownership.name('restore', atMs);
+    if (!actions.has(name)) list.unshift({ name, schedule: atExpression(atMs), atMs, minCapacity: wall.at(atMs), kind: 'restore' });
+  }
+  return list.sort((a, b) => a.atMs - b.atMs);
+}
+
+/**
+ * What to put and delete so the target holds exactly the desired own actions. Only own names are touched. A
+ * stale restore still ahead is kept unless a desired restore at or after it takes over, so a raise that has
+ * already run is never left without its restore; the latest own action that has run is kept as the record of
+ * what is in force. Restores are put before raises, and replaced restores deleted only after every put.
+ */
+export function reconcile(desired: readonly FloorAction[], existing: readonly ExistingAction[], ownership: ActionOwnership, nowMs: number): Reconciliation {
+  const own = existing.filter((action) => ownership.isOwn(action.name));
   const byName = new Map(own.map((action) => [action.name, action]));
   const desiredNames = new Set(desired.map((action) => action.name));
-  const put = desired.filter((action) => {
+  const changed = desired.filter((action) => {
     const current = byName.get(action.name);
     return !current || current.schedule !== action.schedule || current.minCapacity !== action.minCapacity || current.maxCapacity !== undefined;
   });
+  const put = [...changed.filter((action) => action.kind === 'restore'), ...changed.filter((action) => action.kind === 'raise')];
   const latestDesiredRestore = Math.max(-Infinity, ...desired.filter((action) => action.kind === 'restore').map((action) => action.atMs));
+  const ran = own.filter((action) => (atTime(action.schedule) ?? Infinity) <= nowMs).sort((a, b) => atTime(a.schedule)! - atTime(b.schedule)!);
+  const record = ran[ran.length - 1]?.name;
   const deletions: string[] = [];
+  const replacedRestores: string[] = [];
   const keptRestores: string[] = [];
   for (const action of own) {
-    if (desiredNames.has(action.name)) continue;
+    if (desiredNames.has(action.name) || action.name === record) continue;
     const time = atTime(action.schedule);
-    const pendingRestore = action.name.startsWith(`${prefix}restore-`) && (time === undefined || time > nowMs);
+    const restore = ownership.kindOf(action.name) === 'restore';
+    const pendingRestore = restore && (time === undefined || time > nowMs);
     if (pendingRestore && !(latestDesiredRestore >= (time ?? Infinity))) keptRestores.push(action.name);
+    else if (pendingRestore) replacedRestores.push(action.name);
     else deletions.push(action.name);
   }
-  return { put, delete: deletions, keptRestores, unchanged: desired.length - put.length };
+  const added = changed.filter((action) => !byName.has(action.name)).length;
+  return {
+    put,
+    delete: deletions,
+    deleteReplacedRestores: replacedRestores,
+    keptRestores,
+    unchanged: desired.length - changed.length,
+    quotaTight: existing.length + added > ACTIONS_PER_TARGET,
+  };
 }

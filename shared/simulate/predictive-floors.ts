@@ -1,13 +1,12 @@
-import { forecastSeries, InsufficientHistoryError } from '../forecast/index.ts';
-import { planFloors } from '../plan/index.ts';
-import { DEFAULT_HISTORY_DAYS } from '../predictor/config.ts';
+import { InsufficientHistoryError, type QuantileForecast } from '../forecast/index.ts';
+import type { FloorPlan } from '../plan/index.ts';
+import { DEFAULT_HISTORY_DAYS, TARGET_DEFAULTS, type Quantile } from '../predictor/config.ts';
+import { planTarget, UnusableHistoryError } from '../predictor/plan-target.ts';
 import type { BacklogParameters } from './parameters.ts';
 
 const HOUR_MINUTES = 60;
 const HOUR_MS = 3_600_000;
 const HISTORY_HOURS = DEFAULT_HISTORY_DAYS * 24;
-/** The predictor plans nothing from less than 48 h of history. */
-const MIN_HISTORY_HOURS = 48;
 
 /** headroom-predictive's settings; the defaults are PredictiveScaling's. */
 export interface PredictiveOptions {
@@ -16,13 +15,15 @@ export interface PredictiveOptions {
   /** @default 24 */
   readonly horizonHours?: number;
   /** The forecast quantile floors are planned from. @default 'p90' */
-  readonly quantile?: 'p50' | 'p90' | 'p99';
+  readonly quantile?: Quantile;
   /** @default 0.7 */
   readonly targetUtilization?: number;
   /** How much earlier floors rise than the load they are for. @default the start-up delay, at least 5 minutes */
   readonly leadTimeMs?: number;
   /** @default 100 (of the 200 scheduled actions a scalable target may have) */
   readonly actionBudget?: number;
+  /** IANA time zone the load's daily and weekly cycles follow. @default 'UTC' */
+  readonly timeZone?: string;
   /**
    * The reactive part's backlog per task target, as a share of acceptable latency / time per message: the floors
    * carry the expected load, and the reactive part must catch surprises before the 3-minute alarm and the start-up
@@ -44,9 +45,10 @@ export interface ForecastBands {
 }
 
 /**
- * headroom's predictor inside the simulator: every `replanMinutes` it forecasts from the hourly arrivals seen so
- * far (never the future; at most the days the predictor reads by default), plans floors from the forecast with
- * the planner the predictor Lambda uses, and holds the floor in force at each minute until the next re-plan.
+ * headroom's predictor inside the simulator: every `replanMinutes` it plans from the hourly arrivals seen so far
+ * (never the future; at most the days the predictor reads by default) with the predictor Lambda's own planning
+ * (planTarget: the same history checks, forecast, plan and budgets), and holds the floor in force at each minute
+ * until the next re-plan. Where the predictor would plan nothing (history too short or too gappy), so does this.
  */
 export class PredictiveFloors {
   private readonly floors: Int32Array;
@@ -87,7 +89,6 @@ export class PredictiveFloors {
 
   private replan(minute: number): void {
     const completeHours = Math.floor(minute / HOUR_MINUTES);
-    if (completeHours < MIN_HISTORY_HOURS) return;
     const firstHour = Math.max(0, completeHours - HISTORY_HOURS);
     const values: number[] = [];
     for (let hour = firstHour; hour < completeHours; hour++) {
@@ -95,26 +96,30 @@ export class PredictiveFloors {
       const gap = this.missingCumulative[to]! - this.missingCumulative[from]! > HOUR_MINUTES / 2;
       values.push(gap ? Number.NaN : (this.cumulative[to]! - this.cumulative[from]!) / 3600);
     }
-    const horizonHours = this.options.horizonHours ?? 24;
     const history = { startMs: this.startMs + firstHour * HOUR_MS, stepMs: HOUR_MS, values };
-    let forecast;
+    let planned: { forecast: QuantileForecast; plan: FloorPlan };
     try {
-      forecast = forecastSeries(history, { horizonMs: horizonHours * HOUR_MS });
+      planned = planTarget(
+        {
+          workload: 'headroom-predictive',
+          unitThroughput: this.parameters.throughputPerWorker,
+          targetUtilization: this.options.targetUtilization ?? TARGET_DEFAULTS.targetUtilization,
+          leadTimeSeconds: (this.options.leadTimeMs ?? Math.max(this.parameters.startupMs, DEFAULT_LEAD_TIME_MS)) / 1000,
+          quantile: this.options.quantile ?? TARGET_DEFAULTS.quantile,
+          minCapacity: this.parameters.minCapacity,
+          maxCapacity: this.parameters.maxCapacity,
+          timeZone: this.options.timeZone,
+        },
+        history,
+        { horizonHours: this.options.horizonHours ?? 24, actionBudget: this.options.actionBudget ?? TARGET_DEFAULTS.actionBudget },
+      );
     } catch (error) {
-      // Like the predictor, schedule nothing until there is enough history.
-      if (error instanceof InsufficientHistoryError) return;
+      // Like the predictor, schedule nothing from a history it would not plan from.
+      if (error instanceof UnusableHistoryError || error instanceof InsufficientHistoryError) return;
       throw error;
     }
+    const { forecast, plan } = planned;
     this.replans++;
-    const plan = planFloors({
-      demand: { startMs: forecast.startMs, stepMs: forecast.stepMs, values: forecast[this.options.quantile ?? 'p90'] },
-      unitThroughput: this.parameters.throughputPerWorker,
-      targetUtilization: this.options.targetUtilization ?? 0.7,
-      leadTimeMs: this.options.leadTimeMs ?? Math.max(this.parameters.startupMs, DEFAULT_LEAD_TIME_MS),
-      floor: this.parameters.minCapacity,
-      max: this.parameters.maxCapacity,
-      actionBudget: this.options.actionBudget ?? 100,
-    });
     // The new plan replaces the old from now on; the old one's floors before now stay as they were.
     const minutes = this.floors.length;
     const toMinute = (ms: number) => Math.round((ms - this.startMs) / 60_000);

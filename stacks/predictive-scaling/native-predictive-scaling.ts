@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { Construct } from 'constructs';
 import { InvalidPropError } from '../common/prop-validation.ts';
@@ -6,7 +6,7 @@ import { InvalidPropError } from '../common/prop-validation.ts';
 export interface NativePredictiveScalingProps {
   /** The ECS service's scalable target (`ecs:service:DesiredCount`). */
   readonly scalableTarget: appscaling.ScalableTarget;
-  /** The utilization the forecast capacity is sized for, in percent of the metric. */
+  /** The value the forecast capacity is sized for: a utilization in percent, or requests per target for ALBRequestCount. */
   readonly targetValue: number;
   /**
    * The ECS metric pair the forecast learns from.
@@ -23,6 +23,12 @@ export interface NativePredictiveScalingProps {
    * @default Duration.minutes(5)
    */
   readonly schedulingBuffer?: Duration;
+  /**
+   * ALBRequestCount only (and required there): the load balancer and target group the requests are counted for,
+   * `app/<load-balancer-name>/<id>/targetgroup/<target-group-name>/<id>`.
+   * @default none
+   */
+  readonly resourceLabel?: string;
 }
 
 /**
@@ -36,8 +42,21 @@ export class NativePredictiveScaling extends Construct {
 
   constructor(scope: Construct, id: string, props: NativePredictiveScalingProps) {
     super(scope, id);
-    if (!(props.targetValue > 0 && props.targetValue <= 100)) {
+    const metric = props.metric ?? 'ECSServiceCPUUtilization';
+    const cfnTarget = props.scalableTarget.node.defaultChild as appscaling.CfnScalableTarget;
+    if (!Token.isUnresolved(cfnTarget.serviceNamespace) && cfnTarget.serviceNamespace !== 'ecs') {
+      throw new InvalidPropError('NativePredictiveScaling', 'scalableTarget', `is in the ${cfnTarget.serviceNamespace} namespace: AWS's predictive scaling for Application Auto Scaling covers ECS services only`, 'Give an ECS service’s scalable target, or use PredictiveScaling (headroom’s predictor) for DynamoDB.');
+    }
+    if (metric === 'ALBRequestCount') {
+      if (props.resourceLabel === undefined || props.resourceLabel === '') {
+        throw new InvalidPropError('NativePredictiveScaling', 'resourceLabel', 'is required with ALBRequestCount (AWS cannot tell which target group’s requests to count)', 'Set resourceLabel to app/<load-balancer>/<id>/targetgroup/<target-group>/<id>.');
+      }
+      if (!(props.targetValue > 0)) throw new InvalidPropError('NativePredictiveScaling', 'targetValue', `must be a number of requests per target above 0, got ${props.targetValue}`, 'Use the requests per target one task serves within its latency SLO.');
+    } else if (!(props.targetValue > 0 && props.targetValue <= 100)) {
       throw new InvalidPropError('NativePredictiveScaling', 'targetValue', `must be a percentage in (0, 100], got ${props.targetValue}`, 'Use a utilization target such as 60.');
+    }
+    if (props.resourceLabel !== undefined && metric !== 'ALBRequestCount') {
+      throw new InvalidPropError('NativePredictiveScaling', 'resourceLabel', `applies to ALBRequestCount only, not ${metric}`, 'Leave resourceLabel unset, or set metric to ALBRequestCount.');
     }
     const buffer = props.schedulingBuffer ?? Duration.minutes(5);
     if (buffer.toSeconds() > 3600) throw new InvalidPropError('NativePredictiveScaling', 'schedulingBuffer', 'is over AWS’s limit of 1 hour', 'Use at most Duration.hours(1).');
@@ -50,7 +69,7 @@ export class NativePredictiveScaling extends Construct {
         mode: props.mode ?? 'ForecastOnly',
         schedulingBufferTime: buffer.toSeconds(),
         metricSpecifications: [
-          { targetValue: props.targetValue, predefinedMetricPairSpecification: { predefinedMetricType: props.metric ?? 'ECSServiceCPUUtilization' } },
+          { targetValue: props.targetValue, predefinedMetricPairSpecification: { predefinedMetricType: metric, resourceLabel: props.resourceLabel } },
         ],
       },
     });

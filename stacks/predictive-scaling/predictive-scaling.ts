@@ -7,8 +7,19 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { DEFAULT_NAMESPACE, MetricName } from '../../shared/metrics/names.ts';
-import { DEFAULT_HISTORY_DAYS, MAX_HISTORY_DAYS } from '../../shared/predictor/config.ts';
+import { MetricName } from '../../shared/metrics/names.ts';
+import {
+  CONFIG_DEFAULTS,
+  MAX_HISTORY_DAYS,
+  parsePredictorSettings,
+  parsePredictorTarget,
+  PREDICTOR_CONFIG_VARIABLE,
+  PredictorConfigError,
+  TARGET_DEFAULTS,
+  type PredictorConfigInput,
+  type PredictorTargetInput,
+  type Quantile,
+} from '../../shared/predictor/config.ts';
 import { acknowledgeWildcard } from '../common/acknowledge.ts';
 import { HeadroomFunction } from '../common/headroom-function.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
@@ -16,6 +27,18 @@ import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '.
 
 /** The tag that marks a scalable target as one the predictor may schedule actions on. */
 export const MANAGED_TAG_KEY = 'headroom:managed';
+
+/** Runs the handler's validation at synth and reports what it rejects as a prop error naming the prop. */
+function validated(where: string, path: string, parse: () => unknown): void {
+  try {
+    parse();
+  } catch (error) {
+    if (!(error instanceof PredictorConfigError)) throw error;
+    const detail = path && error.detail.startsWith(`${path}.`) ? error.detail.slice(path.length + 1) : error.detail.replace(/^config\./, '');
+    const [prop = 'config', ...problem] = detail.split(' ');
+    throw new InvalidPropError(where, prop, problem.join(' '), `Set ${prop} as described.`);
+  }
+}
 
 export enum PredictorMode {
   /** Forecast and publish the plan as metrics; write no scheduled action. */
@@ -53,12 +76,13 @@ export interface PredictiveScalingProps {
    */
   readonly horizonHours?: number;
   /**
-   * Prefix of the scheduled actions the predictor owns; it never touches actions without it.
+   * Prefix of the scheduled actions the predictor owns; it never touches actions without it. At least 4 letters,
+   * digits, _ or -, ending in `-`, so it cannot claim your own actions.
    * @default 'headroom-'
    */
   readonly actionPrefix?: string;
   /**
-   * CloudWatch namespace of the predictor's metrics.
+   * CloudWatch namespace of the predictor's metrics (not one starting `AWS/`: those are AWS's).
    * @default 'Headroom'
    */
   readonly namespace?: string;
@@ -72,16 +96,26 @@ export interface PredictiveScalingProps {
 export interface PredictiveTargetOptions {
   /** The `Workload` dimension of this target's forecast metrics; unique per predictor. */
   readonly workload: string;
-  /** The scalable target whose MinCapacity is raised (an ECS service's desired count, a DynamoDB table's or index's capacity). */
+  /**
+   * The scalable target whose MinCapacity is raised (an ECS service's desired count, a DynamoDB table's or index's
+   * capacity). One scalable target is managed by one workload of one predictor.
+   */
   readonly scalableTarget: appscaling.ScalableTarget;
   /** The load to forecast: one metric, or several summed (e.g. the NumberOfMessagesSent of every queue feeding it). */
   readonly load: cloudwatch.Metric[];
-  /** Load per second one capacity unit (a task, a capacity unit) serves at 100%. */
+  /** Load units per second (the load metric's unit, per second) one capacity unit serves at 100% utilization. */
   readonly unitThroughput: number;
-  /** The configured floor: restores return to it; nothing is scheduled below it. */
-  readonly floor: number;
-  /** The most capacity the predictor may schedule. */
-  readonly max: number;
+  /**
+   * The MinCapacity the predictor never schedules below (not below the scalable target's). The wall in force is
+   * read from the target at every run, with your own scheduled actions on it; restores return to exactly that.
+   * @default the scalable target's minCapacity
+   */
+  readonly minCapacity?: number;
+  /**
+   * The most capacity the predictor may schedule (not above the scalable target's maxCapacity).
+   * @default the scalable target's maxCapacity
+   */
+  readonly maxCapacity?: number;
   /**
    * Utilization to plan for.
    * @default 0.7
@@ -96,13 +130,22 @@ export interface PredictiveTargetOptions {
    * Which forecast quantile to provision for.
    * @default 'p90'
    */
-  readonly quantile?: 'p50' | 'p90' | 'p99';
+  readonly quantile?: Quantile;
   /**
    * Scheduled actions the predictor may own on this target (of AWS's 200); leave room for your own.
    * @default 100
    */
   readonly actionBudget?: number;
+  /**
+   * IANA time zone the load's daily and weekly cycles follow (a 09:00 local peak stays at 09:00 local across
+   * daylight-saving changes); scheduled actions are still written in UTC.
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
 }
+
+/** Which workload of which predictor manages each scalable target, per app: one owner per target. */
+const owners = new WeakMap<Construct, Map<string, { workload: string; predictor: string }>>();
 
 const NAME = 'PredictiveScaling';
 
@@ -120,30 +163,30 @@ export class PredictiveScaling extends Construct {
   readonly failing: cloudwatch.Alarm;
   /** The predictor has not run for two intervals: the floors it scheduled are getting stale. */
   readonly stale: cloudwatch.Alarm;
-  private readonly targets: Array<Record<string, unknown>> = [];
+  private readonly targets: PredictorTargetInput[] = [];
   private readonly workloads = new Set<string>();
 
   constructor(scope: Construct, id: string, props: PredictiveScalingProps = {}) {
     super(scope, id);
     this.interval = props.interval ?? Duration.hours(1);
     if (this.interval.toMinutes() < 5) throw new InvalidPropError(NAME, 'interval', `(${this.interval.toHumanString()}) is under 5 minutes`, 'Re-plan at most every 5 minutes; hourly is the usual choice.');
-    const historyDays = props.historyDays ?? DEFAULT_HISTORY_DAYS;
+    const historyDays = props.historyDays ?? CONFIG_DEFAULTS.historyDays;
     requireWholeNumber(NAME, 'historyDays', historyDays, 2, MAX_HISTORY_DAYS);
-    const horizonHours = props.horizonHours ?? 24;
+    const horizonHours = props.horizonHours ?? CONFIG_DEFAULTS.horizonHours;
     requireWholeNumber(NAME, 'horizonHours', horizonHours, 1, 48);
-    this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
-    const actionPrefix = props.actionPrefix ?? 'headroom-';
-    if (!/^[A-Za-z0-9_-]{1,32}$/.test(actionPrefix)) throw new InvalidPropError(NAME, 'actionPrefix', `"${actionPrefix}" is not 1-32 letters, digits, _ or -`, 'Use a short prefix such as "headroom-".');
-
-    const config = {
-      namespace: this.namespace,
-      actionPrefix,
+    const settings = {
+      namespace: props.namespace ?? CONFIG_DEFAULTS.namespace,
+      actionPrefix: props.actionPrefix ?? CONFIG_DEFAULTS.actionPrefix,
       mode: props.mode ?? PredictorMode.FORECAST_ONLY,
       enabled: props.enabled ?? true,
       historyDays,
       horizonHours,
       periodSeconds: 3600,
-    };
+    } satisfies Omit<PredictorConfigInput, 'targets'>;
+    // The handler's own validation, at synth: what it would reject never deploys.
+    validated(NAME, '', () => parsePredictorSettings(settings));
+    this.namespace = settings.namespace;
+    const config = settings;
     this.function = new HeadroomFunction(this, 'Function', {
       handler: 'predictor',
       description: 'headroom: forecasts load and raises capacity floors ahead of it',
@@ -151,7 +194,7 @@ export class PredictiveScaling extends Construct {
       timeout: Duration.minutes(5),
       memorySize: 512,
       environment: {
-        HEADROOM_PREDICTOR_CONFIG: Lazy.string({ produce: () => Stack.of(this).toJsonString({ ...config, targets: this.targets }) }),
+        [PREDICTOR_CONFIG_VARIABLE]: Lazy.string({ produce: () => Stack.of(this).toJsonString({ ...config, targets: this.targets } satisfies PredictorConfigInput) }),
       },
     });
     const { partition, region, account } = Stack.of(this);
@@ -206,48 +249,86 @@ export class PredictiveScaling extends Construct {
     this.node.addValidation({ validate: () => (this.targets.length === 0 ? ['PredictiveScaling has no targets: call addTarget()'] : []) });
   }
 
-  /** Manages one more scalable target: tags it for the predictor and adds it to the predictor's configuration. */
+  /**
+   * Manages one more scalable target: tags it for the predictor and adds it to the predictor's configuration. Its
+   * minCapacity/maxCapacity default to the scalable target's; a scalable target already managed by another
+   * workload (of this predictor or another in the app) is refused.
+   */
   addTarget(options: PredictiveTargetOptions): void {
     const where = `${NAME}.addTarget(${options.workload})`;
     if (this.workloads.has(options.workload)) throw new InvalidPropError(where, 'workload', `"${options.workload}" is already managed`, 'Give each target its own workload name.');
-    if (options.load.length === 0) throw new InvalidPropError(where, 'load', 'is empty', 'Give at least one load metric.');
-    if (!(options.unitThroughput > 0)) throw new InvalidPropError(where, 'unitThroughput', `must be above 0, got ${options.unitThroughput}`, 'Set the load one capacity unit serves per second.');
-    requireWholeNumber(where, 'floor', options.floor, 0);
-    requireWholeNumber(where, 'max', options.max, Math.max(1, options.floor));
-    const targetUtilization = options.targetUtilization ?? 0.7;
-    if (!(targetUtilization > 0 && targetUtilization <= 1)) throw new InvalidPropError(where, 'targetUtilization', `must be in (0, 1], got ${targetUtilization}`, 'Use a fraction such as 0.7.');
-    const leadTime = options.leadTime ?? Duration.minutes(5);
-    requirePositiveDuration(where, 'leadTime', leadTime);
-    const actionBudget = options.actionBudget ?? 100;
-    requireWholeNumber(where, 'actionBudget', actionBudget, 2, 200);
     const cfnTarget = options.scalableTarget.node.defaultChild as appscaling.CfnScalableTarget;
     const serviceNamespace = cfnTarget.serviceNamespace;
     if (!Token.isUnresolved(serviceNamespace) && serviceNamespace !== 'ecs' && serviceNamespace !== 'dynamodb') {
       throw new InvalidPropError(where, 'scalableTarget', `is in the ${serviceNamespace} namespace`, 'The predictor manages ECS services and DynamoDB tables and indexes.');
     }
+    this.claim(where, options);
+    const known = (value: number) => (Token.isUnresolved(value) ? undefined : value);
+    const declaredMin = known(cfnTarget.minCapacity);
+    const declaredMax = known(cfnTarget.maxCapacity);
+    if (options.minCapacity !== undefined && declaredMin !== undefined && options.minCapacity < declaredMin) {
+      throw new InvalidPropError(where, 'minCapacity', `(${options.minCapacity}) is below the scalable target's minCapacity (${declaredMin}): the predictor never lowers it`, `Leave minCapacity unset, or set it to at least ${declaredMin}.`);
+    }
+    if (options.maxCapacity !== undefined && declaredMax !== undefined && options.maxCapacity > declaredMax) {
+      throw new InvalidPropError(where, 'maxCapacity', `(${options.maxCapacity}) is above the scalable target's maxCapacity (${declaredMax}), which Application Auto Scaling would cap it at`, `Leave maxCapacity unset, or set it to at most ${declaredMax}.`);
+    }
+    if (options.load.length === 0) throw new InvalidPropError(where, 'load', 'is empty', 'Give at least one load metric.');
+    const { account, region } = Stack.of(this);
+    options.load.forEach((metric, index) => {
+      for (const [prop, value, own] of [['account', metric.account, account], ['region', metric.region, region]] as const) {
+        if (value !== undefined && (Token.isUnresolved(value) || Token.isUnresolved(own) || value !== own)) {
+          throw new InvalidPropError(where, `load[${index}].${prop}`, `(${value}) is not the predictor's own ${prop}: GetMetricData would read the wrong metric`, `Use a load metric of the predictor's own ${prop} (leave ${prop} unset).`);
+        }
+      }
+    });
+    const leadTime = options.leadTime ?? Duration.minutes(TARGET_DEFAULTS.leadTimeSeconds / 60);
+    requirePositiveDuration(where, 'leadTime', leadTime);
+    const minCapacity = options.minCapacity ?? cfnTarget.minCapacity;
+    const target: PredictorTargetInput = {
+      workload: options.workload,
+      serviceNamespace: serviceNamespace as PredictorTargetInput['serviceNamespace'],
+      resourceId: cfnTarget.resourceId,
+      scalableDimension: cfnTarget.scalableDimension,
+      load: options.load.map((metric) => ({ namespace: metric.namespace, metricName: metric.metricName, dimensions: metric.dimensions ?? {}, stat: metric.statistic })),
+      unitThroughput: options.unitThroughput,
+      targetUtilization: options.targetUtilization ?? TARGET_DEFAULTS.targetUtilization,
+      leadTimeSeconds: leadTime.toSeconds(),
+      minCapacity,
+      maxCapacity: options.maxCapacity ?? cfnTarget.maxCapacity,
+      quantile: options.quantile ?? TARGET_DEFAULTS.quantile,
+      actionBudget: options.actionBudget ?? TARGET_DEFAULTS.actionBudget,
+      timeZone: options.timeZone ?? TARGET_DEFAULTS.timeZone,
+    };
+    // The handler's own validation, at synth; what a token hides is checked by the handler at run time.
+    validated(where, 'config', () =>
+      parsePredictorTarget(
+        { ...target, serviceNamespace: Token.isUnresolved(serviceNamespace) ? 'ecs' : serviceNamespace, minCapacity: known(target.minCapacity!), maxCapacity: known(target.maxCapacity!), scalableDimension: Token.isUnresolved(target.scalableDimension) ? undefined : target.scalableDimension },
+        'config',
+      ),
+    );
     this.workloads.add(options.workload);
     Tags.of(options.scalableTarget).add(MANAGED_TAG_KEY, 'true');
     // CloudFormation takes Tags on AWS::ApplicationAutoScaling::ScalableTarget; cfn-lint 1.51's schema predates them.
     cfnTarget.addMetadata('cfn-lint', { config: { ignore_checks: ['E3002'] } });
-    this.targets.push({
-      workload: options.workload,
-      serviceNamespace,
-      resourceId: cfnTarget.resourceId,
-      scalableDimension: cfnTarget.scalableDimension,
-      load: options.load.map((metric) => ({
-        namespace: metric.namespace,
-        metricName: metric.metricName,
-        dimensions: metric.dimensions ?? {},
-        stat: metric.statistic,
-      })),
-      unitThroughput: options.unitThroughput,
-      targetUtilization,
-      leadTimeSeconds: leadTime.toSeconds(),
-      floor: options.floor,
-      max: options.max,
-      quantile: options.quantile ?? 'p90',
-      actionBudget,
-    });
+    this.targets.push(target);
+  }
+
+  /** Records this predictor's workload as the scalable target's one owner in the app, or names the one it has. */
+  private claim(where: string, options: PredictiveTargetOptions): void {
+    const root = this.node.root;
+    const claimed = owners.get(root) ?? new Map<string, { workload: string; predictor: string }>();
+    owners.set(root, claimed);
+    const path = options.scalableTarget.node.path;
+    const owner = claimed.get(path);
+    if (owner) {
+      throw new InvalidPropError(
+        where,
+        'scalableTarget',
+        `(${path}) is already managed by workload "${owner.workload}" of ${owner.predictor}; workload "${options.workload}" would overwrite and delete its scheduled actions`,
+        'Manage each scalable target from one workload of one predictor.',
+      );
+    }
+    claimed.set(path, { workload: options.workload, predictor: this.node.path });
   }
 
   /** A per-target predictor metric (ForecastP50, ScheduledFloor, PredictorFailure, ...). */

@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BacklogPublisher } from '../backlog-publisher/backlog-publisher.ts';
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
+import type { PredictiveScaling, PredictiveTargetOptions } from '../predictive-scaling/predictive-scaling.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
 
@@ -190,6 +191,21 @@ export class QueueScaledService extends Construct {
       backlogPerTask: { metric: this.backlogPerTask, target: this.targetBacklogPerTask },
       workloadAlarms: this.alarms.all,
       alarmTopic: this.props.alarmTopic,
+      ...options,
+    });
+  }
+
+  /**
+   * Lets a predictor raise this service's MinCapacity ahead of its load: the workload, walls (the scalable
+   * target's) and throughput (one message per timePerMessage per task) are this service's; the load is the
+   * queue's NumberOfMessagesSent. `options` overrides any of them.
+   */
+  addToPredictor(predictor: PredictiveScaling, options: Partial<PredictiveTargetOptions> = {}): void {
+    predictor.addTarget({
+      workload: this.workload,
+      scalableTarget: this.scalableTarget,
+      load: [this.queue.metricNumberOfMessagesSent({ statistic: 'Sum', period: Duration.hours(1) })],
+      unitThroughput: 1000 / this.props.timePerMessage.toMilliseconds(),
       ...options,
     });
   }

@@ -90,8 +90,6 @@ export class ReferenceStack extends Stack {
       scalableTarget: this.workerScaling.scalableTarget,
       load: [arrivals],
       unitThroughput: 0.5,
-      floor: 1,
-      max: 40,
       leadTime: Duration.minutes(3),
     });
     const workerDashboard = this.workerScaling.addDashboard({ load: arrivals.with({ period: Duration.minutes(5) }), predictor: { interval: this.predictor.interval } });

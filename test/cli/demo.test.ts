@@ -15,11 +15,23 @@ describe('headroom demo (npm start)', () => {
     expect(demo.status).toBe(0);
   });
 
-  it('pairs every floor it raised on the local AWS with a restore', () => {
-    const raises = demo.stdout.match(/MinCapacity=\d+ +headroom-raise-/g) ?? [];
-    const restores = demo.stdout.match(/MinCapacity=\d+ +headroom-restore-/g) ?? [];
-    expect(raises.length).toBeGreaterThan(0);
-    expect(restores.length).toBeGreaterThan(0);
+  it('pairs every floor it raised on the local AWS with a restore: in time order each run of raises ends in a restore to the worker’s minCapacity', () => {
+    const actions = [...demo.stdout.matchAll(/^ +at\((\S+)\) +MinCapacity=(\d+) +headroom-(raise|restore)-/gm)].map(([, at, minCapacity, kind]) => ({ at: at!, minCapacity: Number(minCapacity), kind: kind! }));
+    const sorted = [...actions].sort((a, b) => a.at.localeCompare(b.at));
+    expect(sorted.filter((action) => action.kind === 'raise').length).toBeGreaterThan(0);
+    let open = false;
+    for (const action of sorted) {
+      if (action.kind === 'raise') {
+        expect(action.minCapacity).toBeGreaterThan(1);
+        open = true;
+      } else {
+        // A restore ends raises; the reference worker's wall is its minCapacity of 1 (no other scheduled action).
+        expect(open).toBe(true);
+        expect(action.minCapacity).toBe(1);
+        open = false;
+      }
+    }
+    expect(open).toBe(false);
   });
 
   it('scores every policy on the same two weeks', () => {

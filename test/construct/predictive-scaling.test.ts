@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { describe, expect, it } from 'vitest';
@@ -17,10 +17,13 @@ function predictedStack(): { stack: Stack; target: appscaling.ScalableTarget } {
     scalableTarget: scaling.scalableTarget,
     load: [queue.metricNumberOfMessagesSent({ statistic: 'Sum', period: Duration.hours(1) })],
     unitThroughput: 0.5,
-    floor: 1,
-    max: 40,
   });
   return { stack, target: scaling.scalableTarget };
+}
+
+function predictorConfigOf(template: Template): unknown {
+  const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('forecasts load') } });
+  return Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG;
 }
 
 describe('PredictiveScaling', () => {
@@ -82,14 +85,103 @@ describe('PredictiveScaling', () => {
     expect(() => new PredictiveScaling(stack, 'LongMemory', { historyDays: 90 })).toThrow(/historyDays must be a whole number between 2 and 63, got 90/);
   });
 
-  it('rejects a second target with the same workload, and a target outside ECS and DynamoDB', () => {
-    const { stack, target } = predictedStack();
-    const predictor = new PredictiveScaling(stack, 'Another');
-    const load = [new cloudwatch.Metric({ namespace: 'X', metricName: 'Y' })];
-    predictor.addTarget({ workload: 'w', scalableTarget: target, load, unitThroughput: 1, floor: 1, max: 2 });
-    expect(() => predictor.addTarget({ workload: 'w', scalableTarget: target, load, unitThroughput: 1, floor: 1, max: 2 })).toThrow(/workload "w" is already managed/);
-    const lambdaTarget = new appscaling.ScalableTarget(stack, 'Concurrency', { serviceNamespace: appscaling.ServiceNamespace.LAMBDA, resourceId: 'function:f:live', scalableDimension: 'lambda:function:ProvisionedConcurrency', minCapacity: 0, maxCapacity: 5 });
-    expect(() => predictor.addTarget({ workload: 'l', scalableTarget: lambdaTarget, load, unitThroughput: 1, floor: 1, max: 2 })).toThrow(/scalableTarget is in the lambda namespace/);
+  it('takes a QueueScaledService in one line: its workload, walls, throughput and queue arrivals', () => {
+    const stack = new Stack(nagCheckedApp(), 'OneLine');
+    const { service, queue } = fargateWorker(stack);
+    const scaling = new QueueScaledService(stack, 'Scaling', { service, queue, acceptableLatency: Duration.minutes(5), timePerMessage: Duration.millis(250), minCapacity: 3, maxCapacity: 30, workload: 'jobs' });
+    scaling.addToPredictor(new PredictiveScaling(stack, 'Predictor'));
+    const config = JSON.stringify(predictorConfigOf(checkedTemplate(stack)));
+    for (const fragment of ['\\"workload\\":\\"jobs\\"', '\\"unitThroughput\\":4', '\\"minCapacity\\":3', '\\"maxCapacity\\":30', 'NumberOfMessagesSent']) expect(config).toContain(fragment);
+  });
+
+  it('derives minCapacity and maxCapacity from the scalable target it is given', () => {
+    const config = JSON.stringify(predictorConfigOf(template));
+    expect(config).toContain('\\"minCapacity\\":1');
+    expect(config).toContain('\\"maxCapacity\\":40');
+  });
+
+  it('rejects historyDays beyond the 63 days CloudWatch keeps 5-minute data, naming the prop', () => {
+    const { stack } = predictedStack();
+    expect(() => new PredictiveScaling(stack, 'LongMemory', { historyDays: 90 })).toThrow(/historyDays must be a whole number between 2 and 63, got 90/);
+  });
+
+  it('rejects a reserved AWS/ namespace for its metrics', () => {
+    const { stack } = predictedStack();
+    expect(() => new PredictiveScaling(stack, 'Reserved', { namespace: 'AWS/Headroom' })).toThrow(/PredictiveScaling: namespace must not start with "AWS\/"/);
+  });
+
+  it.each(['s', 'hr-', 'headroom'])('rejects the action prefix %j, which could claim the user’s own actions', (actionPrefix) => {
+    const { stack } = predictedStack();
+    expect(() => new PredictiveScaling(stack, 'Short', { actionPrefix })).toThrow(/PredictiveScaling: actionPrefix must be 4-32 letters, digits, _ or - ending in "-"/);
+  });
+
+  describe('addTarget', () => {
+    const load = [new cloudwatch.Metric({ namespace: 'Jobs', metricName: 'Arrivals' })];
+    function twoTargets() {
+      const { stack, target } = predictedStack();
+      const other = new appscaling.ScalableTarget(stack, 'Other', { serviceNamespace: appscaling.ServiceNamespace.ECS, resourceId: 'service/main/other', scalableDimension: 'ecs:service:DesiredCount', minCapacity: 5, maxCapacity: 30 });
+      return { stack, target, other, predictor: new PredictiveScaling(stack, 'Another') };
+    }
+
+    it('rejects a second target with the same workload', () => {
+      const { other, predictor } = twoTargets();
+      const third = new appscaling.ScalableTarget(predictor, 'Third', { serviceNamespace: appscaling.ServiceNamespace.ECS, resourceId: 'service/main/third', scalableDimension: 'ecs:service:DesiredCount', minCapacity: 1, maxCapacity: 3 });
+      predictor.addTarget({ workload: 'w', scalableTarget: other, load, unitThroughput: 1 });
+      expect(() => predictor.addTarget({ workload: 'w', scalableTarget: third, load, unitThroughput: 1 })).toThrow(/workload "w" is already managed/);
+    });
+
+    it('rejects a scalable target another predictor of the app already manages, naming both workloads', () => {
+      const { target, predictor } = twoTargets();
+      expect(() => predictor.addTarget({ workload: 'payments', scalableTarget: target, load, unitThroughput: 1 })).toThrow(
+        /addTarget\(payments\): scalableTarget \(Predicted\/Scaling\/Target\) is already managed by workload "orders" of Predicted\/Predictor; workload "payments" would overwrite/,
+      );
+    });
+
+    it('rejects a scalable target added twice to one predictor under two workloads', () => {
+      const { other, predictor } = twoTargets();
+      predictor.addTarget({ workload: 'a', scalableTarget: other, load, unitThroughput: 1 });
+      expect(() => predictor.addTarget({ workload: 'b', scalableTarget: other, load, unitThroughput: 1 })).toThrow(/already managed by workload "a"/);
+    });
+
+    it('rejects a minCapacity below the scalable target’s, which would lower it', () => {
+      const { other, predictor } = twoTargets();
+      expect(() => predictor.addTarget({ workload: 'w', scalableTarget: other, load, unitThroughput: 1, minCapacity: 1 })).toThrow(
+        /minCapacity \(1\) is below the scalable target's minCapacity \(5\): the predictor never lowers it\. Leave minCapacity unset, or set it to at least 5\./,
+      );
+    });
+
+    it('rejects a maxCapacity above the scalable target’s', () => {
+      const { other, predictor } = twoTargets();
+      expect(() => predictor.addTarget({ workload: 'w', scalableTarget: other, load, unitThroughput: 1, maxCapacity: 31 })).toThrow(/maxCapacity \(31\) is above the scalable target's maxCapacity \(30\)/);
+    });
+
+    it.each([
+      [{ unitThroughput: Number.POSITIVE_INFINITY }, /addTarget\(w\): unitThroughput must be a positive, finite number/],
+      [{ unitThroughput: 0 }, /addTarget\(w\): unitThroughput must be a positive, finite number/],
+      [{ workload: '' }, /addTarget\(\): workload must be a non-empty string/],
+      [{ quantile: 'p75' }, /addTarget\(w\): quantile must be one of p50, p90, p99, got "p75"/],
+      [{ targetUtilization: 1.5 }, /addTarget\(w\): targetUtilization must be in \(0, 1\]/],
+      [{ actionBudget: 1 }, /addTarget\(w\): actionBudget must be a whole number from 2 to 200/],
+      [{ timeZone: 'Europe/Atlantis' }, /addTarget\(w\): timeZone must be an IANA time zone/],
+    ])('rejects %j with the handler’s own validation, naming the prop', (override, message) => {
+      const { other, predictor } = twoTargets();
+      expect(() => predictor.addTarget({ workload: 'w', scalableTarget: other, load, unitThroughput: 1, ...(override as object) })).toThrow(message);
+    });
+
+    it.each([
+      [{ account: '999999999999' }, /load\[0\]\.account \(999999999999\) is not the predictor's own account/],
+      [{ region: 'eu-west-3' }, /load\[0\]\.region \(eu-west-3\) is not the predictor's own region/],
+    ])('rejects a load metric with %j, which GetMetricData would silently read elsewhere', (where, message) => {
+      const { other, predictor } = twoTargets();
+      const metric = new cloudwatch.Metric({ namespace: 'Jobs', metricName: 'Arrivals', ...where });
+      expect(() => predictor.addTarget({ workload: 'w', scalableTarget: other, load: [metric], unitThroughput: 1 })).toThrow(message);
+    });
+
+    it('rejects a target outside ECS and DynamoDB', () => {
+      const { stack, predictor } = twoTargets();
+      const lambdaTarget = new appscaling.ScalableTarget(stack, 'Concurrency', { serviceNamespace: appscaling.ServiceNamespace.LAMBDA, resourceId: 'function:f:live', scalableDimension: 'lambda:function:ProvisionedConcurrency', minCapacity: 0, maxCapacity: 5 });
+      expect(() => predictor.addTarget({ workload: 'l', scalableTarget: lambdaTarget, load, unitThroughput: 1 })).toThrow(/scalableTarget is in the lambda namespace/);
+    });
   });
 });
 
@@ -106,6 +198,33 @@ describe('NativePredictiveScaling', () => {
         SchedulingBufferTime: 300,
         MetricSpecifications: [{ TargetValue: 60, PredefinedMetricPairSpecification: { PredefinedMetricType: 'ECSServiceCPUUtilization' } }],
       },
+    });
+  });
+
+  function nativeStack() {
+    const stack = new Stack(nagCheckedApp(), 'NativeChecks');
+    const { service, queue } = fargateWorker(stack);
+    const scaling = new QueueScaledService(stack, 'Scaling', { service, queue, acceptableLatency: Duration.minutes(5), timePerMessage: Duration.seconds(2), maxCapacity: 10 });
+    return { stack, target: scaling.scalableTarget };
+  }
+
+  it('rejects a scalable target outside ECS, naming the alternative', () => {
+    const { stack } = nativeStack();
+    const table = new appscaling.ScalableTarget(stack, 'Table', { serviceNamespace: appscaling.ServiceNamespace.DYNAMODB, resourceId: 'table/t', scalableDimension: 'dynamodb:table:ReadCapacityUnits', minCapacity: 1, maxCapacity: 5 });
+    expect(() => new NativePredictiveScaling(stack, 'N', { scalableTarget: table, targetValue: 60 })).toThrow(/NativePredictiveScaling: scalableTarget is in the dynamodb namespace: .* ECS services only\. .*use PredictiveScaling/);
+  });
+
+  it('requires resourceLabel with ALBRequestCount', () => {
+    const { stack, target } = nativeStack();
+    expect(() => new NativePredictiveScaling(stack, 'N', { scalableTarget: target, targetValue: 500, metric: 'ALBRequestCount' })).toThrow(/NativePredictiveScaling: resourceLabel is required with ALBRequestCount/);
+  });
+
+  it('passes the resource label of ALBRequestCount through, with a target in requests per target', () => {
+    const { stack, target } = nativeStack();
+    const resourceLabel = 'app/web/50dc6c495c0c9188/targetgroup/workers/6d0ecf831eec9f09';
+    new NativePredictiveScaling(stack, 'N', { scalableTarget: target, targetValue: 500, metric: 'ALBRequestCount', resourceLabel });
+    checkedTemplate(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PredictiveScalingPolicyConfiguration: { MetricSpecifications: [{ TargetValue: 500, PredefinedMetricPairSpecification: { PredefinedMetricType: 'ALBRequestCount', ResourceLabel: resourceLabel } }] },
     });
   });
 });

@@ -20,8 +20,6 @@ function tableStack(props: Omit<TableScalingProps, 'table'>): Stack {
       scalableTarget: scaling.readTarget,
       load: [table.metricConsumedReadCapacityUnits({ statistic: 'Sum', period: Duration.hours(1) })],
       unitThroughput: 1,
-      floor: 5,
-      max: 500,
     });
   }
   return stack;

@@ -34,13 +34,14 @@ export interface InjectedFault {
 }
 
 /**
- * Makes `times` attempts of one command (optionally only for one resource) fail with `kind`. The middleware sits
- * after the SDK's retry middleware, so every attempt the SDK retries passes through it: real retries run.
+ * Makes `times` attempts of one command (any command when `command` is '*'; optionally only for one resource),
+ * after the first `skip` of them, fail with `kind`. The middleware sits after the SDK's retry middleware, so every
+ * attempt the SDK retries passes through it: real retries run.
  */
 export function injectFault(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any SDK v3 client's middleware stack
   client: { middlewareStack: { addRelativeTo(middleware: any, options: any): void } },
-  options: { command: string; kind: FaultKind; times: number; resourceId?: string },
+  options: { command: string; kind: FaultKind; times: number; resourceId?: string; skip?: number },
 ): InjectedFault {
   let attempts = 0;
   let injected = 0;
@@ -48,9 +49,9 @@ export function injectFault(
     options.resourceId === undefined || input.ResourceId === options.resourceId || input.ResourceIds?.includes(options.resourceId) === true;
   client.middlewareStack.addRelativeTo(
     (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: { input: { ResourceId?: string; ResourceIds?: string[] } }) => {
-      if (context.commandName === options.command && matches(args.input)) {
+      if ((options.command === '*' || context.commandName === options.command) && matches(args.input)) {
         attempts++;
-        if (injected < options.times) {
+        if (attempts > (options.skip ?? 0) && injected < options.times) {
           injected++;
           throw awsFault(options.kind);
         }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planFloors, type FloorPlanInput, type FloorStep } from '../../../shared/plan/index.ts';
+import { floorChanges, planFloors, type FloorChange, type FloorPlanInput, type FloorStep } from '../../../shared/plan/index.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -12,8 +12,8 @@ function input(values: number[], overrides: Partial<FloorPlanInput> = {}): Floor
     unitThroughput: 10,
     targetUtilization: 1,
     leadTimeMs: 0,
-    floor: 1,
-    max: 50,
+    minCapacity: 1,
+    maxCapacity: 50,
     actionBudget: 100,
     ...overrides,
   };
@@ -31,12 +31,12 @@ const arbitraryInput = fc.record({
 });
 
 function toInput({ values, headroom, floor, ...rest }: typeof arbitraryInput extends fc.Arbitrary<infer T> ? T : never): FloorPlanInput {
-  return { ...rest, demand: { startMs: START, stepMs: HOUR, values }, floor, max: floor + headroom };
+  return { ...rest, demand: { startMs: START, stepMs: HOUR, values }, minCapacity: floor, maxCapacity: floor + headroom };
 }
 
 function needed(plan: FloorPlanInput, index: number): number {
   const perUnit = plan.unitThroughput * plan.targetUtilization;
-  return Math.min(plan.max, Math.max(plan.floor, Math.ceil(plan.demand.values[index]! / perUnit - 1e-9)));
+  return Math.min(plan.maxCapacity, Math.max(plan.minCapacity, Math.ceil(plan.demand.values[index]! / perUnit - 1e-9)));
 }
 
 function floorAt(steps: readonly FloorStep[], time: number): number | undefined {
@@ -53,14 +53,14 @@ describe('planFloors', () => {
     expect(planFloors(input([30, 30, 30])).steps).toEqual([{ startMs: START, endMs: START + 3 * HOUR, minCapacity: 3 }]);
   });
 
-  it('schedules nothing for demand the configured floor already covers, including an explicit zero floor', () => {
-    expect(planFloors(input([5, 10, 0], { floor: 1 })).steps).toEqual([]);
-    expect(planFloors(input([0, 0], { floor: 0 })).steps).toEqual([]);
-    expect(planFloors(input([1, 0], { floor: 0 })).steps).toEqual([{ startMs: START, endMs: START + HOUR, minCapacity: 1 }]);
+  it('schedules nothing for demand minCapacity already covers, including an explicit zero floor', () => {
+    expect(planFloors(input([5, 10, 0], { minCapacity: 1 })).steps).toEqual([]);
+    expect(planFloors(input([0, 0], { minCapacity: 0 })).steps).toEqual([]);
+    expect(planFloors(input([1, 0], { minCapacity: 0 })).steps).toEqual([{ startMs: START, endMs: START + HOUR, minCapacity: 1 }]);
   });
 
   it('never schedules above the maximum', () => {
-    expect(planFloors(input([10_000], { max: 7 })).steps).toEqual([{ startMs: START, endMs: START + HOUR, minCapacity: 7 }]);
+    expect(planFloors(input([10_000], { maxCapacity: 7 })).steps).toEqual([{ startMs: START, endMs: START + HOUR, minCapacity: 7 }]);
   });
 
   it('merges the cheapest neighbours, only upwards, to fit the action budget', () => {
@@ -91,8 +91,8 @@ describe('planFloors', () => {
     [{ values: [Number.POSITIVE_INFINITY] }, /demand.values\[0\]/],
     [{ unitThroughput: 0 }, /unitThroughput must be a positive load/],
     [{ targetUtilization: 1.5 }, /targetUtilization must be in \(0, 1\]/],
-    [{ floor: -1 }, /floor must be a whole number >= 0/],
-    [{ floor: 5, max: 3 }, /max must be a whole number >= floor \(5\)/],
+    [{ minCapacity: -1 }, /minCapacity must be a whole number >= 0/],
+    [{ minCapacity: 5, maxCapacity: 3 }, /maxCapacity must be a whole number >= minCapacity \(5\)/],
     [{ actionBudget: 2.5 }, /actionBudget must be a whole number/],
   ])('rejects %j with an error naming the field', (override, message) => {
     const { values, ...rest } = override as { values?: number[] } & Partial<FloorPlanInput>;
@@ -100,25 +100,36 @@ describe('planFloors', () => {
   });
 
   describe('for any demand', () => {
-    it('pairs every raise with a restore: steps are sorted, non-overlapping and end after they start', () => {
+    it('pairs every raise with a restore: replayed, the writes hold each step’s capacity over it and minCapacity after it', () => {
       fc.assert(
         fc.property(arbitraryInput, (sample) => {
-          const steps = planFloors(toInput(sample)).steps;
+          const plan = toInput(sample);
+          const { steps } = planFloors(plan);
+          const changes = floorChanges(steps, plan);
           steps.forEach((step, index) => {
             expect(step.endMs).toBeGreaterThan(step.startMs);
             if (index > 0) expect(step.startMs).toBeGreaterThanOrEqual(steps[index - 1]!.endMs);
           });
+          const held = (time: number) => changes.filter((change) => change.atMs <= time).at(-1)?.minCapacity ?? plan.minCapacity;
+          steps.forEach((step, index) => {
+            expect(held(step.startMs)).toBe(step.minCapacity);
+            expect(held(step.endMs - 1)).toBe(step.minCapacity);
+            const next = steps[index + 1];
+            expect(held(step.endMs)).toBe(next?.startMs === step.endMs ? next.minCapacity : plan.minCapacity);
+          });
+          expect(changes.filter((change) => change.kind === 'restore').every((change) => change.minCapacity === plan.minCapacity)).toBe(true);
+          expect(changes.at(-1)?.kind ?? 'restore').toBe('restore');
         }),
       );
     });
 
-    it('schedules only above the floor and never above the max', () => {
+    it('schedules only above minCapacity and never above maxCapacity', () => {
       fc.assert(
         fc.property(arbitraryInput, (sample) => {
           const plan = toInput(sample);
           for (const step of planFloors(plan).steps) {
-            expect(step.minCapacity).toBeGreaterThan(plan.floor);
-            expect(step.minCapacity).toBeLessThanOrEqual(plan.max);
+            expect(step.minCapacity).toBeGreaterThan(plan.minCapacity);
+            expect(step.minCapacity).toBeLessThanOrEqual(plan.maxCapacity);
           }
         }),
       );
@@ -127,7 +138,8 @@ describe('planFloors', () => {
     it('stays within the action budget', () => {
       fc.assert(
         fc.property(arbitraryInput, (sample) => {
-          expect(planFloors(toInput(sample)).steps.length * 2).toBeLessThanOrEqual(sample.actionBudget);
+          const plan = toInput(sample);
+          expect(floorChanges(planFloors(plan).steps, plan).length).toBeLessThanOrEqual(sample.actionBudget);
         }),
       );
     });
@@ -140,15 +152,15 @@ describe('planFloors', () => {
           if (plan.actionBudget < 2) return;
           plan.demand.values.forEach((_, index) => {
             const capacity = needed(plan, index);
-            if (capacity <= plan.floor) return;
+            if (capacity <= plan.minCapacity) return;
             const arrives = START + index * HOUR;
-            for (const time of [arrives - plan.leadTimeMs, arrives, arrives + HOUR - 1]) expect(floorAt(steps, time) ?? plan.floor).toBeGreaterThanOrEqual(capacity);
+            for (const time of [arrives - plan.leadTimeMs, arrives, arrives + HOUR - 1]) expect(floorAt(steps, time) ?? plan.minCapacity).toBeGreaterThanOrEqual(capacity);
           });
         }),
       );
     });
 
-    it('is deterministic, and moves with its input in time whatever the calendar (UTC only, no DST)', () => {
+    it('is deterministic, and moves with its input in time whatever the calendar (the plan is in UTC; time zones are the forecast’s)', () => {
       fc.assert(
         fc.property(arbitraryInput, fc.integer({ min: -400, max: 400 }), (sample, days) => {
           const plan = toInput(sample);
@@ -158,5 +170,45 @@ describe('planFloors', () => {
         }),
       );
     });
+  });
+});
+
+/** Random walls without headroom: MinCapacity changing where the user's own scheduled actions run. */
+const arbitraryWalls = fc.record({
+  changes: fc.array(fc.record({ atMinute: fc.integer({ min: 1, max: 80 * 60 }), minCapacity: fc.integer({ min: 0, max: 30 }) }), { maxLength: 8 }),
+  initial: fc.integer({ min: 0, max: 20 }),
+  maxCapacity: fc.integer({ min: 1, max: 60 }),
+});
+
+function wallTimeline(sample: typeof arbitraryWalls extends fc.Arbitrary<infer T> ? T : never): NonNullable<FloorPlanInput['walls']> {
+  const runs = [...new Map(sample.changes.map((change) => [START + change.atMinute * 60_000, change.minCapacity])).entries()].sort((a, b) => a[0] - b[0]);
+  const segments: { startMs: number; endMs: number; minCapacity: number }[] = [];
+  let [start, value] = [START - 4 * HOUR, sample.initial];
+  for (const [atMs, minCapacity] of runs) {
+    segments.push({ startMs: start, endMs: atMs, minCapacity: value });
+    [start, value] = [atMs, minCapacity];
+  }
+  segments.push({ startMs: start, endMs: START + 100 * HOUR, minCapacity: value });
+  return { segments, maxCapacity: sample.maxCapacity, foreignRunsMs: runs.map(([atMs]) => atMs) };
+}
+
+describe('planFloors and floorChanges against walls that change over time', () => {
+  const wallAt = (walls: NonNullable<FloorPlanInput['walls']>, time: number) => walls.segments.find((segment) => segment.startMs <= time && time < segment.endMs)!.minCapacity;
+
+  it('raises only above the wall in force, restores to exactly it, and never writes in a minute a foreign action runs', () => {
+    fc.assert(
+      fc.property(arbitraryInput, arbitraryWalls, (sample, wallSample) => {
+        const walls = wallTimeline(wallSample);
+        const plan = { ...toInput(sample), minCapacity: 0, maxCapacity: 60, walls };
+        const changes: FloorChange[] = floorChanges(planFloors(plan).steps, plan);
+        for (const change of changes) {
+          if (change.kind === 'raise') expect(change.minCapacity).toBeGreaterThan(wallAt(walls, change.atMs));
+          else expect(change.minCapacity).toBe(wallAt(walls, change.atMs));
+          expect(change.minCapacity <= walls.maxCapacity || change.kind === 'restore').toBe(true);
+          expect(walls.foreignRunsMs.some((run) => Math.floor(run / 60_000) === Math.floor(change.atMs / 60_000))).toBe(false);
+        }
+        expect(changes.length).toBeLessThanOrEqual(plan.actionBudget);
+      }),
+    );
   });
 });

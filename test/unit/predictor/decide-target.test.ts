@@ -6,7 +6,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NOW = Date.UTC(2026, 10, 24);
 const config = parsePredictorConfig(
-  JSON.stringify({ mode: 'forecastAndScale', targets: [{ workload: 'orders', resourceId: 'service/main/orders', load: [{ namespace: 'X', metricName: 'Y' }], unitThroughput: 1, floor: 1, max: 50 }] }),
+  JSON.stringify({ mode: 'forecastAndScale', targets: [{ workload: 'orders', resourceId: 'service/main/orders', load: [{ namespace: 'X', metricName: 'Y' }], unitThroughput: 1, minCapacity: 1, maxCapacity: 50 }] }),
 );
 const target = config.targets[0]!;
 const state = { registeredMin: 1, registeredMax: 50, scheduledScalingSuspended: false, existing: [] };
@@ -34,5 +34,49 @@ describe('decideTarget', () => {
     const window = windowWithMetricAge(10);
     const holed = { ...window, values: window.values.map((value, index) => (index % 3 === 0 ? Number.NaN : value)) };
     expect(() => decideTarget(config, target, holed, state, NOW)).toThrow(/of the history is missing/);
+  });
+
+  describe('decision table', () => {
+    const window = windowWithMetricAge(10);
+    const foreign = (count: number) => Array.from({ length: count }, (_, index) => ({ name: `user-2099-${index}`, schedule: 'at(2099-01-01T00:00:00)', minCapacity: 1 }));
+    const withSettings = (settings: Record<string, unknown>) =>
+      parsePredictorConfig(JSON.stringify({ mode: 'forecastAndScale', targets: [{ workload: 'orders', resourceId: 'service/main/orders', load: [{ namespace: 'X', metricName: 'Y' }], unitThroughput: 1, targetUtilization: 1 }], ...settings }));
+    const rows = [
+      { row: 'forecastAndScale', settings: {}, state: {}, writes: true, why: undefined },
+      { row: 'the kill switch', settings: { enabled: false }, state: {}, writes: false, why: 'the predictor is disabled (kill switch)' },
+      { row: 'forecastOnly', settings: { mode: 'forecastOnly' }, state: {}, writes: false, why: 'forecastOnly mode' },
+      { row: 'suspended scheduled scaling', settings: {}, state: { scheduledScalingSuspended: true }, writes: false, why: 'scheduled scaling is suspended on the target' },
+      { row: 'the kill switch with scheduled scaling suspended', settings: { enabled: false }, state: { scheduledScalingSuspended: true }, writes: false, why: 'the predictor is disabled (kill switch)' },
+    ];
+    it.each(rows)('$row: writes $writes', ({ settings, state: override, writes, why }) => {
+      const decision = decideTarget(withSettings(settings), withSettings(settings).targets[0]!, window, { ...state, ...override }, NOW);
+      expect(decision).toMatchObject({ writes, whyNoWrites: why });
+      // The plan, and the metrics it feeds, are computed whatever is written.
+      expect(decision.plan.steps.length).toBeGreaterThan(0);
+      expect(decision.reconciliation.put.length).toBeGreaterThan(0);
+    });
+
+    it('clamps every raise to the registered MaxCapacity when it is below the configured one', () => {
+      const clamped = withSettings({});
+      const decision = decideTarget(clamped, { ...clamped.targets[0]!, maxCapacity: 50 }, window, { ...state, registeredMax: 7 }, NOW);
+      const raises = decision.reconciliation.put.filter((action) => action.kind === 'raise');
+      expect(raises.length).toBeGreaterThan(0);
+      expect(Math.max(...raises.map((action) => action.minCapacity))).toBe(7);
+    });
+
+    it.each([
+      [190, 9],
+      [196, 3],
+    ])('lets %i of the user’s actions eat the budget: at most %i of its own', (count, most) => {
+      const decision = decideTarget(withSettings({}), withSettings({}).targets[0]!, window, { ...state, existing: foreign(count) }, NOW);
+      expect(decision.reconciliation.put.length).toBeGreaterThan(0);
+      expect(decision.reconciliation.put.length).toBeLessThanOrEqual(most);
+    });
+
+    it('schedules nothing, and says why, when the user’s actions leave no room for a raise and its restore', () => {
+      const decision = decideTarget(withSettings({}), withSettings({}).targets[0]!, window, { ...state, existing: foreign(198) }, NOW);
+      expect(decision.reconciliation.put).toEqual([]);
+      expect(decision.plan.notes.join()).toMatch(/an action budget of 1 cannot hold a raise and its restore/);
+    });
   });
 });

@@ -22,13 +22,13 @@ function hourlyTaxiLoad() {
 // A model-based run of the predictor's pure core over 6 days of a real trace: the predictor re-plans every hour
 // on a fake clock, its reconciliations are applied to a model of the target's scheduled actions, and the model
 // executes each action when its time comes, as Application Auto Scaling would.
-it('keeps the floor within [floor, max] for days of a real trace, and every raise is restored', () => {
+it('keeps MinCapacity within [minCapacity, maxCapacity] for days of a real trace, and every raise is restored', () => {
   const load = hourlyTaxiLoad();
   const peak = Math.max(...load.values);
   const config = parsePredictorConfig(
     JSON.stringify({
       mode: 'forecastAndScale',
-      targets: [{ workload: 'taxi', resourceId: 'service/main/taxi', load: [{ namespace: 'X', metricName: 'Y' }], unitThroughput: peak / 30, floor: FLOOR, max: MAX }],
+      targets: [{ workload: 'taxi', resourceId: 'service/main/taxi', load: [{ namespace: 'X', metricName: 'Y' }], unitThroughput: peak / 30, minCapacity: FLOOR, maxCapacity: MAX }],
     }),
   );
   const target = config.targets[0]!;

@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { atExpression, floorActions, reconcile, type ExistingAction, type FloorAction } from '../../../shared/predictor/scheduled-actions.ts';
+import { ActionOwnership, atExpression, floorActions, reconcile, type ExistingAction, type FloorAction } from '../../../shared/predictor/scheduled-actions.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 16, 6, 20);
 const PREFIX = 'headroom-';
+const ownership = new ActionOwnership(PREFIX, 'orders');
+const walls = { minCapacity: 2 };
 
 function restore(atMs: number): FloorAction {
-  return { name: `${PREFIX}restore-${atMs}`, schedule: atExpression(atMs), atMs, minCapacity: 2, kind: 'restore' };
+  return { name: ownership.name('restore', atMs), schedule: atExpression(atMs), atMs, minCapacity: 2, kind: 'restore' };
 }
 
 describe('floorActions', () => {
-  it('raises at each step’s start and restores to the floor at its end', () => {
+  it('raises at each step’s start and restores to the wall at its end, named for the workload', () => {
     const start = NOW + 2 * HOUR - 20 * 60_000;
-    const actions = floorActions({ steps: [{ startMs: start, endMs: start + HOUR, minCapacity: 9 }], notes: [] }, PREFIX, 2, NOW, []);
+    const actions = floorActions({ steps: [{ startMs: start, endMs: start + HOUR, minCapacity: 9 }], notes: [] }, walls, ownership, NOW, []);
     expect(actions).toEqual([
-      { name: 'headroom-raise-20261116T0800', schedule: 'at(2026-11-16T08:00:00)', atMs: start, minCapacity: 9, kind: 'raise' },
-      { name: 'headroom-restore-20261116T0900', schedule: 'at(2026-11-16T09:00:00)', atMs: start + HOUR, minCapacity: 2, kind: 'restore' },
+      { name: 'headroom-raise-20261116T0800-orders', schedule: 'at(2026-11-16T08:00:00)', atMs: start, minCapacity: 9, kind: 'raise' },
+      { name: 'headroom-restore-20261116T0900-orders', schedule: 'at(2026-11-16T09:00:00)', atMs: start + HOUR, minCapacity: 2, kind: 'restore' },
     ]);
   });
 
@@ -25,51 +27,77 @@ describe('floorActions', () => {
       { startMs: start, endMs: start + HOUR, minCapacity: 9 },
       { startMs: start + HOUR, endMs: start + 2 * HOUR, minCapacity: 5 },
     ];
-    expect(floorActions({ steps, notes: [] }, PREFIX, 2, NOW, []).map((action) => action.kind)).toEqual(['raise', 'raise', 'restore']);
+    expect(floorActions({ steps, notes: [] }, walls, ownership, NOW, []).map((action) => action.kind)).toEqual(['raise', 'raise', 'restore']);
   });
 
   it('schedules a step that has already begun for the next minute, and keeps the time an earlier run gave it', () => {
     const begun = { steps: [{ startMs: NOW - HOUR, endMs: NOW + HOUR, minCapacity: 9 }], notes: [] };
-    const [first] = floorActions(begun, PREFIX, 2, NOW, []);
+    const [first] = floorActions(begun, walls, ownership, NOW, []);
     expect(first!.schedule).toBe('at(2026-11-16T06:21:00)');
-    const [later] = floorActions(begun, PREFIX, 2, NOW + 10 * 60_000, [{ name: first!.name, schedule: first!.schedule, minCapacity: 9 }]);
+    const [later] = floorActions(begun, walls, ownership, NOW + 10 * 60_000, [{ name: first!.name, schedule: first!.schedule, minCapacity: 9 }]);
     expect(later!.schedule).toBe(first!.schedule);
+  });
+
+  it('restores at the next minute when its own raise is in force and the plan holds nothing now', () => {
+    const actions = floorActions({ steps: [], notes: [] }, walls, ownership, NOW, [], true);
+    expect(actions).toEqual([restore(Date.UTC(2026, 10, 16, 6, 21))]);
+  });
+});
+
+describe('ActionOwnership', () => {
+  it('owns its workload’s raises and restores, and the unsuffixed names of earlier versions', () => {
+    expect(ownership.isOwn('headroom-raise-20261116T0800-orders')).toBe(true);
+    expect(ownership.isOwn('headroom-restore-20261116T0800')).toBe(true);
+    expect(ownership.isOwn('headroom-manual-floor')).toBe(false);
+  });
+
+  it('recognises actions another workload or predictor writes on the target', () => {
+    const existing = ['headroom-raise-20261116T0800-payments', 'other-restore-20261116T0900-orders', 'scale-out-weekdays', 'headroom-raise-20261116T0800-orders'];
+    expect(ownership.otherOwners(existing.map((name) => ({ name, schedule: 'at(2026-11-16T08:00:00)' })))).toEqual(existing.slice(0, 2));
   });
 });
 
 describe('reconcile', () => {
   const foreign: ExistingAction = { name: 'team-black-friday', schedule: 'cron(0 8 * * ? *)', minCapacity: 10, maxCapacity: 60 };
 
-  it('never puts or deletes an action without its prefix', () => {
-    const result = reconcile([], [foreign], PREFIX, NOW);
-    expect(result).toEqual({ put: [], delete: [], keptRestores: [], unchanged: 0 });
+  it('never puts or deletes an action it does not own', () => {
+    const result = reconcile([], [foreign, { name: 'headroom-manual', schedule: atExpression(NOW - HOUR), minCapacity: 4 }], ownership, NOW);
+    expect(result).toMatchObject({ put: [], delete: [], deleteReplacedRestores: [], keptRestores: [], unchanged: 0 });
   });
 
-  it('puts only what is new or changed', () => {
+  it('puts only what is new or changed, restores before raises', () => {
     const same = restore(NOW + HOUR);
     const changed = { ...restore(NOW + 2 * HOUR), minCapacity: 3 };
+    const raise: FloorAction = { name: ownership.name('raise', NOW + HOUR / 2), schedule: atExpression(NOW + HOUR / 2), atMs: NOW + HOUR / 2, minCapacity: 9, kind: 'raise' };
     const existing = [same, { ...changed, minCapacity: 2 }].map(({ name, schedule, minCapacity }) => ({ name, schedule, minCapacity }));
-    const result = reconcile([same, changed, restore(NOW + 3 * HOUR)], existing, PREFIX, NOW);
-    expect(result.put.map((action) => action.name)).toEqual([changed.name, restore(NOW + 3 * HOUR).name]);
+    const result = reconcile([raise, same, changed, restore(NOW + 3 * HOUR)], existing, ownership, NOW);
+    expect(result.put.map((action) => action.name)).toEqual([changed.name, restore(NOW + 3 * HOUR).name, raise.name]);
     expect(result.unchanged).toBe(1);
   });
 
-  it('deletes its own stale raises and the actions whose time has passed', () => {
+  it('deletes its own stale raises and the actions that have run, keeping the latest that ran as the record', () => {
     const existing = [
-      { name: `${PREFIX}raise-future`, schedule: atExpression(NOW + 5 * HOUR), minCapacity: 9 },
-      { name: `${PREFIX}restore-past`, schedule: atExpression(NOW - HOUR), minCapacity: 2 },
+      { name: ownership.name('raise', NOW + 5 * HOUR), schedule: atExpression(NOW + 5 * HOUR), minCapacity: 9 },
+      { name: ownership.name('raise', NOW - 2 * HOUR), schedule: atExpression(NOW - 2 * HOUR), minCapacity: 9 },
+      { name: ownership.name('restore', NOW - HOUR), schedule: atExpression(NOW - HOUR), minCapacity: 2 },
     ];
-    expect(reconcile([], existing, PREFIX, NOW).delete).toEqual([`${PREFIX}raise-future`, `${PREFIX}restore-past`]);
+    expect(reconcile([], existing, ownership, NOW).delete).toEqual([existing[0]!.name, existing[1]!.name]);
   });
 
-  it('keeps a pending restore of its own unless a desired restore at or after it takes over', () => {
-    const pending = { name: `${PREFIX}restore-pending`, schedule: atExpression(NOW + 2 * HOUR), minCapacity: 2 };
-    expect(reconcile([], [pending], PREFIX, NOW)).toMatchObject({ delete: [], keptRestores: [pending.name] });
-    expect(reconcile([restore(NOW + 3 * HOUR)], [pending], PREFIX, NOW)).toMatchObject({ delete: [pending.name], keptRestores: [] });
+  it('keeps a pending restore of its own unless a desired restore at or after it takes over, and deletes a replaced one after the puts', () => {
+    const pending = { name: ownership.name('restore', NOW + 2 * HOUR), schedule: atExpression(NOW + 2 * HOUR), minCapacity: 2 };
+    expect(reconcile([], [pending], ownership, NOW)).toMatchObject({ delete: [], deleteReplacedRestores: [], keptRestores: [pending.name] });
+    expect(reconcile([restore(NOW + 3 * HOUR)], [pending], ownership, NOW)).toMatchObject({ delete: [], deleteReplacedRestores: [pending.name], keptRestores: [] });
   });
 
   it('rewrites an own action someone gave a MaxCapacity, so it sets MinCapacity only', () => {
     const action = restore(NOW + HOUR);
-    expect(reconcile([action], [{ name: action.name, schedule: action.schedule, minCapacity: 2, maxCapacity: 99 }], PREFIX, NOW).put).toEqual([action]);
+    expect(reconcile([action], [{ name: action.name, schedule: action.schedule, minCapacity: 2, maxCapacity: 99 }], ownership, NOW).put).toEqual([action]);
+  });
+
+  it('says the quota is tight when the new actions would pass 200 before the deletes', () => {
+    const many = Array.from({ length: 199 }, (_, index) => ({ name: `user-${index}`, schedule: 'cron(0 8 * * ? *)', minCapacity: 1 }));
+    expect(reconcile([restore(NOW + HOUR), restore(NOW + 2 * HOUR)], many, ownership, NOW).quotaTight).toBe(true);
+    expect(reconcile([restore(NOW + HOUR)], many, ownership, NOW).quotaTight).toBe(false);
   });
 });

@@ -1,0 +1,86 @@
+/**
+ * The predictor's planning, from history to floors: the history checks, the forecast (in the workload's time
+ * zone), the plan and its budgets. The predictor Lambda (decideTarget) and the simulator's headroom-predictive
+ * both call this, so a backtest replays the deployed predictor by construction. Pure.
+ */
+import type { QuantileForecast } from '../forecast/index.ts';
+import { gapShare } from '../forecast/gaps.ts';
+import { planFloors, type FloorPlan, type FloorPlanInput, type WallTimeline } from '../plan/index.ts';
+import { fromFirstDatapoint, type RegularSeries } from '../series/regular-series.ts';
+import { TARGET_DEFAULTS, type PredictorTarget } from './config.ts';
+import { forecastError, type ForecastError } from './forecast-error.ts';
+import { forecastInZone } from './local-time.ts';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const MIN_HISTORY_MS = 2 * DAY_MS;
+const MAX_GAP_SHARE = 0.25;
+
+/** The history cannot be trusted to raise floors: no raise, no deletion, and the reason is reported. */
+export class UnusableHistoryError extends Error {
+  constructor(workload: string, detail: string) {
+    super(`${workload}: history unusable, no floor raised: ${detail}`);
+    this.name = 'UnusableHistoryError';
+  }
+}
+
+/** What planning needs of a target (the simulator builds it from its parameters). */
+export type PlannedTarget = Pick<PredictorTarget, 'workload' | 'unitThroughput' | 'targetUtilization' | 'leadTimeSeconds' | 'quantile' | 'minCapacity' | 'maxCapacity' | 'maxDecreasesPerDay'> & {
+  readonly timeZone?: string;
+};
+
+export interface PlanSettings {
+  readonly horizonHours: number;
+  /** The scheduled actions this target's plan may use. */
+  readonly actionBudget: number;
+  /** The walls in force without headroom; without them, the target's minCapacity/maxCapacity. */
+  readonly walls?: WallTimeline;
+}
+
+export interface TargetPlan {
+  readonly forecast: QuantileForecast;
+  readonly plan: FloorPlan;
+  /** The walls the plan was made against, as floorChanges reads them. */
+  readonly wallInput: Pick<FloorPlanInput, 'minCapacity' | 'walls'>;
+}
+
+function checkHistory(workload: string, history: RegularSeries): void {
+  const spanMs = history.values.length * history.stepMs;
+  if (spanMs < MIN_HISTORY_MS) throw new UnusableHistoryError(workload, `${(spanMs / HOUR_MS).toFixed(0)} h of history, at least 48 h needed`);
+  const gaps = gapShare(history.values);
+  if (gaps > MAX_GAP_SHARE) throw new UnusableHistoryError(workload, `${Math.round(gaps * 100)}% of the history is missing (at most ${MAX_GAP_SHARE * 100}%)`);
+  const recentDay = history.values.slice(-Math.round(DAY_MS / history.stepMs));
+  if (gapShare(recentDay) > 0.5) throw new UnusableHistoryError(workload, 'most of the last day is missing: the metric may have stopped');
+}
+
+/** Checks the history (from the metric's first datapoint), forecasts it and plans the floors. */
+export function planTarget(target: PlannedTarget, window: RegularSeries, settings: PlanSettings): TargetPlan {
+  const history = fromFirstDatapoint(window);
+  checkHistory(target.workload, history);
+  const forecast = forecastInZone(history, { horizonMs: settings.horizonHours * HOUR_MS }, target.timeZone ?? TARGET_DEFAULTS.timeZone);
+  const minCapacity = settings.walls ? 0 : (target.minCapacity ?? 0);
+  const ceiling = settings.walls ? settings.walls.maxCapacity : (target.maxCapacity ?? Number.MAX_SAFE_INTEGER);
+  const wallInput = { minCapacity, walls: settings.walls };
+  const plan = planFloors({
+    demand: { startMs: forecast.startMs, stepMs: forecast.stepMs, values: forecast[target.quantile] },
+    unitThroughput: target.unitThroughput,
+    targetUtilization: target.targetUtilization,
+    leadTimeMs: target.leadTimeSeconds * 1000,
+    minCapacity,
+    maxCapacity: Math.max(minCapacity, ceiling),
+    walls: settings.walls,
+    actionBudget: settings.actionBudget,
+    maxDecreasesPerDay: target.maxDecreasesPerDay,
+  });
+  return { forecast, plan, wallInput };
+}
+
+/** The error of the forecast a run a day ago would have made, over the day since. */
+export function previousDayError(window: RegularSeries, timeZone: string = TARGET_DEFAULTS.timeZone): ForecastError | undefined {
+  const history = fromFirstDatapoint(window);
+  const day = Math.round(DAY_MS / history.stepMs);
+  if (history.values.length < 4 * day) return undefined;
+  const before = { ...history, values: history.values.slice(0, -day) };
+  const forecast = forecastInZone(before, { horizonMs: DAY_MS }, timeZone);
+  return forecastError(history.values.slice(-day), forecast.p50, before.values, day);
+}
