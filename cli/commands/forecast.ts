@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { forecastSeries } from '../../shared/forecast/index.ts';
+import { forecastSeries, MODEL_NAMES, type QuantileForecast } from '../../shared/forecast/index.ts';
 import { formatTimestamp } from '../../shared/series/timestamp.ts';
 import { durationBetween, formatDuration } from '../options/duration.ts';
 import { readTrace } from '../options/read-trace.ts';
@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .addOption(new Option('--until <iso-time>', 'fit on the data before this time (UTC when no zone is given)').argParser(parseTime))
     .addOption(new Option('--horizon <duration>', 'how far ahead, e.g. 24h').argParser(durationBetween(1, MAX_HORIZON_MS, 'a forecast further ahead only repeats its seasons')).default(86_400_000, '24h'))
     .addOption(new Option('--step <duration>', 'aggregate the forecast to this step (max of sub-steps), e.g. 1h').argParser(durationBetween(1, MAX_HORIZON_MS, 'at most the horizon')))
-    .option('--model <name>', 'auto, or a model name', 'auto')
+    .addOption(new Option('--model <name>', 'auto, or a model name').choices(['auto', ...MODEL_NAMES]).default('auto'))
     .option('--json', 'print JSON for scripts')
     .action(async (flags: ForecastFlags) => {
       // Rows from --until on are checked but not kept: memory follows the history the forecast fits on.
@@ -39,12 +39,17 @@ export function register(program: Command): void {
       }
       const steps = Math.ceil(flags.horizon / history.stepMs);
       if (steps > MAX_HORIZON_STEPS) {
-        throw new Error(`--horizon ${formatDuration(flags.horizon)} is ${steps} steps of the trace's ${formatDuration(history.stepMs)} step; at most ${MAX_HORIZON_STEPS} are forecast at once: use --horizon ${formatDuration(Math.floor((MAX_HORIZON_STEPS * history.stepMs) / 3_600_000) * 3_600_000)} or less`);
+        throw new Error(`--horizon ${formatDuration(flags.horizon)} is ${steps} steps of the trace's ${formatDuration(history.stepMs)} step; at most ${MAX_HORIZON_STEPS} are forecast at once: use --horizon ${formatDuration(Math.max(history.stepMs, Math.floor((MAX_HORIZON_STEPS * history.stepMs) / 86_400_000) * 86_400_000))} or less`);
       }
       if (flags.step !== undefined && (flags.step % history.stepMs !== 0 || flags.step > flags.horizon)) {
         throw new Error(`--step ${formatDuration(flags.step)} must be a multiple of the trace's ${formatDuration(history.stepMs)} step and at most --horizon ${formatDuration(flags.horizon)}`);
       }
-      const forecast = forecastSeries(history, { horizonMs: flags.horizon, stepMs: flags.step, model: flags.model });
+      let forecast: QuantileForecast;
+      try {
+        forecast = forecastSeries(history, { horizonMs: flags.horizon, stepMs: flags.step, model: flags.model });
+      } catch (error) {
+        throw new Error(`cannot forecast --trace ${flags.trace}${flags.model === 'auto' ? '' : ` with --model ${flags.model}`}: ${(error as Error).message}`, { cause: error });
+      }
       const rows = forecast.p50.map((p50, index) => ({
         timestamp: new Date(forecast.startMs + index * forecast.stepMs).toISOString(),
         p50: round(p50),

@@ -69,11 +69,14 @@ export class TraceCsvReader {
   private lineNumber = 0;
   private readonly times = new Column();
   private readonly values = new Column();
-  private readonly lines = new Column();
+  /** The widest jump between kept rows, where a stray timestamp (a year 9999) shows. */
+  private widest = { fromMs: 0, fromLine: 0, toMs: 0, toLine: 0 };
   private rows = 0;
   private firstMs = Number.NaN;
   private previousMs = Number.NaN;
   private previousLine = 0;
+  private previousKeptMs = 0;
+  private previousKeptLine = 0;
   private readonly spacings = new Map<number, number>();
   /** Greatest common divisor of every row's distance from the first, and the lines where it shrank. */
   private alignment = 0;
@@ -157,9 +160,13 @@ export class TraceCsvReader {
     this.previousMs = timestampMs;
     this.previousLine = line;
     if (this.window.untilMs !== undefined && timestampMs >= this.window.untilMs) return;
+    if (this.times.length > 0 && timestampMs - this.previousKeptMs > this.widest.toMs - this.widest.fromMs) {
+      this.widest = { fromMs: this.previousKeptMs, fromLine: this.previousKeptLine, toMs: timestampMs, toLine: line };
+    }
+    this.previousKeptMs = timestampMs;
+    this.previousKeptLine = line;
     this.times.push(timestampMs);
     this.values.push(value);
-    this.lines.push(line);
   }
 
   /** The most common spacing of consecutive rows: robust to the few missing rows real traces have. */
@@ -172,15 +179,12 @@ export class TraceCsvReader {
 
   /** Names the widest jump between kept rows, which is where a stray timestamp (a year 9999) shows. */
   private gapError(problem: string, stepMs: number): TraceFormatError {
-    const jump = (index: number) => this.times.at(index) - this.times.at(index - 1);
-    let widest = 1;
-    for (let index = 2; index < this.times.length; index++) if (jump(index) > jump(widest)) widest = index;
-    if (this.times.length < 2 || jump(widest) <= stepMs) return new TraceFormatError(this.lineNumber, 'value', `the trace cannot be used: ${problem}`);
-    const [from, to] = [widest - 1, widest];
+    const { fromMs, fromLine, toMs, toLine } = this.widest;
+    if (toMs - fromMs <= stepMs) return new TraceFormatError(this.lineNumber, 'value', `the trace cannot be used: ${problem}`);
     return new TraceFormatError(
-      this.lines.at(to),
+      toLine,
       'timestamp',
-      `the trace cannot be used: ${problem}; the widest jump is from line ${this.lines.at(from)} (${formatTimestamp(this.times.at(from))}) to line ${this.lines.at(to)} (${formatTimestamp(this.times.at(to))}): check that timestamp`,
+      `the trace cannot be used: ${problem}; the widest jump is from line ${fromLine} (${formatTimestamp(fromMs)}) to line ${toLine} (${formatTimestamp(toMs)}): check that timestamp`,
     );
   }
 }
