@@ -18,6 +18,7 @@ import { runBacktest } from '../../shared/simulate/index.ts';
 import { writeReport } from '../report/index.ts';
 import { readMetricHistory } from '../cloudwatch-history/read-metric-history.ts';
 import { seedMetricHistory } from './seed-history.ts';
+import { backtestDemoWebService } from './web-service-backtest.ts';
 import { physicalIdOf, referenceFunctionEnvironment } from './stack-outputs.ts';
 
 export interface DemoOptions {
@@ -87,6 +88,7 @@ export async function runLocalDemo(options: DemoOptions): Promise<void> {
     await runPredictivePath(deployed, options, false);
     const load = demoLoad(options.now);
     await runDemoBacktest({ ...load, values: load.values.map((perSecond) => perSecond * (load.stepMs / 1000)) }, options);
+    backtestDemoWebService(load, log);
   } finally {
     process.env = previous;
     await localAws.stop();
