@@ -7,10 +7,10 @@ import { assertCfnLintClean } from '../support/template-checks.ts';
 
 // The examples import headroom by its package name, as a user's app does; they must synthesize and lint clean.
 describe('examples', () => {
-  it('ecs-queue-worker synthesizes a backlog-per-task scaled Fargate worker', () => {
+  it('ecs-queue-worker synthesizes a Fargate worker scaled on required capacity per task', () => {
     const stack = new EcsQueueWorkerStack(new App(), 'EcsQueueWorker');
     Template.fromStack(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      TargetTrackingScalingPolicyConfiguration: { TargetValue: 80 },
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 0.9, CustomizedMetricSpecification: { MetricName: 'RequiredCapacityPerTask' } },
     });
     assertCfnLintClean(stack);
   });
