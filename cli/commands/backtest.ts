@@ -1,6 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { arrivalsPerMinute, POLICY_NAMES, runBacktest, type BacktestResult, type PolicyName } from '../../shared/simulate/index.ts';
+import { arrivalsPerMinute, POLICY_NAMES, runBacktest, SCALE_IN_MODELS, type BacktestResult, type PolicyName, type ScaleInModel } from '../../shared/simulate/index.ts';
 import type { RegularSeries } from '../../shared/series/regular-series.ts';
 import { readMetricHistory } from '../cloudwatch-history/read-metric-history.ts';
 import { parseDuration, parsePositiveNumber, parseWholeNumber } from '../options/duration.ts';
@@ -22,6 +22,7 @@ interface BacktestFlags {
   throughput?: number;
   startup: number;
   scaleOutCooldown: number;
+  scaleInModel: ScaleInModel;
   slo: number;
   min: number;
   max?: number;
@@ -110,6 +111,7 @@ export function register(program: Command): void {
     .addOption(new Option('--startup <duration>', 'worker start-up delay').argParser(parseDuration).default(90_000, '90s'))
     .addOption(new Option('--slo <duration>', 'acceptable latency').argParser(parseDuration).default(300_000, '5m'))
     .addOption(new Option('--scale-out-cooldown <duration>', 'scale-out cooldown of the backlog policies (QueueScaledService)').argParser(parseDuration).default(60_000, '1m'))
+    .addOption(new Option('--scale-in-model <model>', "how target tracking's unpublished scale-in step is modelled: at once to the proportional capacity, or at most 10% per scale-in").choices([...SCALE_IN_MODELS]).default('proportional'))
     .addOption(new Option('--min <n>', 'minimum workers').argParser(parseWholeNumber).default(1))
     .option('--max <n>', 'maximum workers (or DynamoDB capacity units)', parseWholeNumber)
     .addOption(new Option('--scale <factor>', 'multiply the load by this').argParser(parsePositiveNumber).default(1))
@@ -132,6 +134,7 @@ export function register(program: Command): void {
         startupMs: flags.startup,
         sloMs: flags.slo,
         scaleOutCooldownMs: flags.scaleOutCooldown,
+        scaleInModel: flags.scaleInModel,
         minCapacity: flags.min,
         maxCapacity: required(flags.max, '--max'),
       };
