@@ -125,7 +125,7 @@ export function register(program: Command): void {
         const answer =
           flags.consumer === 'lambda'
             ? lambdaBacktest(arrivals, { throughput: required(flags.throughput, '--throughput'), maxConcurrency: flags.maxConcurrency, slo: flags.slo })
-            : dynamodbBacktest(arrivals, series.startMs, { min: flags.min, max: required(flags.max, '--max'), targetUtilization: flags.targetUtilization });
+            : dynamodbBacktest(arrivals, series.startMs, { min: flags.min, max: required(flags.max, '--max'), targetUtilization: flags.targetUtilization, scaleInModel: flags.scaleInModel });
         process.stdout.write(flags.json ? `${JSON.stringify(answer)}\n` : `${JSON.stringify(answer, null, 2)}\n`);
         return;
       }
