@@ -85,12 +85,12 @@ describe('the reference app deployed to the local AWS', () => {
       expect(worker).toMatchObject({ ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 40 });
     });
 
-    it('tracks backlog per task at 150 messages per task', async () => {
+    it('tracks required capacity per task at 0.9', async () => {
       const policies = await new ApplicationAutoScalingClient({}).send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs' }));
       const tracking = policies.ScalingPolicies?.find((policy) => policy.PolicyType === 'TargetTrackingScaling');
       expect(tracking?.TargetTrackingScalingPolicyConfiguration).toMatchObject({
-        TargetValue: 150,
-        CustomizedMetricSpecification: { MetricName: 'BacklogPerTask', Namespace: 'Headroom' },
+        TargetValue: 0.9,
+        CustomizedMetricSpecification: { MetricName: 'RequiredCapacityPerTask', Namespace: 'Headroom' },
       });
     });
 
