@@ -97,7 +97,9 @@ describe('the reference app deployed to the local AWS', () => {
     it('creates the latency SLO and dead-letter alarms for both queues', async () => {
       const alarms = await new CloudWatchClient({}).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'HeadroomReference-' }));
       const metrics = (alarms.MetricAlarms ?? []).map((alarm) => alarm.MetricName);
-      expect(metrics.filter((name) => name === 'ApproximateAgeOfOldestMessage')).toHaveLength(2);
+      // The worker's burst guard alarms on the same metric, at half the latency and >= (the SLO alarms use >).
+      const sloAlarms = (alarms.MetricAlarms ?? []).filter((alarm) => alarm.MetricName === 'ApproximateAgeOfOldestMessage' && alarm.ComparisonOperator === 'GreaterThanThreshold');
+      expect(sloAlarms).toHaveLength(2);
       expect(metrics.filter((name) => name === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
       expect(appliedByType.get('AWS::Scheduler::Schedule')).toBe(2);
     });
