@@ -153,20 +153,36 @@ export async function run(): Promise<void> {
   const scoreboardSeconds = (performance.now() - started) / 1000;
 
   // What the burst guard on the oldest message's age adds: headroom-reactive without it.
-  const guardRows = all.map((scenario) => {
-    const withGuard = backtestArrivals(scenario.arrivals, scenario.startMs, scenario.parameters, ['headroom-reactive', 'oracle']).policies[0]!;
-    const without = backtestArrivals(scenario.arrivals, scenario.startMs, scenario.parameters, ['headroom-reactive', 'oracle'], { reactive: { ageGuard: false } }).policies[0]!;
-    const cell = (policy: PolicyScore) => `${policy.sloViolationMinutes} min, ${policy.capacityHoursVsOracle.toFixed(2)} x`;
-    return [scenario.label, cell(withGuard), cell(without)];
-  });
+  const guardCell = (scenario: Scenario, policy: PolicyScore) => `${policy.sloViolationMinutes} min, ${policy.capacityHoursVsOracle.toFixed(2)} x, ${(policy.scalingActions / (scenario.arrivals.length / DAY_MINUTES)).toFixed(1)} actions/day`;
+  const guardRow = (scenario: Scenario, label: string, reactive: { timePerMessageMs?: number }) => {
+    const run = (ageGuard: boolean) => backtestArrivals(scenario.arrivals, scenario.startMs, scenario.parameters, ['headroom-reactive', 'oracle'], { reactive: { ...reactive, ageGuard } }).policies[0]!;
+    return [label, guardCell(scenario, run(true)), guardCell(scenario, run(false))];
+  };
+  const guardRows = all.map((scenario) => guardRow(scenario, scenario.label, {}));
+  // A timePerMessage declared too short, with no measured time to correct it: what the guard (and the blend) are for.
+  for (const scenario of all.filter((entry) => entry.parameters === workerParameters && entry.label !== 'demo synthetic')) {
+    for (const factor of [2, 4]) {
+      guardRows.push(guardRow(scenario, `${scenario.label}, timePerMessage declared ${factor}x too short, not measured`, { timePerMessageMs: 1000 / scenario.parameters.throughputPerWorker / factor }));
+    }
+  }
 
-  // The Lambda consumer path: the same loads drained by Lambda's SQS poller (no start-up delay, the poller's ramp,
-  // maximum concurrency = the ECS max). Concurrency-hours are busy instance-hours, the oracle's analogue.
+  // The Lambda consumer path: the same loads drained by Lambda's SQS poller. Lambda bills busy time, the same for any
+  // setting that processes every message, so the question is the event source's MaximumConcurrency: the least that
+  // meets the SLO (by bisection; more concurrency never waits longer), against the peak required capacity
+  // (peak minute's arrivals x time per message) that RequiredCapacity publishes.
   const lambdaRows = all.map((scenario) => {
     const { parameters } = scenario;
-    const score = simulateLambdaConsumer(scenario.arrivals, { throughputPerInstance: parameters.throughputPerWorker, maxConcurrency: parameters.maxCapacity, sloMs: parameters.sloMs });
-    const oracle = backtestArrivals(scenario.arrivals, scenario.startMs, { ...parameters, startupMs: 0 }, ['oracle']).policies[0]!;
-    return [scenario.label, String(parameters.maxCapacity), String(score.sloViolationMinutes), String(score.p99WaitSeconds), score.concurrencyHours.toFixed(0), String(score.peakConcurrency), (score.concurrencyHours / oracle.capacityHours).toFixed(2)];
+    const run = (maxConcurrency: number) => simulateLambdaConsumer(scenario.arrivals, { throughputPerInstance: parameters.throughputPerWorker, maxConcurrency, sloMs: parameters.sloMs });
+    const atMax = run(parameters.maxCapacity);
+    let [low, high] = [2, 1000];
+    if (run(high).sloViolationMinutes > 0) low = high;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      if (run(middle).sloViolationMinutes === 0) high = middle;
+      else low = middle + 1;
+    }
+    const peakRequired = Math.max(...scenario.arrivals) / 60 / parameters.throughputPerWorker;
+    return [scenario.label, String(parameters.maxCapacity), String(atMax.sloViolationMinutes), String(atMax.p99WaitSeconds), String(atMax.peakConcurrency), String(low), peakRequired.toFixed(1)];
   });
 
   // How far the oracle's fast stand-in (used on these long traces) is above the exact optimum, on 8-hour windows.
@@ -228,6 +244,27 @@ export async function run(): Promise<void> {
     '| --- | --- | --- | --- | --- |',
     ...burstyTargets,
     '',
+    'Where a target is missed, and why:',
+    '',
+    '- **headroom-predictive, every regular load (1.46-1.83 x, goal 1.15).** Its floors are still the p90 forecast at 70%',
+    '  utilization held for whole hours, with headroom-reactive on top: the margins stack (the issue\'s point 3, predictive',
+    '  floors without stacked margins, is being reworked in the planner by another change; these rows are to be re-measured',
+    '  after it). With headroom-reactive under them the floors only add cost on these loads: headroom-reactive alone is',
+    '  1.16-1.21 x at 0 violation minutes.',
+    '- **demo synthetic, headroom-reactive (200 violation minutes vs the best recipe\'s 195).** The flash crowd (x3 for two',
+    '  hours) needs more than the 40 workers allowed, so even the oracle has 193 violation minutes: only 2 (best recipe) and',
+    '  7 (headroom-reactive) are avoidable. headroom-reactive reaches the 40-worker cap about 5 minutes after the step (3',
+    '  alarm datapoints + 90 s start-up) from a fleet sized for the load; queue-step-scaling starts from a fleet 1.94 x the',
+    '  oracle\'s and so has more capacity at the step. Every other regular target is met under both scale-in models.',
+    '- **Bursty loads: the ratio to the oracle** is bounded by burst length against reaction time. A reactive policy needs',
+    '  3 minutes of alarm datapoints plus the 90 s start-up before new capacity works, and target tracking keeps it at least',
+    '  15 minutes (its scale-in alarm) plus the 5-minute scale-in cooldown after the burst; the oracle pays only for the',
+    '  burst. On AWS ELB (bursts of one 5-minute step to the 35-worker peak from a ~2-worker base) that holds capacity for',
+    '  ~20 minutes per 5-minute burst: 2.6-3.3 x. On Twitter, WC98 and the flash crowd, bursts last longer than the',
+    '  reaction time and headroom-reactive is 1.16-1.60 x and the cheapest policy within 25% of the best recipe\'s violations.',
+    '- **The conclusions hold under both scale-in models:** every verdict is the same under proportional and gradual',
+    '  scale-in; gradual costs 1-37% more (Twitter most, where load falls fastest).',
+    '',
     '## Every policy',
     '',
     table(['scenario', 'scale-in model', 'policy', 'SLO-violation min', 'p99 wait s', 'capacity-hours', 'actions/day', 'vs oracle'], scoreRows),
@@ -236,17 +273,25 @@ export async function run(): Promise<void> {
     '',
     '## The burst guard',
     '',
-    'headroom-reactive with and without step scaling on ApproximateAgeOfOldestMessage (proportional scale-in):',
+    'headroom-reactive with and without step scaling on ApproximateAgeOfOldestMessage (proportional scale-in). With the',
+    'time per message right (the blend converges to the measured one) the guard never saves a violation minute here and',
+    'costs 0-12% on the spikiest loads. With a timePerMessage declared too short and no MessageProcessingTime to correct it,',
+    'the backlog term still finds the capacity (waits rise towards the SLO instead of past it) but target tracking then',
+    'cycles (hundreds of actions a day at 2x), and at 4x the guard trades fewer violation minutes for 2-3 x the capacity',
+    'and a cycle of its own (guard out, target tracking in).',
+    'Hence the measured time per message, and the dashboard alarm when measured and declared differ by more than 2x.',
     '',
     table(['scenario', 'with the guard', 'without'], guardRows),
     '',
     '## Lambda consumers',
     '',
     'The same loads drained by Lambda\'s SQS poller (5 concurrent to start, up to 300 more a minute while messages wait,',
-    'capped at the event source\'s maximum concurrency = the ECS max above); there is no policy to choose, the poller is',
-    'the controller. vs oracle: busy concurrency-hours over the oracle\'s worker-hours with no start-up delay.',
+    'capped at the event source\'s MaximumConcurrency). There is no scaling policy to choose: the poller is the controller,',
+    'and Lambda bills busy time, which is the same for every setting that processes every message. What is left to choose',
+    'is MaximumConcurrency: the least that meets the SLO, beside the peak required capacity (busiest minute x time per',
+    'message, what RequiredCapacity publishes for a Lambda source). The 300-a-minute ramp never binds at these sizes.',
     '',
-    table(['scenario', 'max concurrency', 'SLO-violation min', 'p99 wait s', 'concurrency-hours', 'peak', 'vs oracle'], lambdaRows),
+    table(['scenario', 'max concurrency = ECS max', 'SLO-violation min', 'p99 wait s', 'peak concurrency', 'least max concurrency meeting the SLO', 'peak required capacity'], lambdaRows),
     '',
     '## The oracle',
     '',

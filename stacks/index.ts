@@ -2,7 +2,7 @@ export { BacklogPublisher, type BacklogConsumer, type BacklogPublisherProps, typ
 export { InvalidPropError } from './common/prop-validation.ts';
 export { QueueAlarms, type QueueAlarmsProps } from './queue-alarms/queue-alarms.ts';
 export { QueueConsumerFunction, type QueueConsumerFunctionProps } from './queue-consumer-function/queue-consumer-function.ts';
-export { BacklogMetricSource, QueueScaledService, type QueueScaledServiceProps } from './queue-scaled-service/queue-scaled-service.ts';
+export { BacklogMetricSource, QueueScaledService, ScalingSignal, type QueueScaledServiceProps } from './queue-scaled-service/queue-scaled-service.ts';
 export { AlarmTopic, type AlarmTopicProps } from './workload-dashboard/alarm-topic.ts';
 export { type WorkloadCapacity } from './workload-dashboard/workload-capacity.ts';
 export {

@@ -1,5 +1,5 @@
 import { PredictiveFloors } from '../../shared/simulate/predictive-floors.ts';
-import { simulateLambdaConsumer, simulateProvisionedTable } from '../../shared/simulate/index.ts';
+import { simulateLambdaConsumer, simulateProvisionedTable, type ScaleInModel } from '../../shared/simulate/index.ts';
 
 /** `--consumer lambda`: the trace's messages drained by Lambda's SQS poller. */
 export function lambdaBacktest(arrivals: readonly number[], options: { throughput: number; maxConcurrency: number; slo: number }) {
@@ -13,9 +13,9 @@ export function lambdaBacktest(arrivals: readonly number[], options: { throughpu
  * `--consumer dynamodb`: the trace counts capacity units consumed per step; the table is provisioned with target
  * tracking alone, and with headroom's predictive floors under it.
  */
-export function dynamodbBacktest(arrivals: readonly number[], startMs: number, options: { min: number; max: number; targetUtilization: number }) {
+export function dynamodbBacktest(arrivals: readonly number[], startMs: number, options: { min: number; max: number; targetUtilization: number; scaleInModel?: ScaleInModel }) {
   const demandPerSecond = arrivals.map((perMinute) => perMinute / 60);
-  const table = { minCapacity: Math.max(1, options.min), maxCapacity: options.max, targetUtilizationPercent: options.targetUtilization };
+  const table = { minCapacity: Math.max(1, options.min), maxCapacity: options.max, targetUtilizationPercent: options.targetUtilization, ...(options.scaleInModel ? { scaleInModel: options.scaleInModel } : {}) };
   const floors = new PredictiveFloors(arrivals, [], startMs, { throughputPerWorker: 1, startupMs: 0, sloMs: 60_000, minCapacity: table.minCapacity, maxCapacity: options.max }, { targetUtilization: options.targetUtilization / 100 });
   return {
     consumer: 'dynamodb',

@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { tooManyGaps } from '../../shared/forecast/gaps.ts';
-import { arrivalsPerMinute, POLICY_NAMES, runBacktest, type BacktestResult, type PolicyName } from '../../shared/simulate/index.ts';
+import { arrivalsPerMinute, POLICY_NAMES, runBacktest, SCALE_IN_MODELS, type BacktestResult, type PolicyName, type ScaleInModel } from '../../shared/simulate/index.ts';
 import type { RegularSeries } from '../../shared/series/regular-series.ts';
 import { readMetricHistory } from '../cloudwatch-history/read-metric-history.ts';
 import { durationBetween } from '../options/duration.ts';
@@ -26,6 +26,7 @@ interface BacktestFlags {
   throughput?: number;
   startup: number;
   scaleOutCooldown: number;
+  scaleInModel: ScaleInModel;
   slo: number;
   min: number;
   max?: number;
@@ -149,6 +150,7 @@ export function register(program: Command): void {
     .addOption(new Option('--startup <duration>', 'worker start-up delay').argParser(durationBetween(1, 3_600_000, 'a worker that takes longer to start is not a scaling question')).default(90_000, '90s'))
     .addOption(new Option('--slo <duration>', 'acceptable latency').argParser(durationBetween(60_000, 86_400_000, 'the simulation steps by the minute; a wait of over a day is not a latency')).default(300_000, '5m'))
     .addOption(new Option('--scale-out-cooldown <duration>', 'scale-out cooldown of the backlog policies (QueueScaledService)').argParser(durationBetween(1000, 86_400_000, 'a cooldown of over a day never ends in a backtest')).default(60_000, '1m'))
+    .addOption(new Option('--scale-in-model <model>', "how target tracking's unpublished scale-in step is modelled: at once to the proportional capacity, or at most 10% per scale-in").choices([...SCALE_IN_MODELS]).default('proportional'))
     .addOption(new Option('--min <n>', 'minimum workers').argParser(parseWholeNumber).default(1))
     .option('--max <n>', 'maximum workers (or DynamoDB capacity units)', wholeNumberBetween(1, 1_000_000, 'at least one worker'))
     .addOption(new Option('--scale <factor>', 'multiply the load by this').argParser(parsePositiveNumber).default(1))
@@ -167,7 +169,7 @@ export function register(program: Command): void {
         const answer =
           flags.consumer === 'lambda'
             ? lambdaBacktest(arrivals, { throughput: required(flags.throughput, '--throughput'), maxConcurrency: flags.maxConcurrency, slo: flags.slo })
-            : dynamodbBacktest(arrivals, series.startMs, { min: flags.min, max: required(flags.max, '--max'), targetUtilization: flags.targetUtilization * 100 });
+            : dynamodbBacktest(arrivals, series.startMs, { min: flags.min, max: required(flags.max, '--max'), targetUtilization: flags.targetUtilization * 100, scaleInModel: flags.scaleInModel });
         process.stdout.write(flags.json ? `${JSON.stringify(answer)}\n` : `${JSON.stringify(answer, null, 2)}\n`);
         return;
       }
@@ -176,6 +178,7 @@ export function register(program: Command): void {
         startupMs: flags.startup,
         sloMs: flags.slo,
         scaleOutCooldownMs: flags.scaleOutCooldown,
+        scaleInModel: flags.scaleInModel,
         minCapacity: flags.min,
         maxCapacity: required(flags.max, '--max'),
       };

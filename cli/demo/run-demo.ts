@@ -121,24 +121,25 @@ async function runReactivePath(deployed: DeployedStack, options: DemoOptions, se
   log(`backlog publisher: published ${outcome.published.length} workload(s), ${outcome.failures.length} failure(s), ${outcome.putMetricDataCalls} PutMetricData call(s)`);
   for (const failure of outcome.failures) log(`  not published for ${failure.workload}: ${failure.reason}`);
   for (const source of sources) {
+    const signals = [MetricName.requiredCapacityPerTask, MetricName.requiredCapacity, MetricName.backlogWithoutCapacity, MetricName.backlogPerTask];
     const answer = await cloudwatch.send(
       new GetMetricDataCommand({
         StartTime: new Date(now.getTime() - 5 * 60_000),
         EndTime: new Date(now.getTime() + 60_000),
-        MetricDataQueries: [
-          {
-            Id: 'backlogPerTask',
-            MetricStat: {
-              Metric: { Namespace: config.namespace ?? DEFAULT_NAMESPACE, MetricName: MetricName.backlogPerTask, Dimensions: [{ Name: WORKLOAD_DIMENSION, Value: source.workload }] },
-              Period: 60,
-              Stat: 'Maximum',
-            },
+        MetricDataQueries: signals.map((metricName, index) => ({
+          Id: `m${index}`,
+          MetricStat: {
+            Metric: { Namespace: config.namespace ?? DEFAULT_NAMESPACE, MetricName: metricName, Dimensions: [{ Name: WORKLOAD_DIMENSION, Value: source.workload }] },
+            Period: 60,
+            Stat: 'Maximum',
           },
-        ],
+        })),
       }),
     );
-    log(`  ${source.workload}: BacklogPerTask read back from CloudWatch = ${answer.MetricDataResults?.[0]?.Values?.[0] ?? 'no datapoint'}`);
+    const read = signals.map((metricName, index) => `${metricName} = ${answer.MetricDataResults?.find((result) => result.Id === `m${index}`)?.Values?.[0] ?? 'no datapoint'}`);
+    log(`  ${source.workload}: read back from CloudWatch: ${read.join(', ')}`);
   }
+  log('  the service scales on RequiredCapacityPerTask (tasks the queue needs per task, held at 0.9); BacklogWithoutCapacity = 1 starts a task when none is desired');
 }
 
 async function workerQueueName(deployed: DeployedStack): Promise<string> {
@@ -188,12 +189,22 @@ async function runDemoBacktest(load: RegularSeries, options: DemoOptions): Promi
   log('backtesting the policies on the same two weeks (0.5 msg/s per worker, 90 s start-up, 5 min SLO, 1-40 workers)');
   const result = runBacktest(load, parameters);
   for (const policy of result.policies) {
-    log(`  ${policy.name.padEnd(24)} SLO-violation minutes ${String(policy.sloViolationMinutes).padStart(5)}   capacity-hours ${policy.capacityHours.toFixed(0).padStart(6)}   vs oracle ${policy.capacityHoursVsOracle.toFixed(2)}`);
+    log(`  ${policy.name.padEnd(24)} SLO-violation minutes ${String(policy.sloViolationMinutes).padStart(5)}   capacity-hours ${policy.capacityHours.toFixed(0).padStart(6)}   vs oracle ${policy.capacityHoursVsOracle.toFixed(2)}   scaling actions ${String(policy.scalingActions).padStart(5)}`);
+  }
+  const byName = new Map(result.policies.map((policy) => [policy.name, policy]));
+  const reactive = byName.get('headroom-reactive');
+  const recipe = byName.get('backlog-target-tracking');
+  const oracle = byName.get('oracle');
+  if (reactive && recipe && oracle) {
+    log(
+      `  headroom-reactive (QueueScaledService's default) runs at ${reactive.capacityHoursVsOracle.toFixed(2)} x the clairvoyant oracle with ${reactive.sloViolationMinutes} violation minutes (the oracle: ${oracle.sloViolationMinutes}); ` +
+        `AWS's backlog-per-task recipe at ${recipe.capacityHoursVsOracle.toFixed(2)} x with ${recipe.sloViolationMinutes}: its equilibrium is a wait at the SLO, and once the queue drains it reads 0 whatever the capacity, so it swings between too many tasks and too few`,
+    );
   }
   const peakPerSecond = Math.max(...load.values.filter(Number.isFinite)) / (load.stepMs / 1000);
   const ceilingPerSecond = parameters.throughputPerWorker * parameters.maxCapacity;
   if (peakPerSecond > ceilingPerSecond) {
-    log(`  the load peaks at ${peakPerSecond.toFixed(1)} msg/s, above the ${ceilingPerSecond} msg/s that ${parameters.maxCapacity} workers can serve: no policy, not even the oracle, meets the SLO then`);
+    log(`  the flash crowd peaks at ${peakPerSecond.toFixed(1)} msg/s, above the ${ceilingPerSecond} msg/s that ${parameters.maxCapacity} workers can serve: no policy, not even the oracle, meets the SLO then, and those minutes are the oracle's too`);
   }
   const report = await writeReport(result, options.reportDir);
   log(`report written: ${report.htmlPath}`);

@@ -33,7 +33,8 @@ export class EcsQueueWorkerStack extends Stack {
     });
     const service = new ecs.FargateService(this, 'Worker', { cluster, taskDefinition, minHealthyPercent: 100 });
 
-    // Keep every job's wait under 2 minutes: at 1.5 s a job, that is 80 jobs queued per running task.
+    // Keep every job's wait under 2 minutes at 1.5 s a job: scaled on the capacity the queue needs per task (arrivals
+    // x 1.5 s + the backlog drained within the latency budget), held at 0.9.
     const scaling = new QueueScaledService(this, 'Scaling', {
       service,
       queue,

@@ -1,6 +1,6 @@
 // The consumer's code: one order at a time, with partial batch responses, idempotency and deadline awareness.
-import { createQueueConsumer } from 'headroom/consumer';
-import { dynamoDBIdempotency } from 'headroom/consumer/idempotency';
+import { createQueueConsumer } from 'cdk-headroom/consumer';
+import { dynamoDBIdempotency } from 'cdk-headroom/consumer/idempotency';
 
 interface Order {
   readonly orderId: string;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { App, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { AlarmTopic, QueueConsumerFunction } from 'headroom';
+import { AlarmTopic, QueueConsumerFunction } from 'cdk-headroom';
 
 export class LambdaQueueConsumerStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {

@@ -2,10 +2,16 @@ import { ServiceModel } from './service-model.ts';
 import type { BacklogParameters } from './parameters.ts';
 
 /**
- * Lambda's SQS poller, as documented: it starts with 5 concurrent pollers-worth of invocations, adds up to 300
- * concurrent executions a minute while messages wait, never exceeds the event source's maximum concurrency, and
- * shrinks when the queue is empty. Each concurrent execution works like a worker with no start-up delay beyond the
- * ramp (cold starts are inside the per-message time).
+ * Lambda's SQS poller, as documented (AWS Lambda Developer Guide, "Understanding Lambda's scaling behavior for SQS
+ * event sources" / "Using Lambda with Amazon SQS", https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html:
+ * "Lambda starts with five concurrent batches ... and adds up to 300 more instances per minute"; "Configuring
+ * maximum concurrency for Amazon SQS event sources": MaximumConcurrency 2-1000 caps the concurrent invocations the
+ * event source mapping makes): it starts with 5 concurrent executions, adds up to 300 a minute while messages wait,
+ * never exceeds the maximum concurrency, and shrinks when there is less to do. There is no Application Auto Scaling
+ * policy to choose here: the poller is the controller, so the same question the ECS scoreboard asks (capacity vs
+ * the oracle, SLO minutes) is answered for its two settings, maximum concurrency and the ramp it cannot change.
+ * Each concurrent execution works like a worker with no start-up delay beyond the ramp (cold starts are inside the
+ * per-message time).
  */
 export interface LambdaConsumerParameters {
   /** Messages one concurrent execution handles per second. */

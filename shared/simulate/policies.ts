@@ -34,6 +34,12 @@ export interface ReactiveOptions {
   readonly drainShare?: number;
   /** The burst guard on the oldest message's age. @default true */
   readonly ageGuard?: boolean;
+  /**
+   * The time per message the signal uses, where it differs from the workers' real 1 / throughputPerWorker: a wrong
+   * declaration with no measurement to correct it.
+   * @default the real one (what the blend converges to once consumers report MessageProcessingTime)
+   */
+  readonly timePerMessageMs?: number;
 }
 
 /** A policy of Application Auto Scaling fed from one metric. */
@@ -100,7 +106,7 @@ function backlogPerTask(share: number, parameters: BacklogParameters): Watched {
  */
 function requiredCapacityTracking(parameters: BacklogParameters, options: ReactiveOptions): Watched {
   const policy = new TargetTrackingPolicy(options.target ?? REACTIVE_DEFAULTS.target);
-  const timePerMessageMs = 1000 / parameters.throughputPerWorker;
+  const timePerMessageMs = options.timePerMessageMs ?? 1000 / parameters.throughputPerWorker;
   const drainMs = drainBudgetMs(parameters.sloMs, parameters.startupMs, options.drainShare ?? REACTIVE_DEFAULTS.drainShare);
   const sent: number[] = [];
   return {

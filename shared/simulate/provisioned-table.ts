@@ -1,10 +1,13 @@
-import { TargetTrackingPolicy, ScalingDecider } from './scaling-rules.ts';
+import { TargetTrackingPolicy, ScalingDecider, type Cooldowns, type ScaleInModel } from './scaling-rules.ts';
 
 /**
  * A DynamoDB table in provisioned mode, by the minute: requests beyond provisioned capacity are throttled (no burst
- * credit is modelled), target tracking keeps consumed / provisioned near the target utilization, and DynamoDB's
- * limit on decreases (at most `decreasesPerDay` a UTC day; AWS allows 4 in the first hour and 1 an hour after, up
- * to 27 a day) holds scale-in back.
+ * credit is modelled), target tracking keeps consumed / provisioned near the target utilization ("Managing
+ * throughput capacity automatically with DynamoDB auto scaling", Amazon DynamoDB Developer Guide: auto scaling is
+ * an Application Auto Scaling target tracking policy on consumed / provisioned capacity), and DynamoDB's limit on
+ * decreases ("Service, account, and table quotas in Amazon DynamoDB": 4 decreases at any time, then one more per
+ * hour without one, at most 27 a UTC day; modelled as `decreasesPerDay`) holds scale-in back. Target tracking's
+ * scale-in step is unpublished here too: `scaleInModel` as for ECS.
  */
 export interface ProvisionedTableParameters {
   readonly minCapacity: number;
@@ -15,7 +18,14 @@ export interface ProvisionedTableParameters {
   readonly decreasesPerDay?: number;
   /** A floor per minute (the predictor's), if any. */
   readonly floorAt?: (minute: number) => number;
+  /** @default 'proportional' */
+  readonly scaleInModel?: ScaleInModel;
+  /** @default TableScaling's: 1 minute out, 15 minutes in (DynamoDB's daily decrease limit makes scale-in precious) */
+  readonly cooldowns?: Cooldowns;
 }
+
+/** What TableScaling (stacks/table-scaling) deploys by default, so the backtest replays the construct. */
+export const TABLE_SCALING_COOLDOWNS: Cooldowns = { scaleOutMinutes: 1, scaleInMinutes: 15 };
 
 export interface ProvisionedTableScore {
   /** Capacity units requested but throttled, summed over minutes (unit-minutes). */
@@ -27,8 +37,7 @@ export interface ProvisionedTableScore {
 
 export function simulateProvisionedTable(demandPerMinute: readonly number[], parameters: ProvisionedTableParameters): ProvisionedTableScore {
   const tracking = new TargetTrackingPolicy(parameters.targetUtilizationPercent);
-  // Application Auto Scaling's default cooldowns for DynamoDB tables are 0 s.
-  const decider = new ScalingDecider({ scaleOutMinutes: 0, scaleInMinutes: 0 });
+  const decider = new ScalingDecider(parameters.cooldowns ?? TABLE_SCALING_COOLDOWNS, parameters.scaleInModel);
   const limit = parameters.decreasesPerDay ?? 27;
   let provisioned = parameters.minCapacity;
   let throttled = 0;

@@ -18,6 +18,19 @@ export type BacklogConsumer =
   | { readonly kind: 'ecs'; readonly service: ecs.IBaseService }
   | { readonly kind: 'lambda'; readonly function: lambda.IFunction };
 
+/** What the publisher needs to publish RequiredCapacityPerTask for a source. */
+export interface RequiredCapacitySource {
+  /** The declared time one task takes per message: the prior of the measured one. */
+  readonly timePerMessage: Duration;
+  /** The time within which a backlog is to be drained (a share of acceptable latency after start-up). */
+  readonly drainBudget: Duration;
+  /**
+   * The consumers' measured time per message, in milliseconds; its Sum and SampleCount over the last 15 minutes are read.
+   * @default none: the declared time per message alone
+   */
+  readonly measuredTimePerMessage?: cloudwatch.Metric;
+}
+
 export interface BacklogSource {
   /** The `Workload` dimension the metrics are published under; unique per publisher. */
   readonly workload: string;
@@ -28,6 +41,12 @@ export interface BacklogSource {
    * @default false
    */
   readonly countDelayed?: boolean;
+  /**
+   * Also publish RequiredCapacityPerTask (and RequiredCapacity, ArrivalRate, TimePerMessage, BacklogWithoutCapacity)
+   * from the queue's NumberOfMessagesSent and the time per message.
+   * @default only BacklogPerTask, QueueBacklog and RunningCapacity
+   */
+  readonly requiredCapacity?: RequiredCapacitySource;
 }
 
 export interface BacklogPublisherProps {
@@ -45,7 +64,8 @@ export interface BacklogPublisherProps {
 
 /**
  * A scheduled Lambda that publishes `BacklogPerTask`, `QueueBacklog` and `RunningCapacity` for every
- * (queue, consumer) source added to it, as high-resolution metrics with the `Workload` dimension.
+ * (queue, consumer) source added to it, and `RequiredCapacityPerTask` with what it is made of for sources that ask
+ * for it, as high-resolution metrics with the `Workload` dimension.
  * One publisher serves any number of sources; `QueueScaledService` adds its own.
  */
 export class BacklogPublisher extends Construct {
@@ -60,7 +80,7 @@ export class BacklogPublisher extends Construct {
   readonly function: HeadroomFunction;
   readonly schedule: scheduler.Schedule;
   private readonly sources: BacklogSource[] = [];
-  private readsLambdaMetrics = false;
+  private readsMetrics = false;
 
   constructor(scope: Construct, id: string, props: BacklogPublisherProps = {}) {
     super(scope, id);
@@ -78,7 +98,7 @@ export class BacklogPublisher extends Construct {
 
     this.function = new HeadroomFunction(this, 'Function', {
       handler: 'backlog-publisher',
-      description: 'headroom: publishes SQS backlog per task for target tracking',
+      description: 'headroom: publishes SQS backlog and required capacity per task for target tracking',
       serviceName: 'headroom-backlog-publisher',
       timeout: Duration.seconds(30),
       environment: {
@@ -138,21 +158,21 @@ export class BacklogPublisher extends Construct {
       this.function.addToRolePolicy(
         new iam.PolicyStatement({ actions: ['lambda:GetFunctionConcurrency'], resources: [source.consumer.function.functionArn] }),
       );
-      if (!this.readsLambdaMetrics) {
-        this.readsLambdaMetrics = true;
-        this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
-      }
+      this.grantMetricReads();
     }
+    // RequiredCapacityPerTask reads the queue's NumberOfMessagesSent and the consumers' measured time per message.
+    if (source.requiredCapacity) this.grantMetricReads();
   }
 
-  /** Messages waiting per running task of a workload: the metric target tracking follows. */
-  metricBacklogPerTask(workload: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return headroomMetric(MetricName.backlogPerTask, workload, { namespace: this.namespace, ...props });
+  private grantMetricReads(): void {
+    if (this.readsMetrics) return;
+    this.readsMetrics = true;
+    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
   }
 
-  /** Messages waiting on a workload's queue (visible + in flight). */
-  metricQueueBacklog(workload: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return headroomMetric(MetricName.queueBacklog, workload, { namespace: this.namespace, ...props });
+  /** One of the metrics this publisher publishes for a workload. */
+  metric(metricName: MetricName, workload: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return headroomMetric(metricName, workload, { namespace: this.namespace, ...props });
   }
 
   /** Sources the publisher could not read in a run (nothing is published for them then). */
@@ -174,5 +194,29 @@ function sourceConfig(source: BacklogSource): Record<string, unknown> {
     source.consumer.kind === 'ecs'
       ? { kind: 'ecs', cluster: source.consumer.service.cluster.clusterName, service: source.consumer.service.serviceName }
       : { kind: 'lambda', functionName: source.consumer.function.functionName };
-  return { workload: source.workload, queueUrl: source.queue.queueUrl, consumer, countDelayed: source.countDelayed ?? false };
+  const required = source.requiredCapacity;
+  const measured = required?.measuredTimePerMessage;
+  return {
+    workload: source.workload,
+    queueUrl: source.queue.queueUrl,
+    consumer,
+    countDelayed: source.countDelayed ?? false,
+    ...(required
+      ? {
+          requiredCapacity: {
+            timePerMessageMs: required.timePerMessage.toMilliseconds(),
+            drainBudgetMs: required.drainBudget.toMilliseconds(),
+            ...(measured
+              ? {
+                  measuredTimePerMessage: {
+                    namespace: measured.namespace,
+                    metricName: measured.metricName,
+                    dimensions: Object.entries(measured.dimensions ?? {}).map(([name, value]) => ({ name, value: String(value) })),
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
+  };
 }

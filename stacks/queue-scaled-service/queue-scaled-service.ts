@@ -5,19 +5,38 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { drainBudgetMs } from '../../shared/backlog/required-capacity.ts';
+import { REACTIVE_DEFAULTS } from '../../shared/backlog/reactive-defaults.ts';
+import { DEFAULT_NAMESPACE, MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
 import { BacklogPublisher } from '../backlog-publisher/backlog-publisher.ts';
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
 import type { PredictiveScaling, PredictiveTargetOptions } from '../predictive-scaling/predictive-scaling.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
 
-/** Where the backlog-per-task signal comes from. */
+/** What target tracking holds at its target. */
+export enum ScalingSignal {
+  /**
+   * headroom's default: RequiredCapacityPerTask, the tasks the queue needs (arrival rate x time per message, plus the
+   * backlog drained within a share of the latency budget left after start-up) per desired task, held at
+   * `targetUtilization`. It halves when capacity doubles, as target tracking assumes, so it settles below the SLO.
+   */
+  REQUIRED_CAPACITY = 'required-capacity',
+  /**
+   * AWS's recipe: backlog per task at `acceptableLatency / timePerMessage`. Its equilibrium is a wait at the SLO, and
+   * once the queue drains it reads 0 at any capacity (bench/results/simulate.md: backlog-target-tracking).
+   */
+  BACKLOG_PER_TASK = 'backlog-per-task',
+}
+
+/** Where the scaling signal comes from. */
 export enum BacklogMetricSource {
   /** headroom's BacklogPublisher computes it every minute as a high-resolution custom metric. */
   PUBLISHER = 'publisher',
   /**
-   * CloudWatch metric math computes it from AWS/SQS and Container Insights' RunningTaskCount: no Lambda,
-   * but SQS metrics arrive only every minute with a few minutes' delay, and the cluster needs Container Insights.
+   * CloudWatch metric math computes it from AWS/SQS and Container Insights' task counts: no Lambda, but SQS metrics
+   * arrive only every minute with a few minutes' delay, the arrival rate is not smoothed, the time per message is
+   * the declared one (never measured), and the cluster needs Container Insights.
    */
   METRIC_MATH = 'metric-math',
 }
@@ -29,8 +48,35 @@ export interface QueueScaledServiceProps {
   readonly queue: sqs.IQueue;
   /** How long a message may wait before it is handled: the latency SLO. */
   readonly acceptableLatency: Duration;
-  /** How long one task takes to handle one message, on average. */
+  /**
+   * How long one task takes to handle one message, on average (1 / a task's throughput). With the publisher this is
+   * the prior: the consumers' measured time per message (`measuredTimePerMessage`) outweighs it as samples arrive.
+   */
   readonly timePerMessage: Duration;
+  /**
+   * What target tracking holds at its target.
+   * @default ScalingSignal.REQUIRED_CAPACITY
+   */
+  readonly signal?: ScalingSignal;
+  /**
+   * The RequiredCapacityPerTask target tracking holds (REQUIRED_CAPACITY only): 1 is exactly the capacity the
+   * queue needs; below 1 is headroom for noise. Between 0.5 and 1.
+   * @default 0.9
+   */
+  readonly targetUtilization?: number;
+  /**
+   * How long a new task takes from launch to taking messages. The backlog is drained within half of what the
+   * acceptable latency leaves after it (REQUIRED_CAPACITY only).
+   * @default Duration.seconds(90)
+   */
+  readonly startupTime?: Duration;
+  /**
+   * The consumers' own time per message in milliseconds, which the publisher blends with `timePerMessage` (weighted
+   * by sample count, the declared value counting as 100 samples) and the dashboard compares with it.
+   * @default the queue consumer kit's `MessageProcessingTime` in the Headroom namespace, with dimensions
+   * `Workload` = the workload and `service` = the workload (the kit's Powertools service name, `POWERTOOLS_SERVICE_NAME`)
+   */
+  readonly measuredTimePerMessage?: cloudwatch.Metric;
   /** The most tasks the service may scale out to. */
   readonly maxCapacity: number;
   /**
@@ -59,9 +105,10 @@ export interface QueueScaledServiceProps {
    */
   readonly backlogPublisher?: BacklogPublisher;
   /**
-   * Also add step scaling that reacts within a minute when backlog per task jumps past twice the target
-   * (+50% capacity) or four times it (+100%), ahead of target tracking's three-minute alarm.
-   * @default false
+   * The burst guard: step scaling on the queue's ApproximateAgeOfOldestMessage (1-minute Maximum, one datapoint)
+   * that adds 25% of capacity once the oldest message has waited half the acceptable latency and 50% at three
+   * quarters, whatever the tracked signal says.
+   * @default true with ScalingSignal.REQUIRED_CAPACITY, false with BACKLOG_PER_TASK (AWS's recipe as it is)
    */
   readonly burstStepScaling?: boolean;
   /**
@@ -83,23 +130,29 @@ export interface QueueScaledServiceProps {
 
 const NAME = 'QueueScaledService';
 
-// With no running task, the whole backlog counts as one task's: a backlog with no workers must scale out.
+// With no running task, the whole backlog counts as one task's.
 const BACKLOG_PER_TASK_EXPRESSION = 'IF(running > 0, (visible + inFlight) / running, visible + inFlight)';
+// Messages wait and no task is desired: target tracking cannot multiply its way out of zero capacity.
+const BACKLOG_WITHOUT_CAPACITY_EXPRESSION = 'IF(desired == 0 AND (visible + inFlight) > 0, 1, 0)';
 
 /**
- * Scales an ECS service on its SQS backlog the way AWS recommends: target tracking on backlog per task,
- * with the target derived from what you know, `acceptableLatency / timePerMessage`.
+ * Scales an ECS service on its SQS backlog. By default target tracking holds RequiredCapacityPerTask (the capacity
+ * the queue needs per task, from arrivals, time per message and the backlog; see ScalingSignal) below 1, with a
+ * burst guard on the oldest message's age and, when minCapacity is 0, a step policy that starts the first task.
+ * AWS's backlog-per-task recipe is `signal: ScalingSignal.BACKLOG_PER_TASK`.
  *
  * It removes `DesiredCount` from the service's template so that a deploy never resets the task count the
  * autoscaler has chosen.
  */
 export class QueueScaledService extends Construct {
-  /** Messages per task the service is kept at: acceptableLatency / timePerMessage. */
-  readonly targetBacklogPerTask: number;
+  readonly signal: ScalingSignal;
+  /** The value target tracking holds the signal at: targetUtilization, or acceptableLatency / timePerMessage for the recipe. */
+  readonly signalTarget: number;
   readonly workload: string;
   readonly scalableTarget: appscaling.ScalableTarget;
   readonly alarms: QueueAlarms;
-  private readonly backlogPerTask: cloudwatch.IMetric;
+  private readonly scalingSignal: cloudwatch.IMetric;
+  private readonly measuredTimePerMessage: cloudwatch.Metric;
   private readonly queue: sqs.IQueue;
   private readonly props: QueueScaledServiceProps;
 
@@ -113,8 +166,8 @@ export class QueueScaledService extends Construct {
     if (minCapacity > props.maxCapacity) {
       throw new InvalidPropError(NAME, 'minCapacity', `(${minCapacity}) is above maxCapacity (${props.maxCapacity})`, 'Lower minCapacity or raise maxCapacity.');
     }
-    this.targetBacklogPerTask = props.acceptableLatency.toMilliseconds() / props.timePerMessage.toMilliseconds();
-    if (this.targetBacklogPerTask < 1) {
+    const backlogTarget = props.acceptableLatency.toMilliseconds() / props.timePerMessage.toMilliseconds();
+    if (backlogTarget < 1) {
       throw new InvalidPropError(
         NAME,
         'acceptableLatency',
@@ -122,16 +175,39 @@ export class QueueScaledService extends Construct {
         'Raise acceptableLatency to at least timePerMessage, or make messages faster to handle.',
       );
     }
+    this.signal = props.signal ?? ScalingSignal.REQUIRED_CAPACITY;
+    const targetUtilization = props.targetUtilization ?? REACTIVE_DEFAULTS.target;
+    if (props.targetUtilization !== undefined && this.signal !== ScalingSignal.REQUIRED_CAPACITY) {
+      throw new InvalidPropError(NAME, 'targetUtilization', 'is the RequiredCapacityPerTask target', 'Remove targetUtilization, or use ScalingSignal.REQUIRED_CAPACITY.');
+    }
+    if (!(targetUtilization >= 0.5 && targetUtilization <= 1)) {
+      throw new InvalidPropError(NAME, 'targetUtilization', `must be between 0.5 and 1, got ${targetUtilization}`, 'Use 0.9 (the default), or a value in [0.5, 1].');
+    }
+    const startupTime = props.startupTime ?? Duration.millis(REACTIVE_DEFAULTS.startupMs);
+    if (!startupTime.isUnresolved() && startupTime.toMilliseconds() < 0) {
+      throw new InvalidPropError(NAME, 'startupTime', `must not be negative, got ${startupTime.toHumanString()}`, 'Set startupTime to how long a task takes to start.');
+    }
+    this.signalTarget = this.signal === ScalingSignal.REQUIRED_CAPACITY ? targetUtilization : backlogTarget;
     const metricSource = props.metricSource ?? BacklogMetricSource.PUBLISHER;
     if (metricSource === BacklogMetricSource.METRIC_MATH && props.backlogPublisher) {
       throw new InvalidPropError(NAME, 'backlogPublisher', 'is only used with BacklogMetricSource.PUBLISHER', 'Remove backlogPublisher, or use the PUBLISHER metric source.');
     }
-    if (metricSource === BacklogMetricSource.METRIC_MATH && props.burstStepScaling) {
-      throw new InvalidPropError(NAME, 'burstStepScaling', 'needs the high-resolution publisher metric', 'Use BacklogMetricSource.PUBLISHER, or turn burstStepScaling off.');
+    if (metricSource === BacklogMetricSource.METRIC_MATH && props.measuredTimePerMessage) {
+      throw new InvalidPropError(NAME, 'measuredTimePerMessage', 'is read by the backlog publisher only (metric math uses the declared timePerMessage)', 'Remove measuredTimePerMessage, or use the PUBLISHER metric source.');
     }
     this.queue = props.queue;
     this.props = props;
     this.workload = props.workload ?? Names.uniqueId(this);
+    this.measuredTimePerMessage =
+      props.measuredTimePerMessage ??
+      new cloudwatch.Metric({
+        namespace: DEFAULT_NAMESPACE,
+        metricName: MetricName.messageProcessingTime,
+        dimensionsMap: { [WORKLOAD_DIMENSION]: this.workload, service: this.workload },
+        statistic: 'Average',
+        period: Duration.minutes(5),
+      });
+    const drainBudget = Duration.millis(drainBudgetMs(props.acceptableLatency.toMilliseconds(), startupTime.toMilliseconds()));
 
     // The autoscaler owns the task count from now on: a template value would reset it on every deploy.
     const cfnService = props.service.node.defaultChild;
@@ -148,23 +224,32 @@ export class QueueScaledService extends Construct {
       maxCapacity: props.maxCapacity,
     });
 
-    const scaleInCooldown = props.scaleInCooldown ?? Duration.minutes(5);
-    const scaleOutCooldown = props.scaleOutCooldown ?? Duration.minutes(1);
+    const scaleInCooldown = props.scaleInCooldown ?? Duration.millis(REACTIVE_DEFAULTS.scaleInCooldownMs);
+    const scaleOutCooldown = props.scaleOutCooldown ?? Duration.millis(REACTIVE_DEFAULTS.scaleOutCooldownMs);
+    const required = this.signal === ScalingSignal.REQUIRED_CAPACITY;
     if (metricSource === BacklogMetricSource.PUBLISHER) {
       const publisher = props.backlogPublisher ?? BacklogPublisher.of(this);
-      publisher.addSource({ workload: this.workload, queue: props.queue, consumer: { kind: 'ecs', service: props.service } });
-      this.backlogPerTask = publisher.metricBacklogPerTask(this.workload);
-      this.scalableTarget.scaleToTrackMetric('BacklogPerTaskTracking', {
-        customMetric: this.backlogPerTask,
-        targetValue: this.targetBacklogPerTask,
+      publisher.addSource({
+        workload: this.workload,
+        queue: props.queue,
+        consumer: { kind: 'ecs', service: props.service },
+        ...(required ? { requiredCapacity: { timePerMessage: props.timePerMessage, drainBudget, measuredTimePerMessage: this.measuredTimePerMessage } } : {}),
+      });
+      this.scalingSignal = publisher.metric(required ? MetricName.requiredCapacityPerTask : MetricName.backlogPerTask, this.workload);
+      this.scalableTarget.scaleToTrackMetric(required ? 'RequiredCapacityTracking' : 'BacklogPerTaskTracking', {
+        customMetric: this.scalingSignal,
+        targetValue: this.signalTarget,
         scaleInCooldown,
         scaleOutCooldown,
       });
-      if (props.burstStepScaling) this.addBurstStepScaling(publisher);
+      if (minCapacity === 0) this.addScaleFromZero(publisher.metric(MetricName.backlogWithoutCapacity, this.workload, { statistic: 'Maximum' }));
     } else {
-      this.backlogPerTask = this.metricMathBacklogPerTask(props.service);
-      this.addMetricMathTracking(props.service, scaleInCooldown, scaleOutCooldown);
+      const expression = required ? this.requiredCapacityExpression(drainBudget) : BACKLOG_PER_TASK_EXPRESSION;
+      this.scalingSignal = this.metricMath(props.service, required ? 'Required capacity per task' : 'Backlog per task', expression);
+      this.addMetricMathTracking(props.service, expression, scaleInCooldown, scaleOutCooldown);
+      if (minCapacity === 0) this.addScaleFromZero(this.metricMath(props.service, 'Backlog without capacity', BACKLOG_WITHOUT_CAPACITY_EXPRESSION));
     }
+    if (props.burstStepScaling ?? required) this.addBurstGuard(scaleOutCooldown);
 
     this.alarms = new QueueAlarms(this, 'Alarms', {
       queue: props.queue,
@@ -179,7 +264,8 @@ export class QueueScaledService extends Construct {
   }
 
   /**
-   * Adds this service's dashboard: capacity, backlog per task vs target, message age vs SLO, DLQ depth, and the
+   * Adds this service's dashboard: capacity, the scaling signal vs its target, measured vs declared time per message
+   * (with an alarm when they differ by more than 2x), message age vs SLO, DLQ depth, and the
    * predictor's forecast and floors when `options.predictor` is given; its composite alarm includes this
    * service's SLO and DLQ alarms.
    */
@@ -188,7 +274,8 @@ export class QueueScaledService extends Construct {
       workload: this.workload,
       capacity: { kind: 'ecs', service: this.props.service, minCapacity: this.props.minCapacity ?? 1, maxCapacity: this.props.maxCapacity },
       queue: { queue: this.queue, deadLetterQueue: this.deadLetterQueue, acceptableLatency: this.props.acceptableLatency },
-      backlogPerTask: { metric: this.backlogPerTask, target: this.targetBacklogPerTask },
+      scalingSignal: { metric: this.scalingSignal, target: this.signalTarget, title: this.signal === ScalingSignal.REQUIRED_CAPACITY ? 'Required capacity per task vs target' : 'Backlog per task vs target' },
+      timePerMessage: { declared: this.props.timePerMessage, measured: this.measuredTimePerMessage },
       workloadAlarms: this.alarms.all,
       alarmTopic: this.props.alarmTopic,
       ...options,
@@ -210,9 +297,9 @@ export class QueueScaledService extends Construct {
     });
   }
 
-  /** Messages waiting per running task, the signal this service is scaled on. */
-  metricBacklogPerTask(): cloudwatch.IMetric {
-    return this.backlogPerTask;
+  /** The signal this service is scaled on (RequiredCapacityPerTask, or backlog per task for the recipe). */
+  metricScalingSignal(): cloudwatch.IMetric {
+    return this.scalingSignal;
   }
 
   /** How long the oldest message has waited: compare with acceptableLatency. */
@@ -220,84 +307,103 @@ export class QueueScaledService extends Construct {
     return this.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: Duration.minutes(1), ...props });
   }
 
-  private addBurstStepScaling(publisher: BacklogPublisher): void {
-    const target = this.targetBacklogPerTask;
-    this.scalableTarget.scaleOnMetric('BurstStepScaling', {
-      metric: publisher.metricBacklogPerTask(this.workload, { statistic: 'Maximum' }),
+  /**
+   * The burst guard: whatever the tracked signal says (a wrong timePerMessage, a stuck consumer), a message waiting
+   * half the latency budget adds capacity within a minute of SQS reporting it.
+   */
+  private addBurstGuard(cooldown: Duration): void {
+    const latency = this.props.acceptableLatency.toSeconds();
+    const [first, second] = REACTIVE_DEFAULTS.ageGuardSteps;
+    this.scalableTarget.scaleOnMetric('BurstGuard', {
+      metric: this.metricAgeOfOldestMessage(),
       adjustmentType: appscaling.AdjustmentType.PERCENT_CHANGE_IN_CAPACITY,
       minAdjustmentMagnitude: 1,
-      cooldown: Duration.minutes(1),
+      cooldown,
       evaluationPeriods: 1,
       scalingSteps: [
-        { upper: 2 * target, change: 0 },
-        { lower: 2 * target, change: 50 },
-        { lower: 4 * target, change: 100 },
+        { upper: first.shareOfLatency * latency, change: 0 },
+        { lower: first.shareOfLatency * latency, change: first.percent },
+        { lower: second.shareOfLatency * latency, change: second.percent },
       ],
     });
   }
 
-  private metricMathBacklogPerTask(service: ecs.BaseService): cloudwatch.MathExpression {
-    const queueName = this.queue.queueName;
+  /** Starts the first task when messages wait and none is desired: target tracking cannot leave zero capacity. */
+  private addScaleFromZero(backlogWithoutCapacity: cloudwatch.IMetric): void {
+    this.scalableTarget.scaleOnMetric('ScaleFromZero', {
+      metric: backlogWithoutCapacity,
+      adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+      cooldown: Duration.minutes(1),
+      evaluationPeriods: 1,
+      scalingSteps: [
+        { upper: 0.5, change: 0 },
+        { lower: 0.5, change: 1 },
+      ],
+    });
+  }
+
+  /** RequiredCapacityPerTask in metric math: the declared time per message, the unsmoothed per-minute arrivals. */
+  private requiredCapacityExpression(drainBudget: Duration): string {
+    const seconds = this.props.timePerMessage.toMilliseconds() / 1000;
+    return `((sent / 60) * ${seconds} + (visible + inFlight) * ${seconds} / ${drainBudget.toSeconds()}) / IF(desired > 1, desired, 1)`;
+  }
+
+  /** The metrics the metric-math expressions use, by id. */
+  private mathMetrics(service: ecs.BaseService): Record<string, { namespace: string; metricName: string; dimensions: Record<string, string>; statistic: string }> {
+    const queue = { QueueName: this.queue.queueName };
+    const ecsService = { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName };
+    return {
+      sent: { namespace: 'AWS/SQS', metricName: 'NumberOfMessagesSent', dimensions: queue, statistic: 'Sum' },
+      visible: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: queue, statistic: 'Sum' },
+      inFlight: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesNotVisible', dimensions: queue, statistic: 'Sum' },
+      running: { namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensions: ecsService, statistic: 'Average' },
+      desired: { namespace: 'ECS/ContainerInsights', metricName: 'DesiredTaskCount', dimensions: ecsService, statistic: 'Average' },
+    };
+  }
+
+  private usedIds(expression: string): string[] {
+    return ['sent', 'visible', 'inFlight', 'running', 'desired'].filter((id) => new RegExp(`\\b${id}\\b`).test(expression));
+  }
+
+  private metricMath(service: ecs.BaseService, label: string, expression: string): cloudwatch.MathExpression {
     const period = Duration.minutes(1);
+    const metrics = this.mathMetrics(service);
     return new cloudwatch.MathExpression({
-      label: 'Backlog per task',
-      expression: BACKLOG_PER_TASK_EXPRESSION,
+      label: `${label} (${this.queue.queueName})`,
+      expression,
       period,
-      usingMetrics: {
-        visible: this.queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Sum', period }),
-        inFlight: this.queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Sum', period }),
-        running: new cloudwatch.Metric({
-          namespace: 'ECS/ContainerInsights',
-          metricName: 'RunningTaskCount',
-          dimensionsMap: { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName },
-          statistic: 'Average',
-          period,
+      usingMetrics: Object.fromEntries(
+        this.usedIds(expression).map((id) => {
+          const { namespace, metricName, dimensions, statistic } = metrics[id]!;
+          return [id, new cloudwatch.Metric({ namespace, metricName, dimensionsMap: dimensions, statistic, period })];
         }),
-      },
-    }).with({ label: `Backlog per task (${queueName})` });
+      ),
+    });
   }
 
   // aws-cdk-lib's L2 target tracking accepts direct metrics only; metric math needs the L1 policy.
-  private addMetricMathTracking(service: ecs.BaseService, scaleInCooldown: Duration, scaleOutCooldown: Duration): void {
-    const queueDimension = [{ name: 'QueueName', value: this.queue.queueName }];
-    const sqsMetric = (id: string, metricName: string) => ({
-      id,
-      returnData: false,
-      metricStat: { metric: { namespace: 'AWS/SQS', metricName, dimensions: queueDimension }, stat: 'Sum' },
-    });
-    new appscaling.CfnScalingPolicy(this, 'BacklogPerTaskMathTracking', {
-      policyName: `${Stack.of(this).stackName}-${this.workload}-backlog-per-task`.slice(0, 255),
+  private addMetricMathTracking(service: ecs.BaseService, expression: string, scaleInCooldown: Duration, scaleOutCooldown: Duration): void {
+    const metrics = this.mathMetrics(service);
+    const required = this.signal === ScalingSignal.REQUIRED_CAPACITY;
+    new appscaling.CfnScalingPolicy(this, required ? 'RequiredCapacityMathTracking' : 'BacklogPerTaskMathTracking', {
+      policyName: `${Stack.of(this).stackName}-${this.workload}-${required ? 'required-capacity' : 'backlog-per-task'}`.slice(0, 255),
       policyType: 'TargetTrackingScaling',
       scalingTargetId: this.scalableTarget.scalableTargetId,
       targetTrackingScalingPolicyConfiguration: {
-        targetValue: this.targetBacklogPerTask,
+        targetValue: this.signalTarget,
         scaleInCooldown: scaleInCooldown.toSeconds(),
         scaleOutCooldown: scaleOutCooldown.toSeconds(),
         customizedMetricSpecification: {
           metrics: [
-            sqsMetric('visible', 'ApproximateNumberOfMessagesVisible'),
-            sqsMetric('inFlight', 'ApproximateNumberOfMessagesNotVisible'),
-            {
-              id: 'running',
-              returnData: false,
-              metricStat: {
-                metric: {
-                  namespace: 'ECS/ContainerInsights',
-                  metricName: 'RunningTaskCount',
-                  dimensions: [
-                    { name: 'ClusterName', value: service.cluster.clusterName },
-                    { name: 'ServiceName', value: service.serviceName },
-                  ],
-                },
-                stat: 'Average',
-              },
-            },
-            {
-              id: 'backlogPerTask',
-              label: 'Backlog per task',
-              returnData: true,
-              expression: BACKLOG_PER_TASK_EXPRESSION,
-            },
+            ...this.usedIds(expression).map((id) => {
+              const { namespace, metricName, dimensions, statistic } = metrics[id]!;
+              return {
+                id,
+                returnData: false,
+                metricStat: { metric: { namespace, metricName, dimensions: Object.entries(dimensions).map(([name, value]) => ({ name, value })) }, stat: statistic },
+              };
+            }),
+            { id: 'signal', label: required ? 'Required capacity per task' : 'Backlog per task', returnData: true, expression },
           ],
         },
       },

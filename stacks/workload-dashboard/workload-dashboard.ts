@@ -36,10 +36,16 @@ export interface WorkloadDashboardProps {
    */
   readonly queue?: WorkloadQueue;
   /**
-   * Backlog per task and the target the service is kept at.
-   * @default no backlog widget
+   * The metric target tracking holds and its target, plotted against each other.
+   * @default no scaling-signal widget
    */
-  readonly backlogPerTask?: { readonly metric: cloudwatch.IMetric; readonly target: number };
+  readonly scalingSignal?: { readonly metric: cloudwatch.IMetric; readonly target: number; readonly title?: string };
+  /**
+   * The declared time per message and the consumers' measured one (milliseconds): plotted together, with an alarm
+   * when they differ by more than 2x for 15 minutes (the declared value then over- or under-provisions).
+   * @default no time-per-message widget or alarm
+   */
+  readonly timePerMessage?: { readonly declared: Duration; readonly measured: cloudwatch.IMetric };
   /**
    * The load the predictor forecasts, plotted against the forecast.
    * @default no load line (the forecast alone when `predictor` is set)
@@ -107,6 +113,8 @@ export class WorkloadDashboard extends Construct {
   readonly predictorFailing?: cloudwatch.Alarm;
   readonly planStale?: cloudwatch.Alarm;
   readonly forecastErrorHigh?: cloudwatch.Alarm;
+  /** Measured and declared time per message differ by more than 2x (when `timePerMessage` is given). */
+  readonly timePerMessageMismatch?: cloudwatch.Alarm;
   readonly unhealthy: cloudwatch.CompositeAlarm;
   /** The widgets headroom adds, in order. */
   readonly headlineWidgets: cloudwatch.IWidget[];
@@ -174,6 +182,18 @@ export class WorkloadDashboard extends Construct {
       ownAlarms.push(this.predictorFailing, this.planStale, this.forecastErrorHigh);
     }
 
+    // A mismatch is a configuration warning, not an outage: notified, but not part of the unhealthy composite.
+    const warnings: cloudwatch.Alarm[] = [];
+    if (props.timePerMessage) {
+      this.timePerMessageMismatch = this.timePerMessageRatio(props.timePerMessage).createAlarm(this, 'TimePerMessageMismatch', {
+        alarmDescription: `${props.workload}: the consumers' measured time per message differs from the declared ${props.timePerMessage.declared.toHumanString()} by more than 2x: correct timePerMessage (the scaling signal blends in the measured value, the prior still weighs)`,
+        threshold: 2,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      warnings.push(this.timePerMessageMismatch);
+    }
     const unhealthyName = alarmName(Stack.of(this).stackName, props.workload, 'unhealthy');
     this.unhealthy = new cloudwatch.CompositeAlarm(this, 'Unhealthy', {
       compositeAlarmName: unhealthyName,
@@ -182,7 +202,7 @@ export class WorkloadDashboard extends Construct {
     });
     if (props.alarmTopic) {
       const action = new actions.SnsAction(props.alarmTopic);
-      for (const alarm of [...ownAlarms, this.unhealthy]) {
+      for (const alarm of [...ownAlarms, ...warnings, this.unhealthy]) {
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
       }
@@ -213,6 +233,17 @@ export class WorkloadDashboard extends Construct {
     this.dashboard = (facade.dashboardFactory as DefaultDashboardFactory).createdDashboard()!;
   }
 
+  /** How many times measured and declared time per message differ (>= 1 either way; no data without measurements). */
+  private timePerMessageRatio(timePerMessage: NonNullable<WorkloadDashboardProps['timePerMessage']>): cloudwatch.MathExpression {
+    const declared = timePerMessage.declared.toMilliseconds();
+    return new cloudwatch.MathExpression({
+      label: 'Measured / declared time per message (either way)',
+      expression: `MAX([measured / ${declared}, ${declared} / measured])`,
+      usingMetrics: { measured: timePerMessage.measured },
+      period: Duration.minutes(5),
+    });
+  }
+
   private widgets(
     props: WorkloadDashboardProps,
     metric: (name: MetricName, statistic?: string) => cloudwatch.Metric,
@@ -232,13 +263,28 @@ export class WorkloadDashboard extends Construct {
       );
     }
     widgets.push(this.capacityWidget);
-    if (props.backlogPerTask) {
+    if (props.scalingSignal) {
       widgets.push(
         new cloudwatch.GraphWidget({
-          title: 'Backlog per task vs target',
+          title: props.scalingSignal.title ?? 'Scaling signal vs target',
           width: 12,
-          left: [props.backlogPerTask.metric],
-          leftAnnotations: [{ value: props.backlogPerTask.target, label: 'Target', color: cloudwatch.Color.GREEN }],
+          left: [props.scalingSignal.metric],
+          leftAnnotations: [{ value: props.scalingSignal.target, label: 'Target', color: cloudwatch.Color.GREEN }],
+        }),
+      );
+    }
+    if (props.timePerMessage) {
+      const declaredMs = props.timePerMessage.declared.toMilliseconds();
+      widgets.push(
+        new cloudwatch.GraphWidget({
+          title: 'Time per message: measured vs declared (ms)',
+          width: 12,
+          left: [props.timePerMessage.measured],
+          leftAnnotations: [
+            { value: declaredMs, label: 'Declared', color: cloudwatch.Color.GREEN },
+            { value: 2 * declaredMs, label: '2x declared', color: cloudwatch.Color.ORANGE },
+            { value: declaredMs / 2, label: 'Half declared', color: cloudwatch.Color.ORANGE },
+          ],
         }),
       );
     }

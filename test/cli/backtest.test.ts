@@ -20,11 +20,20 @@ describe('headroom backtest', () => {
     expect(status).toBe(0);
     const answer = JSON.parse(stdout) as { parameters: Record<string, unknown>; policies: Array<Record<string, unknown>> };
     expect(answer.parameters).toMatchObject({ throughputPerWorker: 0.05, startupMs: 90_000, sloMs: 300_000, maxCapacity: 40, minCapacity: 1 });
-    expect(answer.policies.map((policy) => policy.name)).toEqual(['cpu-target-tracking', 'queue-step-scaling', 'backlog-target-tracking', 'headroom-predictive', 'oracle']);
+    expect(answer.policies.map((policy) => policy.name)).toEqual(['cpu-target-tracking', 'queue-step-scaling', 'backlog-target-tracking', 'headroom-reactive', 'headroom-predictive', 'oracle']);
     for (const policy of answer.policies) {
       expect(Object.keys(policy).sort()).toEqual(['capacityHours', 'capacityHoursVsOracle', 'name', 'p99WaitSeconds', 'scalingActions', 'sloViolationMinutes']);
     }
     expect(answer.policies.at(-1)).toMatchObject({ name: 'oracle', capacityHoursVsOracle: 1 });
+  });
+
+  it('runs under either model of target tracking’s unpublished scale-in step, and names the choices when given another', () => {
+    const gradual = runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--max', '40', '--policies', 'headroom-reactive', '--scale-in-model', 'gradual', '--json']);
+    expect(gradual.status).toBe(0);
+    expect(JSON.parse(gradual.stdout).parameters).toMatchObject({ scaleInModel: 'gradual' });
+    const unknown = runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--max', '40', '--scale-in-model', 'sudden']);
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stderr).toMatch(/--scale-in-model.*Allowed choices are proportional, gradual/);
   });
 
   it('prints a table in the terminal by default, with the parameters it ran with', () => {
@@ -41,7 +50,7 @@ describe('headroom backtest', () => {
     const command = `node ${JSON.stringify(join(import.meta.dirname, '../../bin/headroom.mjs'))} backtest --trace ${JSON.stringify(elb)} --throughput 0.05 --max 40 --json > ${JSON.stringify(out)}`;
     const terminal = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
     expect(terminal.stdout).toMatch(/\[#{30}\] 100% simulated/);
-    expect(JSON.parse(readFileSync(out, 'utf8')).policies).toHaveLength(5);
+    expect(JSON.parse(readFileSync(out, 'utf8')).policies).toHaveLength(6);
     expect(runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--max', '40', '--json']).stderr).toBe('');
   });
 

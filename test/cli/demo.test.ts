@@ -35,7 +35,7 @@ describe('headroom demo (npm start)', () => {
   });
 
   it('scores every policy on the same two weeks', () => {
-    for (const policy of ['cpu-target-tracking', 'queue-step-scaling', 'backlog-target-tracking', 'headroom-predictive', 'oracle']) {
+    for (const policy of ['cpu-target-tracking', 'queue-step-scaling', 'backlog-target-tracking', 'headroom-reactive', 'headroom-predictive', 'oracle']) {
       expect(demo.stdout).toMatch(new RegExp(`${policy} +SLO-violation minutes +\\d+ +capacity-hours +\\d+`));
     }
   });

@@ -8,12 +8,12 @@ import { assertCfnLintClean, nagCheckedApp } from '../support/template-checks.ts
 // The examples import headroom by its package name, as a user's app does; they must synthesize, pass cdk-nag's
 // AwsSolutions pack (every finding fixed or acknowledged with its reason) and lint clean.
 describe('examples', () => {
-  it('ecs-queue-worker synthesizes a backlog-per-task scaled Fargate worker', () => {
+  it('ecs-queue-worker synthesizes a Fargate worker scaled on required capacity per task', () => {
     const app = nagCheckedApp();
     const stack = new EcsQueueWorkerStack(app, 'EcsQueueWorker');
     app.synth();
     Template.fromStack(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      TargetTrackingScalingPolicyConfiguration: { TargetValue: 80 },
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 0.9, CustomizedMetricSpecification: { MetricName: 'RequiredCapacityPerTask' } },
     });
     assertCfnLintClean(stack);
   });

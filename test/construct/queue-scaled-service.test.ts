@@ -1,7 +1,9 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { BacklogMetricSource, QueueScaledService, type QueueScaledServiceProps } from '../../stacks/index.ts';
+import { ScalingSignal } from '../../stacks/queue-scaled-service/queue-scaled-service.ts';
 import { fargateWorker } from '../support/ecs-fixture.ts';
 import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
 
@@ -25,19 +27,19 @@ function invalid(overrides: Partial<QueueScaledServiceProps>): () => Stack {
 }
 
 describe('QueueScaledService', () => {
-  describe('with the backlog publisher (default)', () => {
-    const template = checkedTemplate(scaledStack({ burstStepScaling: true }));
+  describe('by default (required capacity, from the backlog publisher)', () => {
+    const template = checkedTemplate(scaledStack());
 
-    it('tracks backlog per task at acceptableLatency / timePerMessage', () => {
+    it('tracks RequiredCapacityPerTask at 0.9, with scale-out after 1 minute and scale-in after 5', () => {
       template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
         PolicyType: 'TargetTrackingScaling',
         TargetTrackingScalingPolicyConfiguration: {
-          TargetValue: 100,
+          TargetValue: 0.9,
           ScaleInCooldown: 300,
           ScaleOutCooldown: 60,
           CustomizedMetricSpecification: {
             Namespace: 'Headroom',
-            MetricName: 'BacklogPerTask',
+            MetricName: 'RequiredCapacityPerTask',
             Dimensions: [{ Name: 'Workload', Value: 'orders' }],
             Statistic: 'Average',
           },
@@ -60,32 +62,50 @@ describe('QueueScaledService', () => {
       expect(Object.values(services)[0]!.Properties).not.toHaveProperty('DesiredCount');
     });
 
-    it('adds burst step scaling that adds 50% past twice the target and 100% past four times', () => {
+    it('guards bursts with step scaling on the oldest message’s age: +25% at half the latency, +50% at three quarters', () => {
       template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
         PolicyType: 'StepScaling',
         StepScalingPolicyConfiguration: Match.objectLike({
           AdjustmentType: 'PercentChangeInCapacity',
+          MinAdjustmentMagnitude: 1,
+          Cooldown: 60,
           StepAdjustments: [
-            { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 200, ScalingAdjustment: 50 },
-            { MetricIntervalLowerBound: 200, ScalingAdjustment: 100 },
+            { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 75, ScalingAdjustment: 25 },
+            { MetricIntervalLowerBound: 75, ScalingAdjustment: 50 },
           ],
         }),
       });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'BacklogPerTask',
-        Threshold: 200,
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 150,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       });
     });
 
-    it('registers the queue and service with the shared backlog publisher', () => {
+    it('adds no scale-from-zero policy while minCapacity is above 0', () => {
+      expect(JSON.stringify(template.toJSON())).not.toContain('BacklogWithoutCapacity');
+    });
+
+    it('registers the queue with its time per message, drain budget and measured metric with the shared publisher', () => {
       const functions = template.findResources('AWS::Lambda::Function', {
         Properties: { Environment: { Variables: { HEADROOM_METRIC_NAMESPACE: 'Headroom' } } },
       });
       expect(Object.keys(functions)).toHaveLength(1);
       const sources = JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_BACKLOG_SOURCES);
       expect(sources).toContain('\\"workload\\":\\"orders\\"');
-      expect(sources).toContain('\\"kind\\":\\"ecs\\"');
+      // 3 s per message; drain budget half of (5 min - 90 s start-up) = 105 s.
+      expect(sources).toContain('\\"requiredCapacity\\":{\\"timePerMessageMs\\":3000,\\"drainBudgetMs\\":105000');
+      expect(sources).toContain('\\"metricName\\":\\"MessageProcessingTime\\"');
+    });
+
+    it('lets the publisher read the queue’s NumberOfMessagesSent and the measured time per message', () => {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'cloudwatch:GetMetricData', Resource: '*' })]) },
+      });
     });
 
     it('alarms when the oldest message waits longer than the acceptable latency', () => {
@@ -107,25 +127,102 @@ describe('QueueScaledService', () => {
     });
   });
 
+  describe('scaled to zero', () => {
+    it('starts the first task with step scaling on BacklogWithoutCapacity (target tracking cannot leave zero)', () => {
+      const template = checkedTemplate(scaledStack({ minCapacity: 0 }));
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'Headroom', MetricName: 'BacklogWithoutCapacity', Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1, Threshold: 0.5 });
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        PolicyType: 'StepScaling',
+        StepScalingPolicyConfiguration: Match.objectLike({ AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }),
+      });
+    });
+
+    it('does the same in metric math from Container Insights’ desired task count', () => {
+      const template = checkedTemplate(scaledStack({ minCapacity: 0, metricSource: BacklogMetricSource.METRIC_MATH }));
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(desired == 0 AND (visible + inFlight) > 0, 1, 0)' })]),
+      });
+    });
+  });
+
+  describe('with AWS’s backlog-per-task recipe', () => {
+    const template = checkedTemplate(scaledStack({ signal: ScalingSignal.BACKLOG_PER_TASK }));
+
+    it('tracks backlog per task at acceptableLatency / timePerMessage', () => {
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 100, CustomizedMetricSpecification: Match.objectLike({ MetricName: 'BacklogPerTask' }) }),
+      });
+    });
+
+    it('adds no burst guard unless asked, and registers no required-capacity settings', () => {
+      template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 0);
+      expect(JSON.stringify(template.toJSON())).not.toContain('requiredCapacity');
+    });
+  });
+
   describe('with metric math', () => {
     const template = checkedTemplate(scaledStack({ metricSource: BacklogMetricSource.METRIC_MATH }));
 
-    it('tracks a metric-math backlog per task that never divides by zero running tasks', () => {
+    it('tracks required capacity per task in metric math: arrivals and the drained backlog per desired task', () => {
       template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
         TargetTrackingScalingPolicyConfiguration: {
-          TargetValue: 100,
+          TargetValue: 0.9,
+          ScaleInCooldown: 300,
+          ScaleOutCooldown: 60,
           CustomizedMetricSpecification: {
             Metrics: Match.arrayWith([
-              Match.objectLike({ Id: 'running', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount' }) }) }),
-              Match.objectLike({ Id: 'backlogPerTask', ReturnData: true, Expression: 'IF(running > 0, (visible + inFlight) / running, visible + inFlight)' }),
+              Match.objectLike({ Id: 'sent', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesSent' }), Stat: 'Sum' }) }),
+              Match.objectLike({ Id: 'desired', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'ECS/ContainerInsights', MetricName: 'DesiredTaskCount' }) }) }),
+              Match.objectLike({ Id: 'signal', ReturnData: true, Expression: '((sent / 60) * 3 + (visible + inFlight) * 3 / 105) / IF(desired > 1, desired, 1)' }),
             ]),
           },
         },
       });
     });
 
-    it('needs no backlog publisher function', () => {
+    it('keeps AWS’s recipe expressible in metric math, never dividing by zero running tasks', () => {
+      const recipe = checkedTemplate(scaledStack({ metricSource: BacklogMetricSource.METRIC_MATH, signal: ScalingSignal.BACKLOG_PER_TASK }));
+      recipe.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+          TargetValue: 100,
+          CustomizedMetricSpecification: { Metrics: Match.arrayWith([Match.objectLike({ Id: 'signal', Expression: 'IF(running > 0, (visible + inFlight) / running, visible + inFlight)' })]) },
+        }),
+      });
+    });
+
+    it('needs no backlog publisher function, and still guards bursts on the SQS age metric', () => {
       Template.fromJSON(template.toJSON()).resourceCountIs('AWS::Lambda::Function', 0);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 150 });
+    });
+  });
+
+  describe('its dashboard', () => {
+    const stack = new Stack(nagCheckedApp(), 'Dashboard');
+    const { service, queue } = fargateWorker(stack);
+    new QueueScaledService(stack, 'Scaling', { service, queue, acceptableLatency: Duration.minutes(5), timePerMessage: Duration.seconds(3), maxCapacity: 30, workload: 'orders' }).addDashboard();
+    const template = checkedTemplate(stack);
+    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
+
+    it('plots the scaling signal against its target', () => {
+      expect(body).toContain('Required capacity per task vs target');
+      expect(body).toContain('RequiredCapacityPerTask');
+    });
+
+    it('plots measured against declared time per message', () => {
+      expect(body).toContain('Time per message: measured vs declared (ms)');
+      expect(body).toContain('MessageProcessingTime');
+    });
+
+    it('alarms when measured and declared time per message differ by more than 2x either way', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Threshold: 2,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'MAX([measured / 3000, 3000 / measured])' }),
+          Match.objectLike({ Id: 'measured', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'MessageProcessingTime', Dimensions: Match.arrayWith([{ Name: 'service', Value: 'orders' }]) }) }) }),
+        ]),
+      });
     });
   });
 
@@ -148,8 +245,17 @@ describe('QueueScaledService', () => {
       expect(invalid({ timePerMessage: Duration.seconds(0) })).toThrow(/timePerMessage must be longer than zero/);
     });
 
-    it('burst step scaling without the high-resolution publisher metric', () => {
-      expect(invalid({ metricSource: BacklogMetricSource.METRIC_MATH, burstStepScaling: true })).toThrow(/burstStepScaling needs the high-resolution publisher metric/);
+    it('a targetUtilization outside [0.5, 1], with the fix', () => {
+      expect(invalid({ targetUtilization: 1.2 })).toThrow(/targetUtilization must be between 0.5 and 1, got 1.2\. Use 0.9/);
+    });
+
+    it('a targetUtilization with AWS’s recipe, which has its own target', () => {
+      expect(invalid({ signal: ScalingSignal.BACKLOG_PER_TASK, targetUtilization: 0.8 })).toThrow(/targetUtilization is the RequiredCapacityPerTask target/);
+    });
+
+    it('a measured time per message with metric math, which cannot read it', () => {
+      const measured = new cloudwatch.Metric({ namespace: 'Headroom', metricName: 'MessageProcessingTime' });
+      expect(invalid({ metricSource: BacklogMetricSource.METRIC_MATH, measuredTimePerMessage: measured })).toThrow(/measuredTimePerMessage is read by the backlog publisher only/);
     });
   });
 });

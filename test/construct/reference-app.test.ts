@@ -13,10 +13,10 @@ describe('the reference app', () => {
     expect(Template.fromStack(stack).findResources('AWS::ECS::Service')).not.toEqual({});
   });
 
-  it('scales the Fargate worker on backlog per task and drives the Lambda consumer from its queue', () => {
+  it('scales the Fargate worker on required capacity per task and drives the Lambda consumer from its queue', () => {
     template.resourceCountIs('AWS::ECS::Service', 1);
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      TargetTrackingScalingPolicyConfiguration: { TargetValue: 150, CustomizedMetricSpecification: { MetricName: 'BacklogPerTask' } },
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 0.9, CustomizedMetricSpecification: { MetricName: 'RequiredCapacityPerTask' } },
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
   });

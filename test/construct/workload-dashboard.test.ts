@@ -31,14 +31,14 @@ describe('WorkloadDashboard', () => {
     const template = checkedTemplate(stack);
     const body = dashboardBody(template);
 
-    it('plots load vs forecast, capacity with its walls and the scheduled floor, backlog per task vs target', () => {
-      for (const title of ['Load vs forecast (p50, p90)', 'Capacity: desired, running, scheduled floor', 'Backlog per task vs target']) {
+    it('plots load vs forecast, capacity with its walls and the scheduled floor, the scaling signal vs target', () => {
+      for (const title of ['Load vs forecast (p50, p90)', 'Capacity: desired, running, scheduled floor', 'Required capacity per task vs target']) {
         expect(body).toContain(title);
       }
-      for (const metric of ['ForecastP50', 'ForecastP90', 'ScheduledFloor', 'DesiredTaskCount', 'RunningTaskCount', 'BacklogPerTask']) {
+      for (const metric of ['ForecastP50', 'ForecastP90', 'ScheduledFloor', 'DesiredTaskCount', 'RunningTaskCount', 'RequiredCapacityPerTask']) {
         expect(body).toContain(metric);
       }
-      expect(body).toMatch(/\\"value\\":100,\\"label\\":\\"Target\\"/);
+      expect(body).toMatch(/\\"value\\":0.9,\\"label\\":\\"Target\\"/);
       expect(body).toMatch(/\\"value\\":30,\\"label\\":\\"Max\\"/);
     });
 

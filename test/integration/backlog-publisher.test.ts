@@ -159,7 +159,7 @@ describe('the backlog publisher against moto', () => {
     expect(await publishedValues(namespace, 'BacklogPerTask', 'orders-with-delayed')).toEqual([17 / 3]);
   });
 
-  it('publishes the whole backlog per task when no task runs, so target tracking scales out', async () => {
+  it('publishes the whole backlog per task when no task runs, as if one task held it', async () => {
     expect(await publishedValues(namespace, 'RunningCapacity', 'stopped-worker')).toEqual([0]);
     expect(await publishedValues(namespace, 'BacklogPerTask', 'stopped-worker')).toEqual([15]);
   });

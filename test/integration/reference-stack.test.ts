@@ -85,19 +85,21 @@ describe('the reference app deployed to the local AWS', () => {
       expect(worker).toMatchObject({ ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 40 });
     });
 
-    it('tracks backlog per task at 150 messages per task', async () => {
+    it('tracks required capacity per task at 0.9', async () => {
       const policies = await new ApplicationAutoScalingClient({}).send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs' }));
       const tracking = policies.ScalingPolicies?.find((policy) => policy.PolicyType === 'TargetTrackingScaling');
       expect(tracking?.TargetTrackingScalingPolicyConfiguration).toMatchObject({
-        TargetValue: 150,
-        CustomizedMetricSpecification: { MetricName: 'BacklogPerTask', Namespace: 'Headroom' },
+        TargetValue: 0.9,
+        CustomizedMetricSpecification: { MetricName: 'RequiredCapacityPerTask', Namespace: 'Headroom' },
       });
     });
 
     it('creates the latency SLO and dead-letter alarms for both queues', async () => {
       const alarms = await new CloudWatchClient({}).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'HeadroomReference-' }));
       const metrics = (alarms.MetricAlarms ?? []).map((alarm) => alarm.MetricName);
-      expect(metrics.filter((name) => name === 'ApproximateAgeOfOldestMessage')).toHaveLength(2);
+      // The worker's burst guard alarms on the same metric, at half the latency and >= (the SLO alarms use >).
+      const sloAlarms = (alarms.MetricAlarms ?? []).filter((alarm) => alarm.MetricName === 'ApproximateAgeOfOldestMessage' && alarm.ComparisonOperator === 'GreaterThanThreshold');
+      expect(sloAlarms).toHaveLength(2);
       expect(metrics.filter((name) => name === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
       expect(appliedByType.get('AWS::Scheduler::Schedule')).toBe(2);
     });
