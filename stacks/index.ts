@@ -15,3 +15,11 @@ export {
 export * from './predictive-scaling/index.ts';
 export { TableScaling, type CapacityRange, type TableScalingProps } from './table-scaling/table-scaling.ts';
 export { OverviewDashboard, type OverviewDashboardProps } from './workload-dashboard/overview-dashboard.ts';
+export {
+  RequestScaledService,
+  type RequestNativePredictiveOptions,
+  type RequestPredictiveOptions,
+  type RequestScaledServiceProps,
+  type RequestSloOptions,
+} from './request-scaled-service/request-scaled-service.ts';
+export * from './slo/index.ts';
