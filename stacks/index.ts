@@ -1,4 +1,4 @@
-export { BacklogPublisher, type BacklogConsumer, type BacklogPublisherProps, type BacklogSource } from './backlog-publisher/backlog-publisher.ts';
+export { BacklogPublisher, type BacklogConsumer, type BacklogPublisherProps, type BacklogSource, type RequiredCapacitySource } from './backlog-publisher/backlog-publisher.ts';
 export { InvalidPropError } from './common/prop-validation.ts';
 export { QueueAlarms, type QueueAlarmsProps } from './queue-alarms/queue-alarms.ts';
 export { QueueConsumerFunction, type QueueConsumerFunctionProps } from './queue-consumer-function/queue-consumer-function.ts';
