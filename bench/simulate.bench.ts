@@ -51,7 +51,7 @@ function perMinute(series: RegularSeries): number[] {
 
 const START = Date.UTC(2026, 0, 5);
 
-export function scenarios(): Scenario[] {
+function scenarios(): Scenario[] {
   const twoWeeks = 14 * DAY_MINUTES;
   const demoStart = START;
   return [
