@@ -38,7 +38,8 @@ function seasonalNaive(stepsBack: (history: RegularSeries) => number, name: stri
     forecast(history, horizon) {
       const season = Math.min(stepsBack(history), history.values.length);
       // A gap repeats the last season that had data at that phase, as a user's seasonal naive would.
-      const at = (index: number): number => (index < 0 || Number.isFinite(history.values[index]) ? (history.values[index] ?? Number.NaN) : at(index - season));
+      const at = (index: number): number =>
+        index < 0 || Number.isFinite(history.values[index]) ? (history.values[index] ?? Number.NaN) : at(index - season);
       return { point: Array.from({ length: horizon }, (_, h) => at(history.values.length - season + (h % season))) };
     },
   };
@@ -92,7 +93,14 @@ function readWide(file: string): number[][] {
     .trim()
     .split('\n')
     .slice(1)
-    .map((line) => line.split(',').slice(1).map((cell) => cell.replace(/"/g, '')).filter((cell) => cell !== '').map(Number));
+    .map((line) =>
+      line
+        .split(',')
+        .slice(1)
+        .map((cell) => cell.replace(/"/g, ''))
+        .filter((cell) => cell !== '')
+        .map(Number),
+    );
 }
 
 /** M4's sMAPE (percent) and MASE (scale: in-sample seasonal naive, m = 24). */
@@ -136,7 +144,11 @@ function benchM4(models: readonly Model[], include: (index: number) => boolean =
       const values = train[index]!;
       const history = { startMs: 0, stepMs: HOUR, values };
       const { value, ms: took } = timed(() => model.forecast(history, 48));
-      const scores = m4Scores(values, test[index]!, value.point.map((point) => (Number.isFinite(point) ? point : values[values.length - 1]!)));
+      const scores = m4Scores(
+        values,
+        test[index]!,
+        value.point.map((point) => (Number.isFinite(point) ? point : values[values.length - 1]!)),
+      );
       smape += scores.smape;
       mase += scores.mase;
       ms += value.ms ?? took;
@@ -188,7 +200,14 @@ function traceWindows(origins: number, historyDays: number): TraceWindows[] {
     for (let k = 1; k <= usable; k++) {
       const origin = series.values.length - k * day;
       if (origin - historySteps < 0 || origin - 7 * day < 0) break;
-      windows.push({ origin, history: { startMs: series.startMs + (origin - historySteps) * series.stepMs, stepMs: series.stepMs, values: series.values.slice(origin - historySteps, origin) } });
+      windows.push({
+        origin,
+        history: {
+          startMs: series.startMs + (origin - historySteps) * series.stepMs,
+          stepMs: series.stepMs,
+          values: series.values.slice(origin - historySteps, origin),
+        },
+      });
     }
     return { label, series, day, historySteps, windows };
   });
@@ -198,7 +217,15 @@ function traceWindows(origins: number, historyDays: number): TraceWindows[] {
 function benchTraces(models: readonly Model[], traces: readonly TraceWindows[]): string[][] {
   const rows: string[][] = [];
   for (const { label, series, day, historySteps, windows } of traces) {
-    const totals = models.map(() => ({ error: 0, baseline: 0, covered: 0, count: 0, ms: 0, fits: 0, banded: [] as { actual: number; p50: number; p90: number }[] }));
+    const totals = models.map(() => ({
+      error: 0,
+      baseline: 0,
+      covered: 0,
+      count: 0,
+      ms: 0,
+      fits: 0,
+      banded: [] as { actual: number; p50: number; p90: number }[],
+    }));
     for (const { origin, history } of windows) {
       models.forEach((model, index) => {
         const { value, ms } = timed(() => model.forecast(history, day));
@@ -222,7 +249,15 @@ function benchTraces(models: readonly Model[], traces: readonly TraceWindows[]):
     models.forEach((model, index) => {
       const total = totals[index]!;
       const coverage = models[index]!.name.startsWith('seasonal') ? '–' : `${((100 * total.covered) / total.count).toFixed(1)}%`;
-      rows.push([model.name, `${label}, ${(historySteps / day).toFixed(0)} d`, (total.error / total.baseline).toFixed(3), '–', coverage, busiestQuarterCoverage(total.banded), (total.ms / total.fits).toFixed(2)]);
+      rows.push([
+        model.name,
+        `${label}, ${(historySteps / day).toFixed(0)} d`,
+        (total.error / total.baseline).toFixed(3),
+        '–',
+        coverage,
+        busiestQuarterCoverage(total.banded),
+        (total.ms / total.fits).toFixed(2),
+      ]);
     });
   }
   return rows;
@@ -241,7 +276,13 @@ function traceTargets(historyDays: number, rows: readonly string[][], peers: rea
     const coverage = Number.parseFloat(ours[i]![4]!);
     return coverage < 85 || coverage > 95 ? [`${family(data)} ${ours[i]![4]}`] : [];
   });
-  return [`${historyDays} d`, mean.toFixed(3), mean <= 0.8 ? 'met' : 'missed', behind.length === 0 ? 'met' : `missed (${behind.join(', ')})`, outside.length === 0 ? 'met' : `missed (${outside.join(', ')})`];
+  return [
+    `${historyDays} d`,
+    mean.toFixed(3),
+    mean <= 0.8 ? 'met' : 'missed',
+    behind.length === 0 ? 'met' : `missed (${behind.join(', ')})`,
+    outside.length === 0 ? 'met' : `missed (${outside.join(', ')})`,
+  ];
 }
 
 /** 14 days of 5-minute data: the speed target's window. */
@@ -287,7 +328,12 @@ export async function run(): Promise<void> {
   const rMissing = rUnavailable();
   if (!rMissing) {
     console.log('fitting the R peers (stlf on every window; ets, auto.arima and tbats on the M4 sample): minutes');
-    rForecasts = runRPeers(rWindows(byHistory.flatMap(({ traces }) => traces), speedHistory));
+    rForecasts = runRPeers(
+      rWindows(
+        byHistory.flatMap(({ traces }) => traces),
+        speedHistory,
+      ),
+    );
   }
   const rPeers = rMissing ? [] : [rStlf];
   const peers = [augurs, ...rPeers];
@@ -302,7 +348,10 @@ export async function run(): Promise<void> {
   const baseline = Number(speed.find((row) => row[0] === 'seasonal naive (weekly)')![1]);
   const speedRows = speed.map((row) => [...row, (Number(row[1]) / baseline).toFixed(1)]);
   const rSpeed = rMissing ? undefined : rForecasts.get(windowKey('stlf', speedHistory.values, 288))?.ms;
-  const failures = [`augurs could not fit ${augursFailures} of the series/origins it was given ("no model found")`, ...[...rFailures].map(([name, count]) => `${name} failed on ${count}`)];
+  const failures = [
+    `augurs could not fit ${augursFailures} of the series/origins it was given ("no model found")`,
+    ...[...rFailures].map(([name, count]) => `${name} failed on ${count}`),
+  ];
   const report = [
     '# Forecasting: accuracy and speed',
     '',
@@ -328,12 +377,20 @@ export async function run(): Promise<void> {
     '',
     'Trace targets for headroom (auto), by history length:',
     '',
-    table(['history', 'mean MASE', '<= 0.80', `no worse than ${peers.map((peer) => peer.name).join(' or ')} on any family`, 'p90 coverage 85-95%'], traceRows.map(({ days, rows }) => traceTargets(days, rows, peers))),
+    table(
+      ['history', 'mean MASE', '<= 0.80', `no worse than ${peers.map((peer) => peer.name).join(' or ')} on any family`, 'p90 coverage 85-95%'],
+      traceRows.map(({ days, rows }) => traceTargets(days, rows, peers)),
+    ),
     '',
     'Speed: fit + 24 h forecast of 14 days of 5-minute data (4,032 points, AWS ELB), median of 30 runs, and 100 series one after another.',
     '',
     table(['model', 'median ms', '100 series ms', 'x weekly naive'], speedRows),
-    ...(rSpeed === undefined ? [] : ['', `R stlf on the same window: ${rSpeed.toFixed(0)} ms for one fit + forecast inside R (${(rSpeed / baseline).toFixed(0)} x the weekly naive).`]),
+    ...(rSpeed === undefined
+      ? []
+      : [
+          '',
+          `R stlf on the same window: ${rSpeed.toFixed(0)} ms for one fit + forecast inside R (${(rSpeed / baseline).toFixed(0)} x the weekly naive).`,
+        ]),
     '',
   ].join('\n');
   writeFileSync(fileURLToPath(new URL('results/forecast.md', import.meta.url)), report);

@@ -30,12 +30,19 @@ interface Entry {
 
 const entries: Entry[] = [
   { name: 'backlog-publisher', what: 'functions/backlog-publisher/handler.ts', source: { entry: 'functions/backlog-publisher/handler.ts' } },
-  { name: 'demo-worker', what: 'functions/demo-worker/handler.ts (kit + DynamoDB idempotency)', source: { entry: 'functions/demo-worker/handler.ts' } },
+  {
+    name: 'demo-worker',
+    what: 'functions/demo-worker/handler.ts (kit + DynamoDB idempotency)',
+    source: { entry: 'functions/demo-worker/handler.ts' },
+  },
   { name: 'predictor', what: 'functions/predictor/handler.ts (forecaster + planner)', source: { entry: 'functions/predictor/handler.ts' } },
   {
     name: 'kit-minimal-consumer',
     what: 'a consumer built with the kit, no idempotency',
-    source: { contents: "import { createQueueConsumer } from './functions/queue-consumer/index.ts';\nexport const handler = createQueueConsumer(async (body) => body.length, { idempotency: false });\n" },
+    source: {
+      contents:
+        "import { createQueueConsumer } from './functions/queue-consumer/index.ts';\nexport const handler = createQueueConsumer(async (body) => body.length, { idempotency: false });\n",
+    },
   },
 ];
 
@@ -59,7 +66,9 @@ async function bundle(entry: Entry): Promise<{ file: string; bytes: number; sdkI
       ? await build({ ...common, entryPoints: [join(repo, entry.source.entry)] })
       : await build({ ...common, stdin: { contents: entry.source.contents, resolveDir: repo, loader: 'ts', sourcefile: `${entry.name}.ts` } });
   const output = Object.values((result.metafile as Metafile).outputs)[0]!;
-  const sdkImports = [...new Set(output.imports.filter((imported) => imported.external && imported.path.startsWith('@aws-sdk/')).map((imported) => imported.path))];
+  const sdkImports = [
+    ...new Set(output.imports.filter((imported) => imported.external && imported.path.startsWith('@aws-sdk/')).map((imported) => imported.path)),
+  ];
   return { file, bytes: output.bytes, sdkImports };
 }
 
@@ -77,15 +86,19 @@ const benchEnv = {
 function coldImportMs(file: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
   try {
-    return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: benchEnv, encoding: 'utf8', cwd: outDir, stdio: 'pipe' }));
+    return Number(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: benchEnv, encoding: 'utf8', cwd: outDir, stdio: 'pipe' }),
+    );
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '');
     // A minified bundle's stack trace is one huge line: keep the error's own line.
-    const reason = stderr.split('\n').filter((line) => /Error/.test(line) && line.length < 2000).join('\n');
+    const reason = stderr
+      .split('\n')
+      .filter((line) => /Error/.test(line) && line.length < 2000)
+      .join('\n');
     throw new Error(`importing ${file} failed: ${reason || stderr.slice(-500)}`);
   }
 }
-
 
 // --- per-message overhead -------------------------------------------------------------------------------
 
@@ -105,7 +118,14 @@ interface Workload {
 
 const workloads: Workload[] = [
   { label: 'parse a 200 B JSON body (almost no work: worst case for the ratio)', bodyBytes: 200, work: (body) => JSON.parse(body) },
-  { label: 'parse a 2 KB JSON body + SHA-256 of it', bodyBytes: 2_000, work: (body) => createHash('sha256').update(JSON.stringify(JSON.parse(body))).digest('hex') },
+  {
+    label: 'parse a 2 KB JSON body + SHA-256 of it',
+    bodyBytes: 2_000,
+    work: (body) =>
+      createHash('sha256')
+        .update(JSON.stringify(JSON.parse(body)))
+        .digest('hex'),
+  },
   {
     label: 'parse a 2 KB JSON body + 20 SHA-256 rounds (~0.1 ms of CPU)',
     bodyBytes: 2_000,
@@ -194,7 +214,7 @@ export async function run(): Promise<void> {
   const sdkOnly = new Map<string, string>();
   for (const { entry, sdkImports } of bundles) {
     const file = join(outDir, `${entry.name}.sdk-only.mjs`);
-    writeFileSync(file, sdkImports.map((path) => `import ${JSON.stringify(path)};`).join('\n') + '\n');
+    writeFileSync(file, `${sdkImports.map((path) => `import ${JSON.stringify(path)};`).join('\n')}\n`);
     sdkOnly.set(entry.name, file);
   }
   const files = [empty, ...bundles.flatMap(({ entry, file }) => [file, sdkOnly.get(entry.name)!])];

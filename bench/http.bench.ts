@@ -2,7 +2,13 @@
 // web-service policies and the M/M/c latency model. `npm run bench -- http` (writes bench/results/http.md).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { backtestRequests, requestsPerMinute, type HttpParameters, type HttpPolicyName, type HttpPolicyScore } from '../shared/simulate/http/index.ts';
+import {
+  backtestRequests,
+  requestsPerMinute,
+  type HttpParameters,
+  type HttpPolicyName,
+  type HttpPolicyScore,
+} from '../shared/simulate/http/index.ts';
 import type { RegularSeries } from '../shared/series/regular-series.ts';
 import { readTraceFile, table } from './support/traces.ts';
 
@@ -46,9 +52,22 @@ export async function run(): Promise<void> {
     const result = backtestRequests(requests, startMs, parameters);
     const oracleHours = result.policies.find((policy) => policy.name === 'oracle')!.taskHours;
     // The same CPU policy at 50%, the other common choice, as a second baseline.
-    const cpu50 = { ...backtestRequests(requests, startMs, parameters, ['cpu-target-tracking'], { cpuTargetPercent: 50 }).policies[0]!, name: 'cpu-target-tracking' as const };
+    const cpu50 = {
+      ...backtestRequests(requests, startMs, parameters, ['cpu-target-tracking'], { cpuTargetPercent: 50 }).policies[0]!,
+      name: 'cpu-target-tracking' as const,
+    };
     const cpu50Row = { ...cpu50, taskHoursVsOracle: cpu50.taskHours / oracleHours };
-    const row = (name: string, policy: HttpPolicyScore) => [label, scale.toPrecision(3), name, String(policy.sloViolationMinutes), policy.droppedRequests.toExponential(2), (100 * policy.badRequestShare).toFixed(3), policy.taskHours.toFixed(0), String(policy.scalingActions), policy.taskHoursVsOracle.toFixed(2)];
+    const row = (name: string, policy: HttpPolicyScore) => [
+      label,
+      scale.toPrecision(3),
+      name,
+      String(policy.sloViolationMinutes),
+      policy.droppedRequests.toExponential(2),
+      (100 * policy.badRequestShare).toFixed(3),
+      policy.taskHours.toFixed(0),
+      String(policy.scalingActions),
+      policy.taskHoursVsOracle.toFixed(2),
+    ];
     for (const policy of result.policies) rows.push(row(policy.name === 'cpu-target-tracking' ? 'cpu-target-tracking (70%)' : policy.name, policy));
     rows.push(row('cpu-target-tracking (50%)', cpu50Row));
     const best = bestOf([...result.policies.filter((policy) => BASELINES.includes(policy.name)), cpu50Row]);
@@ -85,7 +104,7 @@ export async function run(): Promise<void> {
     table(['trace', 'scale', 'policy', 'SLO-violation min', 'dropped', 'bad %', 'task-hours', 'actions', 'vs oracle'], rows),
     '',
     "Goal: headroom's SLO-violation minutes <= 25% of the best baseline's (fewest violation minutes, then fewest task-hours, of",
-    'CPU at 70% and 50% and request count at the guess) at <= 1.3 x the oracle\'s task-hours.',
+    "CPU at 70% and 50% and request count at the guess) at <= 1.3 x the oracle's task-hours.",
     '',
     '| trace | best baseline | headroom | <= 25% violations | <= 1.3 x oracle |',
     '| --- | --- | --- | --- | --- |',
@@ -96,11 +115,11 @@ export async function run(): Promise<void> {
     "- Cost against the oracle. The oracle runs each minute's exact M/M/c need, and a pooled fleet serves more per task within",
     `  the SLO than one task does (48 requests/s per task at 5 tasks, 49.7 at 35, against ${parameters.requestsPerSecondPerTask} at saturation and 40.8 for one task);`,
     "  headroom's target is derived from the one-task rate (what RequestScaledService asks users to measure) x 0.8, and target",
-    "  tracking scales in only after 15 minutes under 90% of its target, so on a daily cycle it trails every decline. Every",
+    '  tracking scales in only after 15 minutes under 90% of its target, so on a daily cycle it trails every decline. Every',
     '  reactive policy pays this: CPU at 70% is 1.26-1.44 x, and the baselines that are cheaper buy it with violation minutes.',
     '  A load test at the fleet size the service runs at (rate / tasks) would give a higher, still honest, per-task rate.',
-    "- The floors (p50 forecast, whole hours) add 6-11% on the regular traces and remove few violations there: NYC has none to",
-    '  remove, and WC98\'s are flash crowds at match times that an hourly forecast of past days does not predict.',
+    '- The floors (p50 forecast, whole hours) add 6-11% on the regular traces and remove few violations there: NYC has none to',
+    "  remove, and WC98's are flash crowds at match times that an hourly forecast of past days does not predict.",
     '- Spiky traces (AWS ELB, Twitter): 5-minute bursts of 10-30 x the base load, shorter than an alarm (3 datapoints, a minute',
     '  late) plus the start-up (90 s). No reactive policy catches them; the latency guard cuts violation minutes by 14-20% against',
     '  the best baseline but then holds the doubled capacity through the scale-in cooldowns, which is where the 3.8 x comes from.',

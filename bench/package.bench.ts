@@ -22,7 +22,12 @@ interface Footprint {
 }
 
 function npm(cwd: string, args: string[]): string {
-  return execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' }, maxBuffer: 64 * 1024 * 1024 });
+  return execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 function directoryBytes(dir: string): number {
@@ -81,13 +86,25 @@ function timeSynth(script: string): number {
 
 export async function run(): Promise<void> {
   const packDir = mkdtempSync(join(tmpdir(), 'headroom-bench-pack-'));
-  const packed = JSON.parse(npm(repo, ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir])) as Array<{ filename: string; size: number; unpackedSize: number; entryCount: number }>;
+  const packed = JSON.parse(npm(repo, ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir])) as Array<{
+    filename: string;
+    size: number;
+    unpackedSize: number;
+    entryCount: number;
+  }>;
   const tarball = packed[0]!;
   const assetsDir = join(repo, 'dist', 'assets');
-  const assets = readdirSync(assetsDir).map((name) => ({ name, bytes: directoryBytes(join(assetsDir, name)), files: readdirSync(join(assetsDir, name)) }));
+  const assets = readdirSync(assetsDir).map((name) => ({
+    name,
+    bytes: directoryBytes(join(assetsDir, name)),
+    files: readdirSync(join(assetsDir, name)),
+  }));
 
   const peers = ['aws-cdk-lib@~2.276.0', 'constructs@^10.5.1'];
-  const footprints = [footprint('cdk-headroom', join(packDir, tarball.filename), peers), footprint('cdk-monitoring-constructs', 'cdk-monitoring-constructs@^10.2.0', peers)];
+  const footprints = [
+    footprint('cdk-headroom', join(packDir, tarball.filename), peers),
+    footprint('cdk-monitoring-constructs', 'cdk-monitoring-constructs@^10.2.0', peers),
+  ];
 
   // In the package root (not under node_modules), so require('cdk-headroom') self-resolves to the built dist/.
   const scratch = join(repo, '.headroom', 'bench-synth');

@@ -60,16 +60,44 @@ async function againstLocalAws(): Promise<{ wallMs: number; getMetricDataCalls: 
     // moto checks that the ECS service behind a scalable target exists.
     const ecs = new ECSClient({});
     await ecs.send(new CreateClusterCommand({ clusterName: 'bench' }));
-    const { taskDefinition } = await ecs.send(new RegisterTaskDefinitionCommand({ family: 'bench', networkMode: 'bridge', containerDefinitions: [{ name: 'w', image: 'busybox', memory: 128 }] }));
+    const { taskDefinition } = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'bench',
+        networkMode: 'bridge',
+        containerDefinitions: [{ name: 'w', image: 'busybox', memory: 128 }],
+      }),
+    );
     for (const target of predictor.targets) {
-      await ecs.send(new CreateServiceCommand({ cluster: 'bench', serviceName: target.resourceId.split('/')[2], taskDefinition: taskDefinition!.taskDefinitionArn, desiredCount: 1, launchType: 'EC2' }));
-      await scaling.send(new RegisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: target.resourceId, ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 50 }));
+      await ecs.send(
+        new CreateServiceCommand({
+          cluster: 'bench',
+          serviceName: target.resourceId.split('/')[2],
+          taskDefinition: taskDefinition!.taskDefinitionArn,
+          desiredCount: 1,
+          launchType: 'EC2',
+        }),
+      );
+      await scaling.send(
+        new RegisterScalableTargetCommand({
+          ServiceNamespace: 'ecs',
+          ResourceId: target.resourceId,
+          ScalableDimension: 'ecs:service:DesiredCount',
+          MinCapacity: 1,
+          MaxCapacity: 50,
+        }),
+      );
     }
     const startMs = Math.floor(NOW / HOUR) * HOUR - LOCAL_HISTORY_DAYS * 24 * HOUR;
     for (const [index, target] of predictor.targets.entries()) {
       const load = syntheticLoad({ startMs, stepMs: HOUR, days: LOCAL_HISTORY_DAYS, meanRate: 10 + index, seed: index + 1 });
-      const data = load.values.map((value, step) => ({ MetricName: 'Arrivals', Dimensions: [{ Name: 'Workload', Value: target.workload }], Timestamp: new Date(startMs + step * HOUR), Value: value * 3600 }));
-      for (let start = 0; start < data.length; start += 1000) await cloudwatch.send(new PutMetricDataCommand({ Namespace: 'HeadroomBench', MetricData: data.slice(start, start + 1000) }));
+      const data = load.values.map((value, step) => ({
+        MetricName: 'Arrivals',
+        Dimensions: [{ Name: 'Workload', Value: target.workload }],
+        Timestamp: new Date(startMs + step * HOUR),
+        Value: value * 3600,
+      }));
+      for (let start = 0; start < data.length; start += 1000)
+        await cloudwatch.send(new PutMetricDataCommand({ Namespace: 'HeadroomBench', MetricData: data.slice(start, start + 1000) }));
     }
     const started = performance.now();
     const run = await runPredictor({ cloudwatch, scaling }, predictor, new Date(NOW));
@@ -95,8 +123,16 @@ export async function run(): Promise<void> {
     table(
       ['measure', 'value', 'target'],
       [
-        [`pure forecast + plan + reconcile, ${TARGETS} targets x 14 days at 5 min (4,032 points each), median of 5`, `${pure.medianMs.toFixed(0)} ms (${pure.perTargetMs.toFixed(2)} ms / target)`, '<= 1 s'],
-        [`one run against moto, ${TARGETS} targets, ${LOCAL_HISTORY_DAYS} days hourly: GetMetricData calls`, String(local.getMetricDataCalls), '<= 1 per 500 queries'],
+        [
+          `pure forecast + plan + reconcile, ${TARGETS} targets x 14 days at 5 min (4,032 points each), median of 5`,
+          `${pure.medianMs.toFixed(0)} ms (${pure.perTargetMs.toFixed(2)} ms / target)`,
+          '<= 1 s',
+        ],
+        [
+          `one run against moto, ${TARGETS} targets, ${LOCAL_HISTORY_DAYS} days hourly: GetMetricData calls`,
+          String(local.getMetricDataCalls),
+          '<= 1 per 500 queries',
+        ],
         ['same run: scheduled actions written / targets failed', `${local.writes} / ${local.failed}`, '–'],
         ['same run: wall time (moto on loopback, sequential per target)', `${(local.wallMs / 1000).toFixed(1)} s`, '–'],
       ],

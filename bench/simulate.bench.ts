@@ -2,7 +2,15 @@
 // `npm run bench -- simulate` (writes bench/results/simulate.md).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { arrivalsPerMinute, backtestArrivals, POLICY_NAMES, simulateLambdaConsumer, type BacklogParameters, type PolicyName, type PolicyScore } from '../shared/simulate/index.ts';
+import {
+  arrivalsPerMinute,
+  backtestArrivals,
+  POLICY_NAMES,
+  simulateLambdaConsumer,
+  type BacklogParameters,
+  type PolicyName,
+  type PolicyScore,
+} from '../shared/simulate/index.ts';
 import { cheapestRunningProfile, launchPlan, spreadRunningProfile } from '../shared/simulate/oracle.ts';
 import { SCALE_IN_MODELS, type ScaleInModel } from '../shared/simulate/scaling-rules.ts';
 import { ServiceModel } from '../shared/simulate/service-model.ts';
@@ -41,7 +49,14 @@ function traceScenario(label: string, file: string, kind: Scenario['kind']): Sce
   const series = lastDays(readTraceFile(file), TRACE_DAYS);
   const raw = arrivalsPerMinute(series);
   const scale = (PEAK_WORKERS * traceParameters.throughputPerWorker * 60) / Math.max(...raw);
-  return { label, kind, arrivals: raw.map((value) => value * scale), startMs: series.startMs, parameters: traceParameters, note: `last ${TRACE_DAYS} days x ${scale.toPrecision(3)}, peak ${PEAK_WORKERS} workers` };
+  return {
+    label,
+    kind,
+    arrivals: raw.map((value) => value * scale),
+    startMs: series.startMs,
+    parameters: traceParameters,
+    note: `last ${TRACE_DAYS} days x ${scale.toPrecision(3)}, peak ${PEAK_WORKERS} workers`,
+  };
 }
 
 /** Messages per minute of a syntheticLoad (arrivals per second at each step). */
@@ -56,7 +71,14 @@ function scenarios(): Scenario[] {
   const demoStart = START;
   return [
     traceScenario('NYC taxi (30 min)', 'nyc-taxi-passengers-30min.csv', 'regular'),
-    { label: 'flat 5 msg/s', kind: 'regular', arrivals: new Array<number>(twoWeeks).fill(300), startMs: START, parameters: workerParameters, note: '14 days at 5 msg/s (10 workers)' },
+    {
+      label: 'flat 5 msg/s',
+      kind: 'regular',
+      arrivals: new Array<number>(twoWeeks).fill(300),
+      startMs: START,
+      parameters: workerParameters,
+      note: '14 days at 5 msg/s (10 workers)',
+    },
     {
       label: 'step x4',
       kind: 'regular',
@@ -68,7 +90,15 @@ function scenarios(): Scenario[] {
     {
       label: 'demo synthetic',
       kind: 'regular',
-      arrivals: perMinute(syntheticLoad({ startMs: demoStart, stepMs: HOUR_MS, days: 14, meanRate: 6, flashCrowd: { startMs: demoStart + 9 * DAY_MS + 13 * HOUR_MS, durationMs: 2 * HOUR_MS, multiplier: 3 } })),
+      arrivals: perMinute(
+        syntheticLoad({
+          startMs: demoStart,
+          stepMs: HOUR_MS,
+          days: 14,
+          meanRate: 6,
+          flashCrowd: { startMs: demoStart + 9 * DAY_MS + 13 * HOUR_MS, durationMs: 2 * HOUR_MS, multiplier: 3 },
+        }),
+      ),
       startMs: demoStart,
       parameters: workerParameters,
       note: "`npm start`'s two weeks (hourly, 6 msg/s mean, a 2-hour x3 flash crowd above what 40 workers serve)",
@@ -79,7 +109,16 @@ function scenarios(): Scenario[] {
     {
       label: 'flash crowd',
       kind: 'bursty',
-      arrivals: perMinute(syntheticLoad({ startMs: START, stepMs: 60_000, days: 14, meanRate: 4, noise: 0.15, flashCrowd: { startMs: START + 9 * DAY_MS + 13 * HOUR_MS, durationMs: HOUR_MS, multiplier: 4 } })),
+      arrivals: perMinute(
+        syntheticLoad({
+          startMs: START,
+          stepMs: 60_000,
+          days: 14,
+          meanRate: 4,
+          noise: 0.15,
+          flashCrowd: { startMs: START + 9 * DAY_MS + 13 * HOUR_MS, durationMs: HOUR_MS, multiplier: 4 },
+        }),
+      ),
       startMs: START,
       parameters: { ...workerParameters, maxCapacity: 60 },
       note: '14 days by the minute, 4 msg/s mean with 15% noise, one hour at x4 (needs up to ~50 workers; max 60)',
@@ -145,7 +184,16 @@ export async function run(): Promise<void> {
       const result = backtestArrivals(scenario.arrivals, scenario.startMs, { ...scenario.parameters, scaleInModel: model });
       const days = scenario.arrivals.length / DAY_MINUTES;
       for (const policy of result.policies) {
-        scoreRows.push([scenario.label, model, policy.name, String(policy.sloViolationMinutes), String(policy.p99WaitSeconds), policy.capacityHours.toFixed(0), (policy.scalingActions / days).toFixed(1), policy.capacityHoursVsOracle.toFixed(2)]);
+        scoreRows.push([
+          scenario.label,
+          model,
+          policy.name,
+          String(policy.sloViolationMinutes),
+          String(policy.p99WaitSeconds),
+          policy.capacityHours.toFixed(0),
+          (policy.scalingActions / days).toFixed(1),
+          policy.capacityHoursVsOracle.toFixed(2),
+        ]);
       }
       (scenario.kind === 'regular' ? regularTargets : burstyTargets).push(...targetRows(scenario, result.policies, model));
     }
@@ -153,16 +201,24 @@ export async function run(): Promise<void> {
   const scoreboardSeconds = (performance.now() - started) / 1000;
 
   // What the burst guard on the oldest message's age adds: headroom-reactive without it.
-  const guardCell = (scenario: Scenario, policy: PolicyScore) => `${policy.sloViolationMinutes} min, ${policy.capacityHoursVsOracle.toFixed(2)} x, ${(policy.scalingActions / (scenario.arrivals.length / DAY_MINUTES)).toFixed(1)} actions/day`;
+  const guardCell = (scenario: Scenario, policy: PolicyScore) =>
+    `${policy.sloViolationMinutes} min, ${policy.capacityHoursVsOracle.toFixed(2)} x, ${(policy.scalingActions / (scenario.arrivals.length / DAY_MINUTES)).toFixed(1)} actions/day`;
   const guardRow = (scenario: Scenario, label: string, reactive: { timePerMessageMs?: number }) => {
-    const run = (ageGuard: boolean) => backtestArrivals(scenario.arrivals, scenario.startMs, scenario.parameters, ['headroom-reactive', 'oracle'], { reactive: { ...reactive, ageGuard } }).policies[0]!;
+    const run = (ageGuard: boolean) =>
+      backtestArrivals(scenario.arrivals, scenario.startMs, scenario.parameters, ['headroom-reactive', 'oracle'], {
+        reactive: { ...reactive, ageGuard },
+      }).policies[0]!;
     return [label, guardCell(scenario, run(true)), guardCell(scenario, run(false))];
   };
   const guardRows = all.map((scenario) => guardRow(scenario, scenario.label, {}));
   // A timePerMessage declared too short, with no measured time to correct it: what the guard (and the blend) are for.
   for (const scenario of all.filter((entry) => entry.parameters === workerParameters && entry.label !== 'demo synthetic')) {
     for (const factor of [2, 4]) {
-      guardRows.push(guardRow(scenario, `${scenario.label}, timePerMessage declared ${factor}x too short, not measured`, { timePerMessageMs: 1000 / scenario.parameters.throughputPerWorker / factor }));
+      guardRows.push(
+        guardRow(scenario, `${scenario.label}, timePerMessage declared ${factor}x too short, not measured`, {
+          timePerMessageMs: 1000 / scenario.parameters.throughputPerWorker / factor,
+        }),
+      );
     }
   }
 
@@ -172,7 +228,8 @@ export async function run(): Promise<void> {
   // (peak minute's arrivals x time per message) that RequiredCapacity publishes.
   const lambdaRows = all.map((scenario) => {
     const { parameters } = scenario;
-    const run = (maxConcurrency: number) => simulateLambdaConsumer(scenario.arrivals, { throughputPerInstance: parameters.throughputPerWorker, maxConcurrency, sloMs: parameters.sloMs });
+    const run = (maxConcurrency: number) =>
+      simulateLambdaConsumer(scenario.arrivals, { throughputPerInstance: parameters.throughputPerWorker, maxConcurrency, sloMs: parameters.sloMs });
     const atMax = run(parameters.maxCapacity);
     let [low, high] = [2, 1000];
     if (run(high).sloViolationMinutes > 0) low = high;
@@ -182,7 +239,15 @@ export async function run(): Promise<void> {
       else low = middle + 1;
     }
     const peakRequired = Math.max(...scenario.arrivals) / 60 / parameters.throughputPerWorker;
-    return [scenario.label, String(parameters.maxCapacity), String(atMax.sloViolationMinutes), String(atMax.p99WaitSeconds), String(atMax.peakConcurrency), String(low), peakRequired.toFixed(1)];
+    return [
+      scenario.label,
+      String(parameters.maxCapacity),
+      String(atMax.sloViolationMinutes),
+      String(atMax.p99WaitSeconds),
+      String(atMax.peakConcurrency),
+      String(low),
+      peakRequired.toFixed(1),
+    ];
   });
 
   // How far the oracle's fast stand-in (used on these long traces) is above the exact optimum, on 8-hour windows.
@@ -192,7 +257,8 @@ export async function run(): Promise<void> {
     for (let index = 0; index < 4; index++) {
       const from = Math.floor(((index + 0.5) * scenario.arrivals.length) / 4);
       const window = scenario.arrivals.slice(from, from + 480);
-      const cost = (running: readonly number[]) => launchPlan(running, Math.ceil(traceParameters.startupMs / 60_000)).desired.reduce((sum, value) => sum + value, 0);
+      const cost = (running: readonly number[]) =>
+        launchPlan(running, Math.ceil(traceParameters.startupMs / 60_000)).desired.reduce((sum, value) => sum + value, 0);
       ratios.push(cost(spreadRunningProfile(window, traceParameters)) / cost(cheapestRunningProfile(window, traceParameters)));
     }
     gaps.push([scenario.label, ...ratios.map((ratio) => `${((ratio - 1) * 100).toFixed(1)}%`)]);
@@ -216,20 +282,23 @@ export async function run(): Promise<void> {
     '',
     `Reproduce: \`npm run bench -- simulate\` (writes this file). Measured ${new Date().toISOString().slice(0, 10)}, Node ${process.version}.`,
     '',
-    'Policies as `headroom backtest` runs them (docs/simulate.md). `headroom-reactive` is QueueScaledService\'s default:',
+    "Policies as `headroom backtest` runs them (docs/simulate.md). `headroom-reactive` is QueueScaledService's default:",
     'target tracking on RequiredCapacityPerTask at 0.9 (arrival rate x time per message + backlog drained within half of',
-    'acceptable latency minus start-up, per desired task), the burst guard on the oldest message\'s age, scale from zero,',
-    'cooldowns 1 min out / 5 min in. `headroom-predictive` is the predictor\'s floors with headroom-reactive under them.',
-    'Every scenario runs under both models of target tracking\'s unpublished scale-in step (`proportional`: down to',
+    "acceptable latency minus start-up, per desired task), the burst guard on the oldest message's age, scale from zero,",
+    "cooldowns 1 min out / 5 min in. `headroom-predictive` is the predictor's floors with headroom-reactive under them.",
+    "Every scenario runs under both models of target tracking's unpublished scale-in step (`proportional`: down to",
     'ceil(capacity x metric / target) at once; `gradual`: at most 10% of capacity, at least one task, per scale-in).',
     '',
     '| scenario | kind | workload | workers |',
     '| --- | --- | --- | --- |',
-    ...all.map((scenario) => `| ${scenario.label} | ${scenario.kind} | ${scenario.note} | ${scenario.parameters.throughputPerWorker} msg/s each, ${scenario.parameters.startupMs / 1000} s start-up, SLO ${scenario.parameters.sloMs / 1000} s, ${scenario.parameters.minCapacity}-${scenario.parameters.maxCapacity} |`),
+    ...all.map(
+      (scenario) =>
+        `| ${scenario.label} | ${scenario.kind} | ${scenario.note} | ${scenario.parameters.throughputPerWorker} msg/s each, ${scenario.parameters.startupMs / 1000} s start-up, SLO ${scenario.parameters.sloMs / 1000} s, ${scenario.parameters.minCapacity}-${scenario.parameters.maxCapacity} |`,
+    ),
     '',
     '## Targets',
     '',
-    'Regular loads: headroom-reactive <= 1.30 x the oracle\'s capacity-hours with <= 25% of the SLO-violation minutes of the',
+    "Regular loads: headroom-reactive <= 1.30 x the oracle's capacity-hours with <= 25% of the SLO-violation minutes of the",
     'best recipe (cpu-target-tracking, queue-step-scaling, backlog-target-tracking: fewest violation minutes, then fewest',
     'capacity-hours), <= 24 scaling actions a day on the flat load; headroom-predictive 0 violation minutes where the oracle',
     'has 0, at <= 1.15 x the oracle.',
@@ -238,7 +307,7 @@ export async function run(): Promise<void> {
     '| --- | --- | --- | --- | --- |',
     ...regularTargets,
     '',
-    'Bursty loads: a headroom policy is the cheapest of all policies that keep <= 25% of the best recipe\'s violation minutes.',
+    "Bursty loads: a headroom policy is the cheapest of all policies that keep <= 25% of the best recipe's violation minutes.",
     '',
     '| scenario | scale-in model | best recipe | target | headroom vs oracle |',
     '| --- | --- | --- | --- | --- |',
@@ -247,21 +316,21 @@ export async function run(): Promise<void> {
     'Where a target is missed, and why:',
     '',
     '- **headroom-predictive, every regular load (1.46-1.83 x, goal 1.15).** Its floors are still the p90 forecast at 70%',
-    '  utilization held for whole hours, with headroom-reactive on top: the margins stack (the issue\'s point 3, predictive',
+    "  utilization held for whole hours, with headroom-reactive on top: the margins stack (the issue's point 3, predictive",
     '  floors without stacked margins, is being reworked in the planner by another change; these rows are to be re-measured',
     '  after it). With headroom-reactive under them the floors only add cost on these loads: headroom-reactive alone is',
     '  1.16-1.21 x at 0 violation minutes.',
-    '- **demo synthetic, headroom-reactive (200 violation minutes vs the best recipe\'s 195).** The flash crowd (x3 for two',
+    "- **demo synthetic, headroom-reactive (200 violation minutes vs the best recipe's 195).** The flash crowd (x3 for two",
     '  hours) needs more than the 40 workers allowed, so even the oracle has 193 violation minutes: only 2 (best recipe) and',
     '  7 (headroom-reactive) are avoidable. headroom-reactive reaches the 40-worker cap about 5 minutes after the step (3',
     '  alarm datapoints + 90 s start-up) from a fleet sized for the load; queue-step-scaling starts from a fleet 1.94 x the',
-    '  oracle\'s and so has more capacity at the step. Every other regular target is met under both scale-in models.',
+    "  oracle's and so has more capacity at the step. Every other regular target is met under both scale-in models.",
     '- **Bursty loads: the ratio to the oracle** is bounded by burst length against reaction time. A reactive policy needs',
     '  3 minutes of alarm datapoints plus the 90 s start-up before new capacity works, and target tracking keeps it at least',
     '  15 minutes (its scale-in alarm) plus the 5-minute scale-in cooldown after the burst; the oracle pays only for the',
     '  burst. On AWS ELB (bursts of one 5-minute step to the 35-worker peak from a ~2-worker base) that holds capacity for',
     '  ~20 minutes per 5-minute burst: 2.6-3.3 x. On Twitter, WC98 and the flash crowd, bursts last longer than the',
-    '  reaction time and headroom-reactive is 1.16-1.60 x and the cheapest policy within 25% of the best recipe\'s violations.',
+    "  reaction time and headroom-reactive is 1.16-1.60 x and the cheapest policy within 25% of the best recipe's violations.",
     '- **The conclusions hold under both scale-in models:** every verdict is the same under proportional and gradual',
     '  scale-in; gradual costs 1-37% more (Twitter most, where load falls fastest).',
     '',
@@ -285,17 +354,28 @@ export async function run(): Promise<void> {
     '',
     '## Lambda consumers',
     '',
-    'The same loads drained by Lambda\'s SQS poller (5 concurrent to start, up to 300 more a minute while messages wait,',
-    'capped at the event source\'s MaximumConcurrency). There is no scaling policy to choose: the poller is the controller,',
+    "The same loads drained by Lambda's SQS poller (5 concurrent to start, up to 300 more a minute while messages wait,",
+    "capped at the event source's MaximumConcurrency). There is no scaling policy to choose: the poller is the controller,",
     'and Lambda bills busy time, which is the same for every setting that processes every message. What is left to choose',
     'is MaximumConcurrency: the least that meets the SLO, beside the peak required capacity (busiest minute x time per',
     'message, what RequiredCapacity publishes for a Lambda source). The 300-a-minute ramp never binds at these sizes.',
     '',
-    table(['scenario', 'max concurrency = ECS max', 'SLO-violation min', 'p99 wait s', 'peak concurrency', 'least max concurrency meeting the SLO', 'peak required capacity'], lambdaRows),
+    table(
+      [
+        'scenario',
+        'max concurrency = ECS max',
+        'SLO-violation min',
+        'p99 wait s',
+        'peak concurrency',
+        'least max concurrency meeting the SLO',
+        'peak required capacity',
+      ],
+      lambdaRows,
+    ),
     '',
     '## The oracle',
     '',
-    'On these long traces the oracle uses its fast stand-in (spread profile), not the exact search; the stand-in\'s cost above',
+    "On these long traces the oracle uses its fast stand-in (spread profile), not the exact search; the stand-in's cost above",
     'the exact optimum on four 8-hour windows per trace ("vs oracle" may understate a ratio by about this much):',
     '',
     table(['trace', 'window 1', 'window 2', 'window 3', 'window 4'], gaps),

@@ -17,12 +17,19 @@ rmSync(cliDist, { recursive: true, force: true });
 
 // 1. tsc emits ESM JavaScript and declarations; the declarations' `.ts` specifiers become `.js`.
 const esm = join(dist, 'esm');
-execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], {
+  stdio: 'inherit',
+});
 
 // 2. The library ships as CommonJS (what jest, ts-node and `require` load; `import` loads it too), one file per
 // module so classes keep one identity across entry points.
 for (const file of filesUnder(esm, '.js').filter((name) => !name.endsWith('.d.ts'))) {
-  const { code } = await esbuild.transform(readFileSync(join(esm, file), 'utf8'), { format: 'cjs', platform: 'node', target: 'node20', loader: 'js' });
+  const { code } = await esbuild.transform(readFileSync(join(esm, file), 'utf8'), {
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    loader: 'js',
+  });
   writeOut(join(dist, file), code.replace(/require\("(\.{1,2}\/[^"]+)\.js"\)/g, 'require("$1.js")'));
 }
 for (const file of filesUnder(esm, '.d.ts')) {

@@ -1,10 +1,16 @@
-export { BacklogPublisher, type BacklogConsumer, type BacklogPublisherProps, type BacklogSource, type RequiredCapacitySource } from './backlog-publisher/backlog-publisher.ts';
+export {
+  BacklogPublisher,
+  type BacklogConsumer,
+  type BacklogPublisherProps,
+  type BacklogSource,
+  type RequiredCapacitySource,
+} from './backlog-publisher/backlog-publisher.ts';
 export { InvalidPropError } from './common/prop-validation.ts';
 export { QueueAlarms, type QueueAlarmsProps } from './queue-alarms/queue-alarms.ts';
 export { QueueConsumerFunction, type QueueConsumerFunctionProps } from './queue-consumer-function/queue-consumer-function.ts';
 export { BacklogMetricSource, QueueScaledService, ScalingSignal, type QueueScaledServiceProps } from './queue-scaled-service/queue-scaled-service.ts';
 export { AlarmTopic, type AlarmTopicProps } from './workload-dashboard/alarm-topic.ts';
-export { type WorkloadCapacity } from './workload-dashboard/workload-capacity.ts';
+export type { WorkloadCapacity } from './workload-dashboard/workload-capacity.ts';
 export {
   WorkloadDashboard,
   type WorkloadDashboardOptions,

@@ -15,7 +15,8 @@ export function readTraceFile(name: string): RegularSeries {
 /** Sums consecutive steps into one (counts per step stay counts per step). */
 export function aggregate(series: RegularSeries, factor: number): RegularSeries {
   const values: number[] = [];
-  for (let start = 0; start + factor <= series.values.length; start += factor) values.push(series.values.slice(start, start + factor).reduce((sum, value) => sum + value, 0));
+  for (let start = 0; start + factor <= series.values.length; start += factor)
+    values.push(series.values.slice(start, start + factor).reduce((sum, value) => sum + value, 0));
   return { startMs: series.startMs, stepMs: series.stepMs * factor, values };
 }
 

@@ -1,4 +1,4 @@
-import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { fromPoints, type RegularSeries } from '../../shared/series/regular-series.ts';
 
 export interface MetricHistoryRequest {
@@ -34,7 +34,11 @@ export async function readMetricHistory(cloudwatch: CloudWatchClient, request: M
             {
               Id: 'load',
               MetricStat: {
-                Metric: { Namespace: request.namespace, MetricName: request.metricName, Dimensions: Object.entries(request.dimensions).map(([Name, Value]) => ({ Name, Value })) },
+                Metric: {
+                  Namespace: request.namespace,
+                  MetricName: request.metricName,
+                  Dimensions: Object.entries(request.dimensions).map(([Name, Value]) => ({ Name, Value })),
+                },
                 Period: request.periodSeconds,
                 Stat: request.stat ?? 'Sum',
               },
@@ -49,17 +53,24 @@ export async function readMetricHistory(cloudwatch: CloudWatchClient, request: M
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'CredentialsProviderError' || /credential/i.test((error as Error).message)) {
-      throw new Error('no AWS credentials were found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and AWS_REGION', { cause: error });
+      throw new Error('no AWS credentials were found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and AWS_REGION', {
+        cause: error,
+      });
     }
-    if (/region is missing/i.test((error as Error).message)) throw new Error('no AWS Region is set: set AWS_REGION (or a region in your AWS_PROFILE)', { cause: error });
+    if (/region is missing/i.test((error as Error).message))
+      throw new Error('no AWS Region is set: set AWS_REGION (or a region in your AWS_PROFILE)', { cause: error });
     throw error;
   }
   const described = `${request.namespace} ${request.metricName} ${JSON.stringify(request.dimensions)}`;
-  if (points.length < 2) throw new Error(`the metric ${described} has ${points.length} datapoint(s) in the last ${request.days} day(s): check its namespace, name and dimensions`);
+  if (points.length < 2)
+    throw new Error(
+      `the metric ${described} has ${points.length} datapoint(s) in the last ${request.days} day(s): check its namespace, name and dimensions`,
+    );
   // A metric published less often than the period asked for (hourly points read at 1 minute, or history older
   // than CloudWatch keeps at that resolution) is read at its own step, not as a minute of load and 59 of gaps.
   const times = points.map((point) => point.timestampMs).sort((a, b) => a - b);
   let spacing = Infinity;
-  for (let index = 1; index < times.length; index++) if (times[index]! > times[index - 1]!) spacing = Math.min(spacing, times[index]! - times[index - 1]!);
+  for (let index = 1; index < times.length; index++)
+    if (times[index]! > times[index - 1]!) spacing = Math.min(spacing, times[index]! - times[index - 1]!);
   return fromPoints(points, Math.max(periodMs, Number.isFinite(spacing) ? spacing : periodMs));
 }

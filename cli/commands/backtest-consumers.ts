@@ -5,7 +5,11 @@ import { simulateLambdaConsumer, simulateProvisionedTable, type ScaleInModel } f
 export function lambdaBacktest(arrivals: readonly number[], options: { throughput: number; maxConcurrency: number; slo: number }) {
   return {
     consumer: 'lambda',
-    result: simulateLambdaConsumer(arrivals, { throughputPerInstance: options.throughput, maxConcurrency: options.maxConcurrency, sloMs: options.slo }),
+    result: simulateLambdaConsumer(arrivals, {
+      throughputPerInstance: options.throughput,
+      maxConcurrency: options.maxConcurrency,
+      sloMs: options.slo,
+    }),
   };
 }
 
@@ -13,10 +17,25 @@ export function lambdaBacktest(arrivals: readonly number[], options: { throughpu
  * `--consumer dynamodb`: the trace counts capacity units consumed per step; the table is provisioned with target
  * tracking alone, and with headroom's predictive floors under it.
  */
-export function dynamodbBacktest(arrivals: readonly number[], startMs: number, options: { min: number; max: number; targetUtilization: number; scaleInModel?: ScaleInModel }) {
+export function dynamodbBacktest(
+  arrivals: readonly number[],
+  startMs: number,
+  options: { min: number; max: number; targetUtilization: number; scaleInModel?: ScaleInModel },
+) {
   const demandPerSecond = arrivals.map((perMinute) => perMinute / 60);
-  const table = { minCapacity: Math.max(1, options.min), maxCapacity: options.max, targetUtilizationPercent: options.targetUtilization, ...(options.scaleInModel ? { scaleInModel: options.scaleInModel } : {}) };
-  const floors = new PredictiveFloors(arrivals, [], startMs, { throughputPerWorker: 1, startupMs: 0, sloMs: 60_000, minCapacity: table.minCapacity, maxCapacity: options.max }, { targetUtilization: options.targetUtilization / 100 });
+  const table = {
+    minCapacity: Math.max(1, options.min),
+    maxCapacity: options.max,
+    targetUtilizationPercent: options.targetUtilization,
+    ...(options.scaleInModel ? { scaleInModel: options.scaleInModel } : {}),
+  };
+  const floors = new PredictiveFloors(
+    arrivals,
+    [],
+    startMs,
+    { throughputPerWorker: 1, startupMs: 0, sloMs: 60_000, minCapacity: table.minCapacity, maxCapacity: options.max },
+    { targetUtilization: options.targetUtilization / 100 },
+  );
   return {
     consumer: 'dynamodb',
     policies: [

@@ -20,9 +20,13 @@ export interface HttpBacktestFlags {
 }
 
 function parseHttpPolicies(text: string): HttpPolicyName[] {
-  const names = text.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = names.filter((name) => !HTTP_POLICY_NAMES.includes(name as HttpPolicyName));
-  if (unknown.length > 0 || names.length === 0) throw new InvalidArgumentError(`unknown policy ${unknown.join(', ') || '(none)'}: use ${HTTP_POLICY_NAMES.join(', ')}`);
+  if (unknown.length > 0 || names.length === 0)
+    throw new InvalidArgumentError(`unknown policy ${unknown.join(', ') || '(none)'}: use ${HTTP_POLICY_NAMES.join(', ')}`);
   return names as HttpPolicyName[];
 }
 
@@ -35,12 +39,37 @@ function parseCpuTarget(text: string): number {
 /** Declares the options only `--workload http` uses. */
 export function addHttpOptions(command: Command): Command {
   return command
-    .addOption(new Option('--workload <kind>', 'what the trace loads: a queue (messages) or a web service behind an ALB (requests)').choices(['queue', 'http']).default('queue'))
-    .addOption(new Option('--requests-per-task <rps>', 'with --workload http: requests per second one task serves when saturated (its service rate)').argParser(parsePositiveNumber))
-    .addOption(new Option('--concurrency <n>', 'with --workload http: requests one task works on at once (M/M/c servers per task)').argParser(parseWholeNumber).default(1))
-    .addOption(new Option('--guess-requests-per-target <n>', 'with --workload http: request-count-tracking\'s target per task per minute').argParser(parsePositiveNumber))
-    .addOption(new Option('--cpu-target <percent>', 'with --workload http: cpu-target-tracking\'s target').argParser(parseCpuTarget).default(HTTP_DEFAULTS.cpuTargetPercent))
-    .addOption(new Option('--http-policies <list>', 'with --workload http: comma-separated policies').argParser(parseHttpPolicies).default([...HTTP_POLICY_NAMES], HTTP_POLICY_NAMES.join(',')));
+    .addOption(
+      new Option('--workload <kind>', 'what the trace loads: a queue (messages) or a web service behind an ALB (requests)')
+        .choices(['queue', 'http'])
+        .default('queue'),
+    )
+    .addOption(
+      new Option(
+        '--requests-per-task <rps>',
+        'with --workload http: requests per second one task serves when saturated (its service rate)',
+      ).argParser(parsePositiveNumber),
+    )
+    .addOption(
+      new Option('--concurrency <n>', 'with --workload http: requests one task works on at once (M/M/c servers per task)')
+        .argParser(parseWholeNumber)
+        .default(1),
+    )
+    .addOption(
+      new Option('--guess-requests-per-target <n>', "with --workload http: request-count-tracking's target per task per minute").argParser(
+        parsePositiveNumber,
+      ),
+    )
+    .addOption(
+      new Option('--cpu-target <percent>', "with --workload http: cpu-target-tracking's target")
+        .argParser(parseCpuTarget)
+        .default(HTTP_DEFAULTS.cpuTargetPercent),
+    )
+    .addOption(
+      new Option('--http-policies <list>', 'with --workload http: comma-separated policies')
+        .argParser(parseHttpPolicies)
+        .default([...HTTP_POLICY_NAMES], HTTP_POLICY_NAMES.join(',')),
+    );
 }
 
 /** Flags of the queue backtest that mean nothing for a web service: refused rather than silently ignored. */
@@ -63,19 +92,39 @@ function printTable(result: HttpBacktestResult): void {
       `headroom's target ${result.headroomTarget.toFixed(0)} requests per target per minute; start-up ${p.startupMs / 1000} s, tasks ${p.minCapacity}-${p.maxCapacity}, ${(result.requests.length / 1440).toFixed(1)} days\n`,
   );
   const header = ['policy', 'SLO-violation min', 'dropped', 'bad %', 'task-hours', 'actions', 'vs oracle'];
-  const rows = result.policies.map((policy) => [policy.name, String(policy.sloViolationMinutes), policy.droppedRequests.toFixed(0), (100 * policy.badRequestShare).toFixed(3), fixed(policy.taskHours, 1), String(policy.scalingActions), fixed(policy.taskHoursVsOracle, 2)]);
+  const rows = result.policies.map((policy) => [
+    policy.name,
+    String(policy.sloViolationMinutes),
+    policy.droppedRequests.toFixed(0),
+    (100 * policy.badRequestShare).toFixed(3),
+    fixed(policy.taskHours, 1),
+    String(policy.scalingActions),
+    fixed(policy.taskHoursVsOracle, 2),
+  ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  for (const row of [header, ...rows]) process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
+  for (const row of [header, ...rows])
+    process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
 }
 
 /** `headroom backtest --workload http`: the trace's values are requests per step, read as a request rate. */
 export function httpBacktest(series: RegularSeries, flags: HttpBacktestFlags, command: Command, source: string): void {
   const wrong = QUEUE_ONLY_FLAGS.filter((option) => command.getOptionValueSource(option) === 'cli');
-  if (wrong.length > 0) throw new Error(`${wrong.map(flagName).join(', ')} do not apply with --workload http${wrong.includes('policies') ? ' (use --http-policies)' : ''}`);
-  if (flags.requestsPerTask === undefined) throw new Error('--requests-per-task is required with --workload http: the requests per second one task serves when saturated');
+  if (wrong.length > 0)
+    throw new Error(
+      `${wrong.map(flagName).join(', ')} do not apply with --workload http${wrong.includes('policies') ? ' (use --http-policies)' : ''}`,
+    );
+  if (flags.requestsPerTask === undefined)
+    throw new Error('--requests-per-task is required with --workload http: the requests per second one task serves when saturated');
   if (flags.max === undefined) throw new Error('--max is required here');
   const scaled = flags.scale === 1 ? series : { ...series, values: series.values.map((value) => value * flags.scale) };
-  const parameters = { requestsPerSecondPerTask: flags.requestsPerTask, concurrencyPerTask: flags.concurrency, startupMs: flags.startup, sloMs: flags.slo, minCapacity: flags.min, maxCapacity: flags.max };
+  const parameters = {
+    requestsPerSecondPerTask: flags.requestsPerTask,
+    concurrencyPerTask: flags.concurrency,
+    startupMs: flags.startup,
+    sloMs: flags.slo,
+    minCapacity: flags.min,
+    maxCapacity: flags.max,
+  };
   const result = runHttpBacktest(scaled, parameters, flags.httpPolicies, {
     cpuTargetPercent: flags.cpuTarget,
     ...(flags.guessRequestsPerTarget === undefined ? {} : { guessRequestsPerTarget: flags.guessRequestsPerTarget }),
@@ -85,8 +134,19 @@ export function httpBacktest(series: RegularSeries, flags: HttpBacktestFlags, co
     return;
   }
   const json = {
-    parameters: { ...parameters, scale: flags.scale, startMs: new Date(result.startMs).toISOString(), minutes: result.requests.length, source, sloRatePerTask: result.sloRatePerTask, headroomTarget: result.headroomTarget },
-    policies: result.policies.map((policy) => ({ ...policy, taskHoursVsOracle: Number.isFinite(policy.taskHoursVsOracle) ? policy.taskHoursVsOracle : null })),
+    parameters: {
+      ...parameters,
+      scale: flags.scale,
+      startMs: new Date(result.startMs).toISOString(),
+      minutes: result.requests.length,
+      source,
+      sloRatePerTask: result.sloRatePerTask,
+      headroomTarget: result.headroomTarget,
+    },
+    policies: result.policies.map((policy) => ({
+      ...policy,
+      taskHoursVsOracle: Number.isFinite(policy.taskHoursVsOracle) ? policy.taskHoursVsOracle : null,
+    })),
   };
   process.stdout.write(`${JSON.stringify(json)}\n`);
 }

@@ -1,7 +1,15 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { tooManyGaps } from '../../shared/forecast/gaps.ts';
-import { arrivalsPerMinute, POLICY_NAMES, runBacktest, SCALE_IN_MODELS, type BacktestResult, type PolicyName, type ScaleInModel } from '../../shared/simulate/index.ts';
+import {
+  arrivalsPerMinute,
+  POLICY_NAMES,
+  runBacktest,
+  SCALE_IN_MODELS,
+  type BacktestResult,
+  type PolicyName,
+  type ScaleInModel,
+} from '../../shared/simulate/index.ts';
 import type { RegularSeries } from '../../shared/series/regular-series.ts';
 import { readMetricHistory } from '../cloudwatch-history/read-metric-history.ts';
 import { durationBetween } from '../options/duration.ts';
@@ -42,9 +50,13 @@ function required<T>(value: T | undefined, flag: string): T {
 }
 
 function parsePolicies(text: string): PolicyName[] {
-  const names = text.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = names.filter((name) => !POLICY_NAMES.includes(name as PolicyName));
-  if (unknown.length > 0 || names.length === 0) throw new InvalidArgumentError(`unknown policy ${unknown.join(', ') || '(none)'}: use ${POLICY_NAMES.join(', ')}`);
+  if (unknown.length > 0 || names.length === 0)
+    throw new InvalidArgumentError(`unknown policy ${unknown.join(', ') || '(none)'}: use ${POLICY_NAMES.join(', ')}`);
   return names as PolicyName[];
 }
 
@@ -81,16 +93,20 @@ const TABLE_UTILIZATION = { least: 0.2, most: 0.9 };
 function checkFlags(flags: BacktestFlags, command: Command): void {
   if (flags.trace && flags.fromCloudwatch) throw new Error('give either --trace or --from-cloudwatch, not both');
   refuseFlagsThatDoNotApply(command, { consumer: flags.consumer, source: flags.fromCloudwatch ? 'from-cloudwatch' : 'trace' }, FLAG_RULES);
-  if (flags.max !== undefined && flags.min > flags.max) throw new Error(`--min ${flags.min} is above --max ${flags.max}: the minimum cannot exceed the maximum`);
+  if (flags.max !== undefined && flags.min > flags.max)
+    throw new Error(`--min ${flags.min} is above --max ${flags.max}: the minimum cannot exceed the maximum`);
   if (flags.consumer === 'dynamodb' && !(flags.targetUtilization >= TABLE_UTILIZATION.least && flags.targetUtilization <= TABLE_UTILIZATION.most)) {
-    throw new Error(`--target-utilization ${Math.round(flags.targetUtilization * 1000) / 10}% is out of range for a DynamoDB table: AWS takes 20% to 90%`);
+    throw new Error(
+      `--target-utilization ${Math.round(flags.targetUtilization * 1000) / 10}% is out of range for a DynamoDB table: AWS takes 20% to 90%`,
+    );
   }
 }
 
 async function loadSeries(flags: BacktestFlags): Promise<RegularSeries> {
   if (flags.trace) return (await readTrace(flags.trace)).series;
   if (!flags.fromCloudwatch) throw new Error('give the load to replay: --trace FILE.csv, or --from-cloudwatch with --namespace and --metric');
-  if (!flags.namespace || !flags.metric) throw new Error('--from-cloudwatch needs --namespace and --metric (and --dimension Name=Value for each dimension)');
+  if (!flags.namespace || !flags.metric)
+    throw new Error('--from-cloudwatch needs --namespace and --metric (and --dimension Name=Value for each dimension)');
   const history = await readMetricHistory(new CloudWatchClient({}), {
     namespace: flags.namespace,
     metricName: flags.metric,
@@ -114,10 +130,21 @@ function printTable(result: BacktestResult): void {
     `throughput ${p.throughputPerWorker} msg/s per worker, start-up ${p.startupMs / 1000} s, SLO ${p.sloMs / 1000} s, capacity ${p.minCapacity}-${p.maxCapacity}, ${(result.arrivals.length / 1440).toFixed(1)} days\n`,
   );
   const header = ['policy', 'SLO-violation min', 'p99 wait s', 'capacity-hours', 'actions', 'vs oracle'];
-  const rows = result.policies.map((policy) => [policy.name, String(policy.sloViolationMinutes), String(policy.p99WaitSeconds), fixed(policy.capacityHours, 1), String(policy.scalingActions), fixed(policy.capacityHoursVsOracle, 2)]);
+  const rows = result.policies.map((policy) => [
+    policy.name,
+    String(policy.sloViolationMinutes),
+    String(policy.p99WaitSeconds),
+    fixed(policy.capacityHours, 1),
+    String(policy.scalingActions),
+    fixed(policy.capacityHoursVsOracle, 2),
+  ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  for (const row of [header, ...rows]) process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
-  if (result.oracleExact === false) process.stdout.write('oracle: the fast spread stand-in (the trace is too long for the exact search): it can cost up to ~12% more than the exact optimum, so "vs oracle" may be understated (bench/results/simulate.md)\n');
+  for (const row of [header, ...rows])
+    process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
+  if (result.oracleExact === false)
+    process.stdout.write(
+      'oracle: the fast spread stand-in (the trace is too long for the exact search): it can cost up to ~12% more than the exact optimum, so "vs oracle" may be understated (bench/results/simulate.md)\n',
+    );
 }
 
 /** A progress bar on stderr, only when a person is watching it (stderr is a TTY). */
@@ -129,7 +156,9 @@ function progressBar(): ((done: number, total: number) => void) | undefined {
     const filled = Math.round((done / total) * width);
     if (filled === shown && done < total) return;
     shown = filled;
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round((100 * done) / total)}% simulated${done === total ? '\n' : ''}`);
+    process.stderr.write(
+      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round((100 * done) / total)}% simulated${done === total ? '\n' : ''}`,
+    );
   };
 }
 
@@ -142,19 +171,56 @@ export function register(program: Command): void {
     .option('--metric <name>', 'with --from-cloudwatch: the metric name, e.g. NumberOfMessagesSent')
     .option('--dimension <Name=Value>', 'with --from-cloudwatch: a dimension (repeat for several)', collectDimension, {})
     .option('--stat <statistic>', 'with --from-cloudwatch: the statistic', 'Sum')
-    .addOption(new Option('--days <n>', 'with --from-cloudwatch: days of history').argParser(wholeNumberBetween(1, 455, 'CloudWatch keeps metrics 455 days')).default(14))
-    .addOption(new Option('--consumer <kind>', 'what drains the load: an ECS service, a Lambda function, or a provisioned DynamoDB table').choices(['ecs', 'lambda', 'dynamodb']).default('ecs'))
-    .addOption(new Option('--max-concurrency <n>', 'with --consumer lambda: the event source maximum concurrency').argParser(wholeNumberBetween(2, 1000, "an SQS event source's maximum concurrency is 2-1000")).default(100))
-    .addOption(new Option('--target-utilization <fraction>', 'with --consumer dynamodb: target tracking utilization, 0.2-0.9 or 20%-90%').argParser(parseUtilization).default(0.7, '0.7'))
+    .addOption(
+      new Option('--days <n>', 'with --from-cloudwatch: days of history')
+        .argParser(wholeNumberBetween(1, 455, 'CloudWatch keeps metrics 455 days'))
+        .default(14),
+    )
+    .addOption(
+      new Option('--consumer <kind>', 'what drains the load: an ECS service, a Lambda function, or a provisioned DynamoDB table')
+        .choices(['ecs', 'lambda', 'dynamodb'])
+        .default('ecs'),
+    )
+    .addOption(
+      new Option('--max-concurrency <n>', 'with --consumer lambda: the event source maximum concurrency')
+        .argParser(wholeNumberBetween(2, 1000, "an SQS event source's maximum concurrency is 2-1000"))
+        .default(100),
+    )
+    .addOption(
+      new Option('--target-utilization <fraction>', 'with --consumer dynamodb: target tracking utilization, 0.2-0.9 or 20%-90%')
+        .argParser(parseUtilization)
+        .default(0.7, '0.7'),
+    )
     .option('--throughput <msgs>', 'messages one worker (or one Lambda execution) handles per second', parsePositiveNumber)
-    .addOption(new Option('--startup <duration>', 'worker start-up delay').argParser(durationBetween(1, 3_600_000, 'a worker that takes longer to start is not a scaling question')).default(90_000, '90s'))
-    .addOption(new Option('--slo <duration>', 'acceptable latency').argParser(durationBetween(60_000, 86_400_000, 'the simulation steps by the minute; a wait of over a day is not a latency')).default(300_000, '5m'))
-    .addOption(new Option('--scale-out-cooldown <duration>', 'scale-out cooldown of the backlog policies (QueueScaledService)').argParser(durationBetween(1000, 86_400_000, 'a cooldown of over a day never ends in a backtest')).default(60_000, '1m'))
-    .addOption(new Option('--scale-in-model <model>', "how target tracking's unpublished scale-in step is modelled: at once to the proportional capacity, or at most 10% per scale-in").choices([...SCALE_IN_MODELS]).default('proportional'))
+    .addOption(
+      new Option('--startup <duration>', 'worker start-up delay')
+        .argParser(durationBetween(1, 3_600_000, 'a worker that takes longer to start is not a scaling question'))
+        .default(90_000, '90s'),
+    )
+    .addOption(
+      new Option('--slo <duration>', 'acceptable latency')
+        .argParser(durationBetween(60_000, 86_400_000, 'the simulation steps by the minute; a wait of over a day is not a latency'))
+        .default(300_000, '5m'),
+    )
+    .addOption(
+      new Option('--scale-out-cooldown <duration>', 'scale-out cooldown of the backlog policies (QueueScaledService)')
+        .argParser(durationBetween(1000, 86_400_000, 'a cooldown of over a day never ends in a backtest'))
+        .default(60_000, '1m'),
+    )
+    .addOption(
+      new Option(
+        '--scale-in-model <model>',
+        "how target tracking's unpublished scale-in step is modelled: at once to the proportional capacity, or at most 10% per scale-in",
+      )
+        .choices([...SCALE_IN_MODELS])
+        .default('proportional'),
+    )
     .addOption(new Option('--min <n>', 'minimum workers').argParser(parseWholeNumber).default(1))
     .option('--max <n>', 'maximum workers (or DynamoDB capacity units)', wholeNumberBetween(1, 1_000_000, 'at least one worker'))
     .addOption(new Option('--scale <factor>', 'multiply the load by this').argParser(parsePositiveNumber).default(1))
-    .addOption(new Option('--policies <list>', 'comma-separated policies').argParser(parsePolicies).default([...POLICY_NAMES], POLICY_NAMES.join(',')))
+    .addOption(
+      new Option('--policies <list>', 'comma-separated policies').argParser(parsePolicies).default([...POLICY_NAMES], POLICY_NAMES.join(',')),
+    )
     .option('--json', 'print JSON for scripts')
     .option('--report <dir>', 'write an HTML report with charts (and PNG copies) to this folder')
     .action(async (flags: BacktestFlags & HttpBacktestFlags, command: Command) => {
@@ -168,8 +234,17 @@ export function register(program: Command): void {
         const arrivals = arrivalsPerMinute(series, flags.scale);
         const answer =
           flags.consumer === 'lambda'
-            ? lambdaBacktest(arrivals, { throughput: required(flags.throughput, '--throughput'), maxConcurrency: flags.maxConcurrency, slo: flags.slo })
-            : dynamodbBacktest(arrivals, series.startMs, { min: flags.min, max: required(flags.max, '--max'), targetUtilization: flags.targetUtilization * 100, scaleInModel: flags.scaleInModel });
+            ? lambdaBacktest(arrivals, {
+                throughput: required(flags.throughput, '--throughput'),
+                maxConcurrency: flags.maxConcurrency,
+                slo: flags.slo,
+              })
+            : dynamodbBacktest(arrivals, series.startMs, {
+                min: flags.min,
+                max: required(flags.max, '--max'),
+                targetUtilization: flags.targetUtilization * 100,
+                scaleInModel: flags.scaleInModel,
+              });
         process.stdout.write(flags.json ? `${JSON.stringify(answer)}\n` : `${JSON.stringify(answer, null, 2)}\n`);
         return;
       }
@@ -195,7 +270,10 @@ export function register(program: Command): void {
             source: flags.trace ?? `cloudwatch:${flags.namespace}/${flags.metric}`,
             ...(result.oracleExact === undefined ? {} : { oracle: result.oracleExact ? 'exact' : 'spread stand-in' }),
           },
-          policies: result.policies.map((policy) => ({ ...policy, capacityHoursVsOracle: Number.isFinite(policy.capacityHoursVsOracle) ? policy.capacityHoursVsOracle : null })),
+          policies: result.policies.map((policy) => ({
+            ...policy,
+            capacityHoursVsOracle: Number.isFinite(policy.capacityHoursVsOracle) ? policy.capacityHoursVsOracle : null,
+          })),
         };
         process.stdout.write(`${JSON.stringify(json)}\n`);
       } else {
@@ -207,4 +285,3 @@ export function register(program: Command): void {
       }
     });
 }
-

@@ -57,7 +57,9 @@ export async function runAccountDemo(options: DemoOptions & { readonly endpoint?
   if (options.profile) process.env.AWS_PROFILE = options.profile;
   if (options.endpoint) process.env.AWS_ENDPOINT_URL = options.endpoint;
   const deployed: DeployedStack = { stackName: 'HeadroomReference', assemblyDir: '' };
-  log(`using ${options.endpoint ?? 'AWS'}${options.profile ? ` with profile ${options.profile}` : ''}: the HeadroomReference stack must be deployed there (cdk deploy)`);
+  log(
+    `using ${options.endpoint ?? 'AWS'}${options.profile ? ` with profile ${options.profile}` : ''}: the HeadroomReference stack must be deployed there (cdk deploy)`,
+  );
   await runReactivePath(deployed, options, false);
   await runPredictivePath(deployed, options, true);
   const history = await readMetricHistory(new CloudWatchClient({}), {
@@ -118,7 +120,9 @@ async function runReactivePath(deployed: DeployedStack, options: DemoOptions, se
   }
   const now = new Date();
   const outcome = await publishBacklog({ ...config, sources }, { sqs, ecs: new ECSClient({}), lambda: new LambdaClient({}), cloudwatch }, now);
-  log(`backlog publisher: published ${outcome.published.length} workload(s), ${outcome.failures.length} failure(s), ${outcome.putMetricDataCalls} PutMetricData call(s)`);
+  log(
+    `backlog publisher: published ${outcome.published.length} workload(s), ${outcome.failures.length} failure(s), ${outcome.putMetricDataCalls} PutMetricData call(s)`,
+  );
   for (const failure of outcome.failures) log(`  not published for ${failure.workload}: ${failure.reason}`);
   for (const source of sources) {
     const signals = [MetricName.requiredCapacityPerTask, MetricName.requiredCapacity, MetricName.backlogWithoutCapacity, MetricName.backlogPerTask];
@@ -129,17 +133,26 @@ async function runReactivePath(deployed: DeployedStack, options: DemoOptions, se
         MetricDataQueries: signals.map((metricName, index) => ({
           Id: `m${index}`,
           MetricStat: {
-            Metric: { Namespace: config.namespace ?? DEFAULT_NAMESPACE, MetricName: metricName, Dimensions: [{ Name: WORKLOAD_DIMENSION, Value: source.workload }] },
+            Metric: {
+              Namespace: config.namespace ?? DEFAULT_NAMESPACE,
+              MetricName: metricName,
+              Dimensions: [{ Name: WORKLOAD_DIMENSION, Value: source.workload }],
+            },
             Period: 60,
             Stat: 'Maximum',
           },
         })),
       }),
     );
-    const read = signals.map((metricName, index) => `${metricName} = ${answer.MetricDataResults?.find((result) => result.Id === `m${index}`)?.Values?.[0] ?? 'no datapoint'}`);
+    const read = signals.map(
+      (metricName, index) =>
+        `${metricName} = ${answer.MetricDataResults?.find((result) => result.Id === `m${index}`)?.Values?.[0] ?? 'no datapoint'}`,
+    );
     log(`  ${source.workload}: read back from CloudWatch: ${read.join(', ')}`);
   }
-  log('  the service scales on RequiredCapacityPerTask (tasks the queue needs per task, held at 0.9); BacklogWithoutCapacity = 1 starts a task when none is desired');
+  log(
+    '  the service scales on RequiredCapacityPerTask (tasks the queue needs per task, held at 0.9); BacklogWithoutCapacity = 1 starts a task when none is desired',
+  );
 }
 
 async function workerQueueName(deployed: DeployedStack): Promise<string> {
@@ -170,11 +183,17 @@ async function runPredictivePath(deployed: DeployedStack, options: DemoOptions, 
       log(`predictor: ${outcome.workload} not planned: ${outcome.reason}`);
       continue;
     }
-    log(`predictor: ${outcome.workload}: model ${decision.forecast.model}, ${decision.plan.steps.length} floor step(s) over the next ${config.horizonHours} h; wrote ${outcome.put}, deleted ${outcome.deleted}${outcome.reason ? ` (${outcome.reason})` : ''}`);
+    log(
+      `predictor: ${outcome.workload}: model ${decision.forecast.model}, ${decision.plan.steps.length} floor step(s) over the next ${config.horizonHours} h; wrote ${outcome.put}, deleted ${outcome.deleted}${outcome.reason ? ` (${outcome.reason})` : ''}`,
+    );
   }
   for (const target of config.targets) {
     const answer = await scaling.send(
-      new DescribeScheduledActionsCommand({ ServiceNamespace: target.serviceNamespace, ResourceId: target.resourceId, ScalableDimension: target.scalableDimension as ScalableDimension }),
+      new DescribeScheduledActionsCommand({
+        ServiceNamespace: target.serviceNamespace,
+        ResourceId: target.resourceId,
+        ScalableDimension: target.scalableDimension as ScalableDimension,
+      }),
     );
     const actions = (answer.ScheduledActions ?? []).sort((a, b) => a.Schedule!.localeCompare(b.Schedule!));
     log(`scheduled actions on ${target.resourceId} (${actions.length}):`);
@@ -189,7 +208,9 @@ async function runDemoBacktest(load: RegularSeries, options: DemoOptions): Promi
   log('backtesting the policies on the same two weeks (0.5 msg/s per worker, 90 s start-up, 5 min SLO, 1-40 workers)');
   const result = runBacktest(load, parameters);
   for (const policy of result.policies) {
-    log(`  ${policy.name.padEnd(24)} SLO-violation minutes ${String(policy.sloViolationMinutes).padStart(5)}   capacity-hours ${policy.capacityHours.toFixed(0).padStart(6)}   vs oracle ${policy.capacityHoursVsOracle.toFixed(2)}   scaling actions ${String(policy.scalingActions).padStart(5)}`);
+    log(
+      `  ${policy.name.padEnd(24)} SLO-violation minutes ${String(policy.sloViolationMinutes).padStart(5)}   capacity-hours ${policy.capacityHours.toFixed(0).padStart(6)}   vs oracle ${policy.capacityHoursVsOracle.toFixed(2)}   scaling actions ${String(policy.scalingActions).padStart(5)}`,
+    );
   }
   const byName = new Map(result.policies.map((policy) => [policy.name, policy]));
   const reactive = byName.get('headroom-reactive');
@@ -204,9 +225,13 @@ async function runDemoBacktest(load: RegularSeries, options: DemoOptions): Promi
   const peakPerSecond = Math.max(...load.values.filter(Number.isFinite)) / (load.stepMs / 1000);
   const ceilingPerSecond = parameters.throughputPerWorker * parameters.maxCapacity;
   if (peakPerSecond > ceilingPerSecond) {
-    log(`  the flash crowd peaks at ${peakPerSecond.toFixed(1)} msg/s, above the ${ceilingPerSecond} msg/s that ${parameters.maxCapacity} workers can serve: no policy, not even the oracle, meets the SLO then, and those minutes are the oracle's too`);
+    log(
+      `  the flash crowd peaks at ${peakPerSecond.toFixed(1)} msg/s, above the ${ceilingPerSecond} msg/s that ${parameters.maxCapacity} workers can serve: no policy, not even the oracle, meets the SLO then, and those minutes are the oracle's too`,
+    );
   }
   const report = await writeReport(result, options.reportDir);
   log(`report written: ${report.htmlPath}`);
-  log('open it and compare "Load vs capacity" (how closely each policy follows the load) and "Oldest message wait vs the SLO" (who breaches it, when)');
+  log(
+    'open it and compare "Load vs capacity" (how closely each policy follows the load) and "Oldest message wait vs the SLO" (who breaches it, when)',
+  );
 }

@@ -1,4 +1,4 @@
-import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import type { RegularSeries } from '../../shared/series/regular-series.ts';
 
 export interface MetricSpec {

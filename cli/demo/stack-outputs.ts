@@ -7,7 +7,9 @@ export async function physicalIdOf(deployed: DeployedStack, type: string, logica
   let nextToken: string | undefined;
   do {
     const page = await new CloudFormationClient({}).send(new ListStackResourcesCommand({ StackName: deployed.stackName, NextToken: nextToken }));
-    const found = page.StackResourceSummaries?.find((summary) => summary.ResourceType === type && summary.LogicalResourceId?.startsWith(logicalIdPrefix));
+    const found = page.StackResourceSummaries?.find(
+      (summary) => summary.ResourceType === type && summary.LogicalResourceId?.startsWith(logicalIdPrefix),
+    );
     if (found?.PhysicalResourceId) return found.PhysicalResourceId;
     nextToken = page.NextToken;
   } while (nextToken);

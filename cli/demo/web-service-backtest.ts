@@ -7,11 +7,20 @@ const parameters = { requestsPerSecondPerTask: 50, startupMs: 90_000, sloMs: 500
 
 /** `headroom backtest --workload http` on the demo's two weeks (given per second), beside the queue worker's. */
 export function backtestDemoWebService(loadPerSecond: RegularSeries, log: (line: string) => void): void {
-  const requests = { ...loadPerSecond, values: loadPerSecond.values.map((perSecond) => perSecond * REQUESTS_PER_MESSAGE * (loadPerSecond.stepMs / 1000)) };
-  log(`backtesting a web service on the same two weeks as requests (x${REQUESTS_PER_MESSAGE}: 50 requests/s per task, p99 SLO 500 ms, 90 s start-up, 1-40 tasks)`);
+  const requests = {
+    ...loadPerSecond,
+    values: loadPerSecond.values.map((perSecond) => perSecond * REQUESTS_PER_MESSAGE * (loadPerSecond.stepMs / 1000)),
+  };
+  log(
+    `backtesting a web service on the same two weeks as requests (x${REQUESTS_PER_MESSAGE}: 50 requests/s per task, p99 SLO 500 ms, 90 s start-up, 1-40 tasks)`,
+  );
   const result = runHttpBacktest(requests, parameters);
-  log(`  headroom's ALBRequestCountPerTarget target: ${result.headroomTarget.toFixed(0)} per task per minute (one task serves ${result.sloRatePerTask.toFixed(1)} requests/s within the SLO, x 60 x 0.8)`);
+  log(
+    `  headroom's ALBRequestCountPerTarget target: ${result.headroomTarget.toFixed(0)} per task per minute (one task serves ${result.sloRatePerTask.toFixed(1)} requests/s within the SLO, x 60 x 0.8)`,
+  );
   for (const policy of result.policies) {
-    log(`  ${policy.name.padEnd(24)} SLO-violation minutes ${String(policy.sloViolationMinutes).padStart(5)}   task-hours ${policy.taskHours.toFixed(0).padStart(6)}   vs oracle ${policy.taskHoursVsOracle.toFixed(2)}`);
+    log(
+      `  ${policy.name.padEnd(24)} SLO-violation minutes ${String(policy.sloViolationMinutes).padStart(5)}   task-hours ${policy.taskHours.toFixed(0).padStart(6)}   vs oracle ${policy.taskHoursVsOracle.toFixed(2)}`,
+    );
   }
 }

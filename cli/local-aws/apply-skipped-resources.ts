@@ -45,7 +45,11 @@ const APPLIERS: ReadonlyArray<[type: string, apply: (logicalId: string, resource
       const { RoleARN: _role, ...input } = resolved(resource, context);
       const target = apiShape<RegisterScalableTargetCommandInput>(input);
       await new ApplicationAutoScalingClient({}).send(new RegisterScalableTargetCommand(target));
-      context.scalableTargets.set(logicalId, { ServiceNamespace: target.ServiceNamespace!, ResourceId: target.ResourceId!, ScalableDimension: target.ScalableDimension! });
+      context.scalableTargets.set(logicalId, {
+        ServiceNamespace: target.ServiceNamespace!,
+        ResourceId: target.ResourceId!,
+        ScalableDimension: target.ScalableDimension!,
+      });
     },
   ],
   [
@@ -72,7 +76,10 @@ const APPLIERS: ReadonlyArray<[type: string, apply: (logicalId: string, resource
   [
     'AWS::Scheduler::Schedule',
     async (logicalId, resource, context) => {
-      const schedule = apiShape<CreateScheduleCommandInput>({ Name: `${context.stackName}-${logicalId}`.slice(0, 64), ...resolved(resource, context) });
+      const schedule = apiShape<CreateScheduleCommandInput>({
+        Name: `${context.stackName}-${logicalId}`.slice(0, 64),
+        ...resolved(resource, context),
+      });
       await new SchedulerClient({}).send(new CreateScheduleCommand(schedule));
     },
   ],
@@ -81,7 +88,8 @@ const APPLIERS: ReadonlyArray<[type: string, apply: (logicalId: string, resource
     async (_logicalId, resource, context) => {
       const { PolicyDocument, Queues } = resolved(resource, context) as { PolicyDocument: unknown; Queues: string[] };
       const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-      for (const queueUrl of Queues) await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify(PolicyDocument) } }));
+      for (const queueUrl of Queues)
+        await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify(PolicyDocument) } }));
     },
   ],
 ];

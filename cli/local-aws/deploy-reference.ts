@@ -34,7 +34,12 @@ export interface DeployedStack {
  * `cdk deploy`. moto's CloudFormation stores most resources but skips some types; see applySkippedResources.
  */
 export async function deployReferenceApp(endpoint: string, onProgress: (line: string) => void = () => {}): Promise<DeployedStack> {
-  const env = { ...process.env, ...localAwsEnvironment(endpoint), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', CDK_DISABLE_VERSION_CHECK: '1' };
+  const env = {
+    ...process.env,
+    ...localAwsEnvironment(endpoint),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    CDK_DISABLE_VERSION_CHECK: '1',
+  };
   if (!existsSync(referenceApp)) throw new Error(`the reference app is not built (${referenceApp} is missing): run \`npm run build\``);
   const assemblyDir = mkdtempSync(join(tmpdir(), 'headroom-cdk-out-'));
   const options = { cwd: mkdtempSync(join(tmpdir(), 'headroom-cdk-app-')), env, maxBuffer: 64 * 1024 * 1024 };
@@ -42,6 +47,10 @@ export async function deployReferenceApp(endpoint: string, onProgress: (line: st
   onProgress('bootstrapping the local AWS (cdk bootstrap)');
   await run(cdkCli, ['bootstrap', ...app, `aws://${LOCAL_ACCOUNT}/${LOCAL_REGION}`, '--output', assemblyDir, '--no-notices'], options);
   onProgress('deploying the reference app (cdk deploy)');
-  await run(cdkCli, ['deploy', ...app, 'HeadroomReference', '--require-approval', 'never', '--output', assemblyDir, '--no-notices', '--progress', 'events'], options);
+  await run(
+    cdkCli,
+    ['deploy', ...app, 'HeadroomReference', '--require-approval', 'never', '--output', assemblyDir, '--no-notices', '--progress', 'events'],
+    options,
+  );
   return { stackName: 'HeadroomReference', assemblyDir };
 }

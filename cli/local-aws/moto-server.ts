@@ -51,9 +51,7 @@ export async function startLocalAws(options: { timeoutMs?: number } = {}): Promi
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const spawnError = new Promise<never>((_, reject) => {
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new Error(MISSING_MOTO) : error),
-    );
+    child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new Error(MISSING_MOTO) : error));
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

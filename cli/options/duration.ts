@@ -15,7 +15,8 @@ export function parseDuration(text: string): number {
 export function durationBetween(least: number, most: number, why: string): (text: string) => number {
   return (text) => {
     const ms = parseDuration(text);
-    if (ms < least || ms > most) throw new InvalidArgumentError(`"${text}" is out of range: use ${formatDuration(least)} to ${formatDuration(most)} (${why})`);
+    if (ms < least || ms > most)
+      throw new InvalidArgumentError(`"${text}" is out of range: use ${formatDuration(least)} to ${formatDuration(most)} (${why})`);
     return ms;
   };
 }

@@ -18,7 +18,9 @@ export function refuseFlagsThatDoNotApply(command: Command, scope: FlagScope, ru
     const rule = option.long ? rules[option.long] : undefined;
     if (!rule || command.getOptionValueSource(option.attributeName()) !== 'cli') continue;
     if (!rule.values.includes(scope[rule.setting]!)) {
-      throw new Error(`${option.long} does nothing ${describe(rule.setting, scope[rule.setting]!)}: it applies only ${rule.as}. Drop it, or change ${rule.setting === 'source' ? 'the load source' : `--${rule.setting}`}.`);
+      throw new Error(
+        `${option.long} does nothing ${describe(rule.setting, scope[rule.setting]!)}: it applies only ${rule.as}. Drop it, or change ${rule.setting === 'source' ? 'the load source' : `--${rule.setting}`}.`,
+      );
     }
   }
 }

@@ -40,6 +40,7 @@ export function parseUtilization(text: string): number {
   const value = decimal(percent ? trimmed.slice(0, -1) : trimmed);
   const fraction = percent ? value / 100 : value;
   if (!percent && value > 1 && value <= 100) throw new InvalidArgumentError(`"${text}" is not a fraction: use ${value / 100} or ${value}%`);
-  if (!(fraction > 0 && fraction <= 1)) throw new InvalidArgumentError(`"${text}" is out of range: use a fraction in (0, 1] such as 0.7, or a percent such as 70%`);
+  if (!(fraction > 0 && fraction <= 1))
+    throw new InvalidArgumentError(`"${text}" is out of range: use a fraction in (0, 1] such as 0.7, or a percent such as 70%`);
   return fraction;
 }

@@ -53,14 +53,20 @@ function forecastChart(result: BacktestResult, floor: readonly number[], bins: B
     .map((minute) => ({ time: time(result, minute), low: forecast.p50[minute]! / perWorker, high: forecast.p99[minute]! / perWorker }));
   const lines = [
     ...needed,
-    ...marks.filter((minute) => Number.isFinite(forecast.p90[minute]!)).map((minute) => ({ time: time(result, minute), series: 'forecast p90 (workers at 100%)', value: forecast.p90[minute]! / perWorker })),
+    ...marks
+      .filter((minute) => Number.isFinite(forecast.p90[minute]!))
+      .map((minute) => ({ time: time(result, minute), series: 'forecast p90 (workers at 100%)', value: forecast.p90[minute]! / perWorker })),
     ...marks.map((minute) => ({ time: time(result, minute), series: 'scheduled floor', value: maxOver(floor, minute, bins) })),
   ];
   const chart = lineChart('headroom-predictive: forecast band (p50-p99), p90 and the floor planned from it, vs the load', 'workers', lines);
   const bandLayer = {
     data: { values: band },
     mark: { type: 'area', opacity: 0.25, color: '#4c78a8', interpolate: 'step-after' },
-    encoding: { x: { field: 'time', type: 'temporal', title: null }, y: { field: 'low', type: 'quantitative', title: 'workers' }, y2: { field: 'high' } },
+    encoding: {
+      x: { field: 'time', type: 'temporal', title: null },
+      y: { field: 'low', type: 'quantitative', title: 'workers' },
+      y2: { field: 'high' },
+    },
   };
   return { ...chart, layer: [bandLayer, ...(chart.layer as object[])] };
 }
@@ -69,13 +75,25 @@ export function reportCharts(result: BacktestResult): ChartSpec[] {
   const perWorkerMinute = result.parameters.throughputPerWorker * 60;
   const bins = binsFor(result.arrivals.length);
   const marks = bins.starts;
-  const needed = marks.map((minute) => ({ time: time(result, minute), series: 'workers needed by the load', value: maxOver(result.arrivals, minute, bins) / perWorkerMinute }));
-  const capacity = result.timelines.flatMap((timeline) => marks.map((minute) => ({ time: time(result, minute), series: timeline.name, value: maxOver(timeline.capacity, minute, bins) })));
-  const waits = result.timelines.flatMap((timeline) => marks.map((minute) => ({ time: time(result, minute), series: timeline.name, value: maxOver(timeline.oldestWaitSeconds, minute, bins) })));
+  const needed = marks.map((minute) => ({
+    time: time(result, minute),
+    series: 'workers needed by the load',
+    value: maxOver(result.arrivals, minute, bins) / perWorkerMinute,
+  }));
+  const capacity = result.timelines.flatMap((timeline) =>
+    marks.map((minute) => ({ time: time(result, minute), series: timeline.name, value: maxOver(timeline.capacity, minute, bins) })),
+  );
+  const waits = result.timelines.flatMap((timeline) =>
+    marks.map((minute) => ({ time: time(result, minute), series: timeline.name, value: maxOver(timeline.oldestWaitSeconds, minute, bins) })),
+  );
   const charts = [
     lineChart('Load vs capacity, per policy (workers)', 'workers', [...needed, ...capacity]),
     lineChart('Oldest message wait vs the SLO (seconds)', 'seconds', waits, [
-      { data: { values: [{ slo: result.parameters.sloMs / 1000 }] }, mark: { type: 'rule', color: 'red', strokeDash: [6, 4] }, encoding: { y: { field: 'slo', type: 'quantitative' } } },
+      {
+        data: { values: [{ slo: result.parameters.sloMs / 1000 }] },
+        mark: { type: 'rule', color: 'red', strokeDash: [6, 4] },
+        encoding: { y: { field: 'slo', type: 'quantitative' } },
+      },
     ]),
   ];
   const predictive = result.timelines.find((timeline) => timeline.floor);

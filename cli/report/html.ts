@@ -1,15 +1,18 @@
 import type { BacktestResult } from '../../shared/simulate/index.ts';
 
-const escape = (text: string) => text.replace(/[&<>"]/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[character]!);
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[character]!);
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 
 /** The report page: parameters, the scoreboard, and the charts as inline SVG. */
 export function reportHtml(result: BacktestResult, charts: ReadonlyArray<{ title: string; svg: string }>): string {
   const p = result.parameters;
   const rows = result.policies
-    .map((policy) => `<tr><td>${policy.name}</td><td>${policy.sloViolationMinutes}</td><td>${policy.p99WaitSeconds}</td><td>${fixed(policy.capacityHours, 1)}</td><td>${policy.scalingActions}</td><td>${fixed(policy.capacityHoursVsOracle, 2)}</td></tr>`)
+    .map(
+      (policy) =>
+        `<tr><td>${policy.name}</td><td>${policy.sloViolationMinutes}</td><td>${policy.p99WaitSeconds}</td><td>${fixed(policy.capacityHours, 1)}</td><td>${policy.scalingActions}</td><td>${fixed(policy.capacityHoursVsOracle, 2)}</td></tr>`,
+    )
     .join('\n');
-  const figures = charts.map((chart) => `<figure class="chart"><figcaption>${escape(chart.title)}</figcaption>${chart.svg}</figure>`).join('\n');
+  const figures = charts.map((chart) => `<figure class="chart"><figcaption>${escapeHtml(chart.title)}</figcaption>${chart.svg}</figure>`).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

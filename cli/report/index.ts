@@ -63,10 +63,19 @@ export async function writeReport(result: BacktestResult, dir: string): Promise<
   const svgs = await Promise.all(charts.map((chart) => toSvg(chart)));
   const pngPaths = svgs.map((svg, index) => {
     const path = join(folder, `chart-${index + 1}.png`);
-    writeFileSync(path, new Resvg(svg, { background: 'white', fitTo: { mode: 'width', value: 1400 }, font: { loadSystemFonts: true } }).render().asPng());
+    writeFileSync(
+      path,
+      new Resvg(svg, { background: 'white', fitTo: { mode: 'width', value: 1400 }, font: { loadSystemFonts: true } }).render().asPng(),
+    );
     return path;
   });
   const htmlPath = join(folder, 'report.html');
-  writeFileSync(htmlPath, reportHtml(result, charts.map((chart, index) => ({ title: chart.title, svg: svgs[index]! }))));
+  writeFileSync(
+    htmlPath,
+    reportHtml(
+      result,
+      charts.map((chart, index) => ({ title: chart.title, svg: svgs[index]! })),
+    ),
+  );
   return { htmlPath, pngPaths };
 }

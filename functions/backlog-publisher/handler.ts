@@ -24,7 +24,12 @@ export const handler = middy(async (): Promise<PublishOutcome> => {
   const outcome = await publishBacklog(config, clients, new Date());
   metrics.addMetric(MetricName.backlogPublishFailures, MetricUnit.Count, outcome.failures.length);
   for (const failure of outcome.failures) logger.error('backlog not published for a source', { ...failure });
-  logger.info('backlog published', { sources: config.sources.length, published: outcome.published.length, failed: outcome.failures.length, putMetricDataCalls: outcome.putMetricDataCalls });
+  logger.info('backlog published', {
+    sources: config.sources.length,
+    published: outcome.published.length,
+    failed: outcome.failures.length,
+    putMetricDataCalls: outcome.putMetricDataCalls,
+  });
   return outcome;
 })
   .use(injectLambdaContext(logger))

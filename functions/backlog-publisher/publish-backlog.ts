@@ -84,7 +84,12 @@ export async function publishBacklog(config: BacklogPublisherConfig, clients: Ba
     batches.map(async (batch) => {
       const workloads = [...new Set(batch.map((datum) => datum.Dimensions[0]!.Value))];
       try {
-        await clients.cloudwatch.send(new PutMetricDataCommand({ Namespace: config.namespace, MetricData: batch.map((datum) => ({ ...datum, Dimensions: [...datum.Dimensions] })) }));
+        await clients.cloudwatch.send(
+          new PutMetricDataCommand({
+            Namespace: config.namespace,
+            MetricData: batch.map((datum) => ({ ...datum, Dimensions: [...datum.Dimensions] })),
+          }),
+        );
         published.push(...workloads);
       } catch (error) {
         failures.push(...workloads.map((workload) => ({ workload, reason: `PutMetricData: ${errorReason(error)}` })));
@@ -101,6 +106,7 @@ function consumerCapacity(
   lambdaConcurrency: Map<string, SourceResult<number>>,
 ): SourceResult<EcsCapacity> {
   if (source.consumer.kind === 'ecs') return ecsCapacityOf(ecsCounts, source.consumer);
-  const concurrency = lambdaConcurrency.get(source.consumer.functionName) ?? readFailure<number>(`Lambda function ${source.consumer.functionName} was not read`);
+  const concurrency =
+    lambdaConcurrency.get(source.consumer.functionName) ?? readFailure<number>(`Lambda function ${source.consumer.functionName} was not read`);
   return concurrency.ok ? readValue({ running: concurrency.value, desired: concurrency.value }) : concurrency;
 }

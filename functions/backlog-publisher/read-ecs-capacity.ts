@@ -14,10 +14,7 @@ export interface EcsCapacity {
  * Running and desired task counts of ECS services, ten per DescribeServices call and one call per cluster batch. A
  * service ECS reports missing or not ACTIVE, or a call that fails, is a failed read for the services it covers.
  */
-export async function readEcsCapacity(
-  ecs: ECSClient,
-  services: readonly EcsServiceRef[],
-): Promise<Map<string, SourceResult<EcsCapacity>>> {
+export async function readEcsCapacity(ecs: ECSClient, services: readonly EcsServiceRef[]): Promise<Map<string, SourceResult<EcsCapacity>>> {
   const results = new Map<string, SourceResult<EcsCapacity>>();
   await Promise.all(
     ecsDescribeBatches(services).map(async ({ cluster, services: names }) => {
@@ -27,7 +24,10 @@ export async function readEcsCapacity(
           const found = response.services?.find((service) => service.serviceName === name || service.serviceArn === name);
           const failure = response.failures?.find((entry) => entry.arn === name || entry.arn?.endsWith(`/${name}`));
           if (found === undefined) {
-            results.set(key(cluster, name), readFailure(`DescribeServices did not return ${name} in ${cluster}: ${failure?.reason ?? 'no reason given'}`));
+            results.set(
+              key(cluster, name),
+              readFailure(`DescribeServices did not return ${name} in ${cluster}: ${failure?.reason ?? 'no reason given'}`),
+            );
           } else if (found.status !== 'ACTIVE') {
             results.set(key(cluster, name), readFailure(`service ${name} in ${cluster} is ${found.status}`));
           } else {

@@ -39,7 +39,11 @@ export async function readQueueDemand(
   for (let start = 0; start < demandSources.length; start += SOURCES_PER_CALL) {
     const chunk = demandSources.slice(start, start + SOURCES_PER_CALL);
     try {
-      const values = await readSums(cloudwatch, chunk.flatMap((source, index) => queries(source, index)), now);
+      const values = await readSums(
+        cloudwatch,
+        chunk.flatMap((source, index) => queries(source, index)),
+        now,
+      );
       chunk.forEach((source, index) => {
         const config = source.requiredCapacity;
         const sent = values.get(`sent${index}`) ?? [];
@@ -74,7 +78,11 @@ function queries(source: DemandSource, index: number): MetricDataQuery[] {
   };
   const measured = source.requiredCapacity.measuredTimePerMessage;
   if (!measured) return [sent];
-  const metric = { Namespace: measured.namespace, MetricName: measured.metricName, Dimensions: measured.dimensions.map(({ name, value }) => ({ Name: name, Value: value })) };
+  const metric = {
+    Namespace: measured.namespace,
+    MetricName: measured.metricName,
+    Dimensions: measured.dimensions.map(({ name, value }) => ({ Name: name, Value: value })),
+  };
   return [
     sent,
     { Id: `time${index}`, ReturnData: true, MetricStat: { Metric: metric, Period: 60, Stat: 'Sum' } },
@@ -89,7 +97,12 @@ async function readSums(cloudwatch: CloudWatchClient, metricQueries: MetricDataQ
   let nextToken: string | undefined;
   do {
     const response = await cloudwatch.send(
-      new GetMetricDataCommand({ StartTime: new Date(now.getTime() - MEASURED_LOOKBACK_MS), EndTime: now, MetricDataQueries: metricQueries, NextToken: nextToken }),
+      new GetMetricDataCommand({
+        StartTime: new Date(now.getTime() - MEASURED_LOOKBACK_MS),
+        EndTime: now,
+        MetricDataQueries: metricQueries,
+        NextToken: nextToken,
+      }),
     );
     for (const result of response.MetricDataResults ?? []) {
       const id = result.Id ?? '';

@@ -2,11 +2,7 @@ import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueDepth } from '../../shared/backlog/index.ts';
 import { errorReason, readFailure, readValue, type SourceResult } from './source-result.ts';
 
-const DEPTH_ATTRIBUTES = [
-  'ApproximateNumberOfMessages',
-  'ApproximateNumberOfMessagesNotVisible',
-  'ApproximateNumberOfMessagesDelayed',
-] as const;
+const DEPTH_ATTRIBUTES = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
 
 /** Visible, in-flight and delayed message counts of one queue. */
 export async function readQueueDepth(sqs: SQSClient, queueUrl: string): Promise<SourceResult<QueueDepth>> {

@@ -13,7 +13,8 @@ export function parseOrder(body: string): Order {
   if (!Array.isArray(lines)) throw new Error('lines must be an array of {"sku": string, "quantity": number, "unitPrice": number}');
   lines.forEach((line: Record<string, unknown>, index) => {
     if (typeof line?.sku !== 'string') throw new Error(`lines[${index}].sku must be a string`);
-    if (!Number.isInteger(line.quantity) || (line.quantity as number) < 1) throw new Error(`lines[${index}].quantity must be a whole number of at least 1`);
+    if (!Number.isInteger(line.quantity) || (line.quantity as number) < 1)
+      throw new Error(`lines[${index}].quantity must be a whole number of at least 1`);
     if (typeof line.unitPrice !== 'number' || !(line.unitPrice >= 0)) throw new Error(`lines[${index}].unitPrice must be a number of at least 0`);
   });
   return order as Order;

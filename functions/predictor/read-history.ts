@@ -38,7 +38,11 @@ export async function readLoadHistory(cloudwatch: CloudWatchClient, config: Pred
         Id: `t${t}m${m}`,
         ReturnData: true,
         MetricStat: {
-          Metric: { Namespace: metric.namespace, MetricName: metric.metricName, Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })) },
+          Metric: {
+            Namespace: metric.namespace,
+            MetricName: metric.metricName,
+            Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
+          },
           Period: config.periodSeconds,
           Stat: metric.stat,
         },
@@ -55,14 +59,23 @@ export async function readLoadHistory(cloudwatch: CloudWatchClient, config: Pred
       let nextToken: string | undefined;
       do {
         const page = await cloudwatch.send(
-          new GetMetricDataCommand({ StartTime: new Date(startMs), EndTime: new Date(endMs), MetricDataQueries: chunk.map((slot) => slot.query), NextToken: nextToken, ScanBy: 'TimestampAscending' }),
+          new GetMetricDataCommand({
+            StartTime: new Date(startMs),
+            EndTime: new Date(endMs),
+            MetricDataQueries: chunk.map((slot) => slot.query),
+            NextToken: nextToken,
+            ScanBy: 'TimestampAscending',
+          }),
         );
         calls++;
         for (const result of page.MetricDataResults ?? []) {
           const slot = chunk.find((candidate) => candidate.query.Id === result.Id)!;
-          if (result.StatusCode === 'PartialData' && !page.NextToken) failures.set(slot.workload, `GetMetricData returned partial data for ${slot.query.Id}`);
+          if (result.StatusCode === 'PartialData' && !page.NextToken)
+            failures.set(slot.workload, `GetMetricData returned partial data for ${slot.query.Id}`);
           const byTime = values.get(slot.query.Id!) ?? new Map<number, number>();
-          result.Timestamps?.forEach((timestamp, index) => byTime.set(timestamp.getTime(), result.Values![index]! / (slot.perSecond ? config.periodSeconds : 1)));
+          result.Timestamps?.forEach((timestamp, index) =>
+            byTime.set(timestamp.getTime(), result.Values![index]! / (slot.perSecond ? config.periodSeconds : 1)),
+          );
           values.set(slot.query.Id!, byTime);
         }
         nextToken = page.NextToken;

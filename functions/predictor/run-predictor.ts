@@ -30,7 +30,13 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-async function runTarget(clients: PredictorClients, config: PredictorConfig, target: PredictorTarget, history: Awaited<ReturnType<typeof readLoadHistory>>, nowMs: number): Promise<TargetOutcome> {
+async function runTarget(
+  clients: PredictorClients,
+  config: PredictorConfig,
+  target: PredictorTarget,
+  history: Awaited<ReturnType<typeof readLoadHistory>>,
+  nowMs: number,
+): Promise<TargetOutcome> {
   const base = { workload: target.workload, put: 0, deleted: 0 };
   const historyFailure = history.failures.get(target.workload);
   if (historyFailure) return { ...base, ok: false, reason: `history unreadable, no floor raised: ${historyFailure}` };
@@ -41,18 +47,29 @@ async function runTarget(clients: PredictorClients, config: PredictorConfig, tar
     const written = await applyReconciliation(clients.scaling, target, decision.reconciliation);
     return { ...base, ok: true, decision, ...written };
   } catch (error) {
-    if (error instanceof PartialWriteError) return { ...base, ok: false, reason: `write stopped part-way: ${error.message}`, put: error.put, deleted: error.deleted };
+    if (error instanceof PartialWriteError)
+      return { ...base, ok: false, reason: `write stopped part-way: ${error.message}`, put: error.put, deleted: error.deleted };
     return { ...base, ok: false, reason: describe(error) };
   }
 }
 
 function datums(outcome: TargetOutcome, now: Date): MetricDatum[] {
   const dimension = [{ Name: WORKLOAD_DIMENSION, Value: outcome.workload }];
-  const datum = (MetricName: string, Value: number, Unit: MetricDatum['Unit'] = 'None'): MetricDatum => ({ MetricName, Dimensions: dimension, Timestamp: now, Value, Unit });
+  const datum = (MetricName: string, Value: number, Unit: MetricDatum['Unit'] = 'None'): MetricDatum => ({
+    MetricName,
+    Dimensions: dimension,
+    Timestamp: now,
+    Value,
+    Unit,
+  });
   const list = [datum(MetricName.predictorSuccess, outcome.ok ? 1 : 0, 'Count'), datum(MetricName.predictorFailure, outcome.ok ? 0 : 1, 'Count')];
   const decision = outcome.decision;
   if (decision) {
-    list.push(datum(MetricName.forecastP50, decision.forecast.p50[0]!), datum(MetricName.forecastP90, decision.forecast.p90[0]!), datum(MetricName.scheduledFloor, decision.scheduledFloorNow));
+    list.push(
+      datum(MetricName.forecastP50, decision.forecast.p50[0]!),
+      datum(MetricName.forecastP90, decision.forecast.p90[0]!),
+      datum(MetricName.scheduledFloor, decision.scheduledFloorNow),
+    );
     if (decision.previousError) {
       list.push(datum(MetricName.forecastErrorMape, decision.previousError.mape, 'Percent'));
       if (Number.isFinite(decision.previousError.mase)) list.push(datum(MetricName.forecastErrorMase, decision.previousError.mase));
@@ -68,7 +85,13 @@ function datums(outcome: TargetOutcome, now: Date): MetricDatum[] {
  */
 export async function runPredictor(clients: PredictorClients, config: PredictorConfig, now: Date): Promise<PredictorRun> {
   const history = await readLoadHistory(clients.cloudwatch, config, now.getTime());
-  const outcomes: TargetOutcome[] = config.rejectedTargets.map((rejected) => ({ workload: rejected.workload, ok: false, reason: `configuration rejected: ${rejected.reason}`, put: 0, deleted: 0 }));
+  const outcomes: TargetOutcome[] = config.rejectedTargets.map((rejected) => ({
+    workload: rejected.workload,
+    ok: false,
+    reason: `configuration rejected: ${rejected.reason}`,
+    put: 0,
+    deleted: 0,
+  }));
   for (const target of config.targets) outcomes.push(await runTarget(clients, config, target, history, now.getTime()));
   const metricData = outcomes.flatMap((outcome) => datums(outcome, now));
   for (let start = 0; start < metricData.length; start += 1000) {

@@ -75,7 +75,10 @@ export type QueueConsumerHandler = MiddyfiedHandler<SQSEvent, SQSBatchResponse, 
  * MessagesProcessed, MessagesFailed) and deadline awareness. No message is dropped: a malformed body, a
  * throw or a record the deadline cut short is reported failed, and SQS redelivers or dead-letters it.
  */
-export function createQueueConsumer<TMessage = string>(recordHandler: RecordHandler<TMessage>, options: QueueConsumerOptions<TMessage> = {}): QueueConsumerHandler {
+export function createQueueConsumer<TMessage = string>(
+  recordHandler: RecordHandler<TMessage>,
+  options: QueueConsumerOptions<TMessage> = {},
+): QueueConsumerHandler {
   const env = options.env ?? process.env;
   const logger = options.logger ?? new Logger();
   const metrics = options.metrics ?? new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_NAMESPACE });
@@ -119,7 +122,11 @@ export function createQueueConsumer<TMessage = string>(recordHandler: RecordHand
         return result;
       } catch (error) {
         handlerFailures += 1;
-        logger.warn('message failed; SQS will redeliver it, or dead-letter it after maxReceiveCount', { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount, error: error as Error });
+        logger.warn('message failed; SQS will redeliver it, or dead-letter it after maxReceiveCount', {
+          messageId: record.messageId,
+          receiveCount: record.attributes?.ApproximateReceiveCount,
+          error: error as Error,
+        });
         throw error;
       }
     };
@@ -134,7 +141,11 @@ export function createQueueConsumer<TMessage = string>(recordHandler: RecordHand
       deadline.cancel();
       const failed = event.Records.length - processed;
       // Records after a FIFO failure are reported failed without reaching the handler, to keep their order.
-      if (failed > handlerFailures) logger.warn('FIFO records not handled because an earlier record failed; SQS will redeliver them in order', { count: failed - handlerFailures, skipGroupOnError });
+      if (failed > handlerFailures)
+        logger.warn('FIFO records not handled because an earlier record failed; SQS will redeliver them in order', {
+          count: failed - handlerFailures,
+          skipGroupOnError,
+        });
       metrics.addMetric(MetricName.messagesProcessed, MetricUnit.Count, processed);
       metrics.addMetric(MetricName.messagesFailed, MetricUnit.Count, failed);
     }

@@ -13,16 +13,23 @@ export class BatchDeadline {
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(context: Pick<Context, 'getRemainingTimeInMillis'>, safetyMarginMs: number, private readonly now: () => number = performance.now.bind(performance)) {
+  constructor(
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+    safetyMarginMs: number,
+    private readonly now: () => number = performance.now.bind(performance),
+  ) {
     const budgetMs = context.getRemainingTimeInMillis() - safetyMarginMs;
     this.deadlineAt = this.now() + budgetMs;
     // One timer per batch, shared by its records.
     this.expired = new Promise<never>((_, reject) => {
-      this.timer = setTimeout(() => {
-        const error = new DeadlineExceededError(`still running ${safetyMarginMs} ms before the function's timeout`);
-        this.controller.abort(error);
-        reject(error);
-      }, Math.max(budgetMs, 0));
+      this.timer = setTimeout(
+        () => {
+          const error = new DeadlineExceededError(`still running ${safetyMarginMs} ms before the function's timeout`);
+          this.controller.abort(error);
+          reject(error);
+        },
+        Math.max(budgetMs, 0),
+      );
     });
     this.expired.catch(() => undefined);
   }
@@ -35,7 +42,7 @@ export class BatchDeadline {
   /** Runs `work` unless the deadline has passed, and gives up on it (rejecting) if the deadline passes first. */
   run<T>(work: () => Promise<T>): Promise<T> {
     if (this.now() >= this.deadlineAt) {
-      return Promise.reject(new DeadlineExceededError('not started: too close to the function\'s timeout'));
+      return Promise.reject(new DeadlineExceededError("not started: too close to the function's timeout"));
     }
     return Promise.race([work(), this.expired]);
   }

@@ -51,8 +51,13 @@ export function dynamoDBIdempotency(options: QueueConsumerIdempotencyOptions = {
           `dynamoDBIdempotency: no table is named: set its tableName option or the ${IDEMPOTENCY_TABLE_VARIABLE} environment variable (QueueConsumerFunction sets it with idempotency: true)`,
         );
       }
-      const config = new IdempotencyConfig({ eventKeyJmesPath: options.eventKeyJmesPath ?? 'messageId', expiresAfterSeconds: options.expiresAfterSeconds ?? 3600 });
-      const persistenceStore = new DynamoDBPersistenceLayer(options.dynamoDBClient ? { tableName, awsSdkV3Client: options.dynamoDBClient } : { tableName });
+      const config = new IdempotencyConfig({
+        eventKeyJmesPath: options.eventKeyJmesPath ?? 'messageId',
+        expiresAfterSeconds: options.expiresAfterSeconds ?? 3600,
+      });
+      const persistenceStore = new DynamoDBPersistenceLayer(
+        options.dynamoDBClient ? { tableName, awsSdkV3Client: options.dynamoDBClient } : { tableName },
+      );
       return {
         run: makeIdempotent(work, { persistenceStore, config, dataIndexArgument: 0 }),
         registerContext: (context) => config.registerLambdaContext(context),

@@ -41,8 +41,7 @@ export const NAMESPACE_VARIABLE = 'HEADROOM_METRIC_NAMESPACE';
 
 const METRIC_SHAPE = '{"namespace": string, "metricName": string, "dimensions": [{"name": string, "value": string}]}';
 const REQUIRED_CAPACITY_SHAPE = `{"timePerMessageMs": number > 0, "drainBudgetMs": number > 0, "measuredTimePerMessage"?: ${METRIC_SHAPE}}`;
-const SOURCE_SHAPE =
-  `{"workload": string, "queueUrl": string, "consumer": {"kind": "ecs", "cluster": string, "service": string} | {"kind": "lambda", "functionName": string}, "countDelayed"?: boolean, "requiredCapacity"?: ${REQUIRED_CAPACITY_SHAPE}}`;
+const SOURCE_SHAPE = `{"workload": string, "queueUrl": string, "consumer": {"kind": "ecs", "cluster": string, "service": string} | {"kind": "lambda", "functionName": string}, "countDelayed"?: boolean, "requiredCapacity"?: ${REQUIRED_CAPACITY_SHAPE}}`;
 
 /** The publisher's environment is wrong; the message names the variable, the field and the expected shape. */
 export class BacklogConfigError extends Error {
@@ -101,7 +100,9 @@ function parseSource(entry: unknown, path: string): BacklogSourceConfig {
     queueUrl: requireQueueUrl(source, path),
     consumer: parseConsumer(source.consumer, `${path}.consumer`),
     countDelayed,
-    ...(source.requiredCapacity === undefined ? {} : { requiredCapacity: parseRequiredCapacity(source.requiredCapacity, `${path}.requiredCapacity`) }),
+    ...(source.requiredCapacity === undefined
+      ? {}
+      : { requiredCapacity: parseRequiredCapacity(source.requiredCapacity, `${path}.requiredCapacity`) }),
   };
 }
 
@@ -119,7 +120,9 @@ function parseMetricRef(entry: unknown, path: string): MetricRef {
   const metric = requireObject(entry, path, METRIC_SHAPE);
   const dimensions = metric.dimensions ?? [];
   if (!Array.isArray(dimensions) || dimensions.length > 30) {
-    throw new BacklogConfigError(`${path}.dimensions must be an array of at most 30 {"name": string, "value": string}, got ${JSON.stringify(dimensions)}`);
+    throw new BacklogConfigError(
+      `${path}.dimensions must be an array of at most 30 {"name": string, "value": string}, got ${JSON.stringify(dimensions)}`,
+    );
   }
   return {
     namespace: requireString(metric, 'namespace', path),
@@ -169,7 +172,9 @@ function requireString(object: Record<string, unknown>, field: string, path: str
 function requireQueueUrl(object: Record<string, unknown>, path: string): string {
   const queueUrl = requireString(object, 'queueUrl', path);
   if (!/^https?:\/\/\S+\/\d{12}\/[\w-]{1,80}(\.fifo)?$/.test(queueUrl)) {
-    throw new BacklogConfigError(`${path}.queueUrl "${queueUrl}" is not an SQS queue URL: expected https://sqs.<region>.amazonaws.com/<account-id>/<queue-name>`);
+    throw new BacklogConfigError(
+      `${path}.queueUrl "${queueUrl}" is not an SQS queue URL: expected https://sqs.<region>.amazonaws.com/<account-id>/<queue-name>`,
+    );
   }
   return queueUrl;
 }

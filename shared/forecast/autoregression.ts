@@ -124,7 +124,15 @@ function prefixesOf(history: readonly number[]): Prefixes {
 }
 
 /** Iterates the fitted equation `horizon` steps past `origin`, within the history's range widened by that range. */
-function iterate(history: readonly number[], origin: number, horizon: number, lags: readonly number[], equations: NormalEquations, prefixes: Prefixes, weekly: number): number[] {
+function iterate(
+  history: readonly number[],
+  origin: number,
+  horizon: number,
+  lags: readonly number[],
+  equations: NormalEquations,
+  prefixes: Prefixes,
+  weekly: number,
+): number[] {
   const recentStart = Math.max(0, origin - weekly);
   const scale = Math.max(1e-9, (prefixes.absoluteSum[origin]! - prefixes.absoluteSum[recentStart]!) / (origin - recentStart));
   const coefficients = equations.solve(scale);

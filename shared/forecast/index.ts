@@ -96,12 +96,15 @@ const MAX_AUTOREGRESSION_DAILY_STEPS = 24;
 export function forecastSeries(history: RegularSeries, options: ForecastOptions): QuantileForecast {
   const { stepMs } = history;
   if (!(stepMs > 0)) throw new RangeError(`history.stepMs must be positive, got ${stepMs}`);
-  if (!(options.horizonMs > 0) || !Number.isFinite(options.horizonMs)) throw new RangeError(`horizonMs must be a positive number of milliseconds, got ${options.horizonMs}`);
+  if (!(options.horizonMs > 0) || !Number.isFinite(options.horizonMs))
+    throw new RangeError(`horizonMs must be a positive number of milliseconds, got ${options.horizonMs}`);
   const outStep = options.stepMs ?? stepMs;
-  if (!(outStep > 0) || outStep % stepMs !== 0) throw new RangeError(`stepMs (${outStep}) must be a positive multiple of the history's step (${stepMs})`);
+  if (!(outStep > 0) || outStep % stepMs !== 0)
+    throw new RangeError(`stepMs (${outStep}) must be a positive multiple of the history's step (${stepMs})`);
   if (history.values.length < 2) throw new InsufficientHistoryError(`${history.values.length} point(s); at least 2 are needed`);
   const gaps = gapShare(history.values);
-  if (gaps > MAX_GAP_SHARE) throw new InsufficientHistoryError(`${Math.round(gaps * 100)}% of the history is gaps (at most ${MAX_GAP_SHARE * 100}% allowed)`);
+  if (gaps > MAX_GAP_SHARE)
+    throw new InsufficientHistoryError(`${Math.round(gaps * 100)}% of the history is gaps (at most ${MAX_GAP_SHARE * 100}% allowed)`);
 
   const notes: string[] = [];
   const seasons = seasonsOf(stepMs);
@@ -115,13 +118,18 @@ export function forecastSeries(history: RegularSeries, options: ForecastOptions)
   let usable = all.filter((candidate) => values.length >= candidate.needs);
   if (requested !== 'auto') {
     const named = all.find((candidate) => candidate.name === requested);
-    if (!named && (MODEL_NAMES as readonly string[]).includes(requested)) throw new RangeError(`model "${requested}" is not offered at a ${stepMs / 60_000}-minute step: use auto or one of ${all.map((candidate) => candidate.name).join(', ')}`);
+    if (!named && (MODEL_NAMES as readonly string[]).includes(requested))
+      throw new RangeError(
+        `model "${requested}" is not offered at a ${stepMs / 60_000}-minute step: use auto or one of ${all.map((candidate) => candidate.name).join(', ')}`,
+      );
     if (!named) throw new RangeError(`unknown model "${requested}": use auto or one of ${all.map((candidate) => candidate.name).join(', ')}`);
     if (values.length < named.needs) throw new InsufficientHistoryError(`${named.name} needs ${named.needs} steps of history, got ${values.length}`);
     usable = [named];
   }
   if (seasons.daily > 1 && values.length < 2 * seasons.weekly) {
-    notes.push(`fewer than two weeks of history (${(values.length / (seasons.daily || 1)).toFixed(1)} days): weekly models ${values.length < seasons.weekly ? 'unavailable' : 'limited'}`);
+    notes.push(
+      `fewer than two weeks of history (${(values.length / (seasons.daily || 1)).toFixed(1)} days): weekly models ${values.length < seasons.weekly ? 'unavailable' : 'limited'}`,
+    );
   }
   if (seasons.daily === 0) notes.push(`the step (${stepMs} ms) does not divide a day: no seasonal model`);
 
@@ -130,10 +138,17 @@ export function forecastSeries(history: RegularSeries, options: ForecastOptions)
   const chosen = selection?.chosen;
   const candidate = chosen?.candidate ?? usable[usable.length - 1] ?? all[0]!;
   if (!selection) notes.push('too little history to backtest: quantiles are a fixed spread around the point forecast');
-  else if (requested === 'auto') notes.push(`chosen by backtest over ${selection.scored} candidate(s) (MAE ${selection.chosen.residuals.meanAbsoluteError.toPrecision(4)})`);
+  else if (requested === 'auto')
+    notes.push(`chosen by backtest over ${selection.scored} candidate(s) (MAE ${selection.chosen.residuals.meanAbsoluteError.toPrecision(4)})`);
 
   const point = candidate.model(values, horizon, seasons);
   const quantiles = calibratedQuantiles(point, chosen?.residuals, values, nonNegative);
-  const forecast: QuantileForecast = { model: candidate.name, startMs: history.startMs + history.values.length * stepMs, stepMs, ...quantiles, notes };
+  const forecast: QuantileForecast = {
+    model: candidate.name,
+    startMs: history.startMs + history.values.length * stepMs,
+    stepMs,
+    ...quantiles,
+    notes,
+  };
   return outStep === stepMs ? forecast : aggregateForecast(forecast, outStep, options.aggregate ?? 'max');
 }

@@ -71,7 +71,10 @@ export function seasonalProfile(season: number, seasonsUsed: number, decay = 0.7
 /** The median of the last day, held flat: for series without usable seasonality (or too little history). */
 export const recentMedian: PointModel = (history, horizon, seasons) => {
   const window = Math.max(1, Math.min(history.length, seasons.daily > 0 ? seasons.daily : 24));
-  const level = quantile(history.slice(history.length - window).sort((a, b) => a - b), 0.5);
+  const level = quantile(
+    history.slice(history.length - window).sort((a, b) => a - b),
+    0.5,
+  );
   return new Array<number>(horizon).fill(level);
 };
 

@@ -46,7 +46,9 @@ function backtest(candidate: Candidate, history: readonly number[], horizon: num
     origins.push(origin);
   }
   if (origins.length === 0) return undefined;
-  const forecasts = candidate.forecastsAt?.(history, origins, horizon, seasons) ?? origins.map((origin) => candidate.model(history.slice(0, origin), horizon, seasons));
+  const forecasts =
+    candidate.forecastsAt?.(history, origins, horizon, seasons) ??
+    origins.map((origin) => candidate.model(history.slice(0, origin), horizon, seasons));
   return { candidate, origins, forecasts, residuals: residualsOf(history, origins, forecasts, horizon) };
 }
 
@@ -54,7 +56,9 @@ function backtest(candidate: Candidate, history: readonly number[], horizon: num
 function combine(parts: readonly Backtest[], history: readonly number[], horizon: number): Backtest {
   const shared = Math.min(...parts.map((part) => part.origins.length));
   const origins = parts[0]!.origins.slice(0, shared);
-  const forecasts = origins.map((_, index) => Array.from({ length: horizon }, (_, h) => parts.reduce((sum, part) => sum + part.forecasts[index]![h]!, 0) / parts.length));
+  const forecasts = origins.map((_, index) =>
+    Array.from({ length: horizon }, (_, h) => parts.reduce((sum, part) => sum + part.forecasts[index]![h]!, 0) / parts.length),
+  );
   const candidate: Candidate = {
     name: parts.map((part) => part.candidate.name).join('+'),
     model: ensemble(parts.map((part) => part.candidate.model)),
@@ -68,7 +72,13 @@ function combine(parts: readonly Backtest[], history: readonly number[], horizon
  * averages of the best two and best three are tried too: candidates that backtest alike usually err
  * differently, so their average often beats both. Undefined when no candidate has enough history to backtest.
  */
-export function selectByBacktest(usable: readonly Candidate[], history: readonly number[], horizon: number, seasons: Seasons, combineBest: boolean): { chosen: Backtest; scored: number } | undefined {
+export function selectByBacktest(
+  usable: readonly Candidate[],
+  history: readonly number[],
+  horizon: number,
+  seasons: Seasons,
+  combineBest: boolean,
+): { chosen: Backtest; scored: number } | undefined {
   const ranked = usable
     .map((candidate) => backtest(candidate, history, horizon, seasons))
     .filter((entry): entry is Backtest => entry !== undefined)

@@ -77,34 +77,43 @@ function requireFinite(field: string, value: number, check: (value: number) => b
 function validate(input: FloorPlanInput): void {
   requireFinite('demand.stepMs', input.demand.stepMs, (v) => v > 0, 'a positive number of milliseconds');
   requireFinite('demand.startMs', input.demand.startMs, () => true, 'a finite epoch time in milliseconds');
-  input.demand.values.forEach((value, index) => requireFinite(`demand.values[${index}]`, value, (v) => v >= 0, 'a finite load >= 0 (plan from a gap-free forecast)'));
+  input.demand.values.forEach((value, index) =>
+    requireFinite(`demand.values[${index}]`, value, (v) => v >= 0, 'a finite load >= 0 (plan from a gap-free forecast)'),
+  );
   requireFinite('unitThroughput', input.unitThroughput, (v) => v > 0, 'a positive load per capacity unit');
   requireFinite('targetUtilization', input.targetUtilization, (v) => v > 0 && v <= 1, 'in (0, 1]');
   requireFinite('leadTimeMs', input.leadTimeMs, (v) => v >= 0, 'a duration >= 0');
   requireFinite('minCapacity', input.minCapacity, (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0');
-  requireFinite('maxCapacity', input.maxCapacity, (v) => Number.isInteger(v) && v >= input.minCapacity, `a whole number >= minCapacity (${input.minCapacity})`);
+  requireFinite(
+    'maxCapacity',
+    input.maxCapacity,
+    (v) => Number.isInteger(v) && v >= input.minCapacity,
+    `a whole number >= minCapacity (${input.minCapacity})`,
+  );
   requireFinite('actionBudget', input.actionBudget, (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0');
   requireFinite('minStepMs', input.minStepMs ?? HOUR_MS, (v) => v > 0, 'a positive number of milliseconds');
-  if (input.maxDecreasesPerDay !== undefined) requireFinite('maxDecreasesPerDay', input.maxDecreasesPerDay, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
+  if (input.maxDecreasesPerDay !== undefined)
+    requireFinite('maxDecreasesPerDay', input.maxDecreasesPerDay, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
 }
 
 const MINUTE_MS = 60_000;
 
 /** The MinCapacity without headroom at a time, and the lowest it is over a span. */
 export class Wall {
-  constructor(
-    private readonly input: Pick<FloorPlanInput, 'minCapacity' | 'walls'>,
-  ) {}
+  constructor(private readonly input: Pick<FloorPlanInput, 'minCapacity' | 'walls'>) {}
 
   at(timeMs: number): number {
     const segments = this.input.walls?.segments ?? [];
-    const segment = segments.find((candidate) => candidate.startMs <= timeMs && timeMs < candidate.endMs) ?? (timeMs < (segments[0]?.startMs ?? 0) ? segments[0] : segments[segments.length - 1]);
+    const segment =
+      segments.find((candidate) => candidate.startMs <= timeMs && timeMs < candidate.endMs) ??
+      (timeMs < (segments[0]?.startMs ?? 0) ? segments[0] : segments[segments.length - 1]);
     return Math.max(this.input.minCapacity, segment?.minCapacity ?? 0);
   }
 
   lowestOver(fromMs: number, toMs: number): number {
     let lowest = this.at(fromMs);
-    for (const segment of this.input.walls?.segments ?? []) if (segment.startMs > fromMs && segment.startMs < toMs) lowest = Math.min(lowest, this.at(segment.startMs));
+    for (const segment of this.input.walls?.segments ?? [])
+      if (segment.startMs > fromMs && segment.startMs < toMs) lowest = Math.min(lowest, this.at(segment.startMs));
     return lowest;
   }
 
@@ -223,7 +232,9 @@ function cheapestMerge(steps: FloorStep[], minCapacity: number, among: (index: n
 
 /** Decreases a plan makes: each step's end, where the next step does not start higher at that moment. */
 function decreaseTimes(steps: readonly FloorStep[]): number[] {
-  return steps.filter((step, index) => !(steps[index + 1]?.startMs === step.endMs && steps[index + 1]!.minCapacity >= step.minCapacity)).map((step) => step.endMs);
+  return steps
+    .filter((step, index) => !(steps[index + 1]?.startMs === step.endMs && steps[index + 1]!.minCapacity >= step.minCapacity))
+    .map((step) => step.endMs);
 }
 
 export function planFloors(input: FloorPlanInput): FloorPlan {

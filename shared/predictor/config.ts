@@ -30,7 +30,10 @@ export interface PredictorTargetInput {
   /** @default the namespace's first: 'ecs:service:DesiredCount' or 'dynamodb:table:ReadCapacityUnits' */
   readonly scalableDimension?: string;
   /** The load: the sum of these metrics per period, as load units per second. */
-  readonly load: readonly (Omit<LoadMetric, 'stat' | 'dimensions'> & { readonly stat?: string; readonly dimensions?: Readonly<Record<string, string>> })[];
+  readonly load: readonly (Omit<LoadMetric, 'stat' | 'dimensions'> & {
+    readonly stat?: string;
+    readonly dimensions?: Readonly<Record<string, string>>;
+  })[];
   /** Load units per second one capacity unit serves at 100% utilization. */
   readonly unitThroughput: number;
   /** @default 0.7 */
@@ -135,13 +138,15 @@ export class PredictorConfigError extends Error {
 type Json = Record<string, unknown>;
 
 function object(value: unknown, path: string): Json {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new PredictorConfigError(`${path} must be an object, got ${JSON.stringify(value)}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new PredictorConfigError(`${path} must be an object, got ${JSON.stringify(value)}`);
   return value as Json;
 }
 
 function text(source: Json, field: string, path: string, fallback?: string): string {
   const value = source[field] ?? fallback;
-  if (typeof value !== 'string' || value.trim() === '') throw new PredictorConfigError(`${path}.${field} must be a non-empty string, got ${JSON.stringify(source[field])}`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new PredictorConfigError(`${path}.${field} must be a non-empty string, got ${JSON.stringify(source[field])}`);
   return value;
 }
 
@@ -155,7 +160,8 @@ function number(source: Json, field: string, path: string, check: (value: number
 
 function oneOf<T extends string>(source: Json, field: string, path: string, allowed: readonly T[], fallback: T): T {
   const value = source[field] ?? fallback;
-  if (!allowed.includes(value as T)) throw new PredictorConfigError(`${path}.${field} must be one of ${allowed.join(', ')}, got ${JSON.stringify(source[field])}`);
+  if (!allowed.includes(value as T))
+    throw new PredictorConfigError(`${path}.${field} must be one of ${allowed.join(', ')}, got ${JSON.stringify(source[field])}`);
   return value as T;
 }
 
@@ -165,7 +171,8 @@ function parseLoadMetric(value: unknown, path: string): LoadMetric {
   const metric = object(value, path);
   const dimensions = object(metric.dimensions ?? {}, `${path}.dimensions`);
   for (const [name, dimension] of Object.entries(dimensions)) {
-    if (typeof dimension !== 'string') throw new PredictorConfigError(`${path}.dimensions.${name} must be a string, got ${JSON.stringify(dimension)}`);
+    if (typeof dimension !== 'string')
+      throw new PredictorConfigError(`${path}.dimensions.${name} must be a string, got ${JSON.stringify(dimension)}`);
   }
   return {
     namespace: text(metric, 'namespace', path),
@@ -200,16 +207,32 @@ export const ACTION_PREFIX_PATTERN = /^[A-Za-z0-9_-]{3,31}-$/;
 export function parsePredictorTarget(value: unknown, path: string): PredictorTarget {
   const target = object(value, path);
   const serviceNamespace = oneOf(target, 'serviceNamespace', path, SERVICE_NAMESPACES, 'ecs');
-  const dimensions = serviceNamespace === 'ecs' ? ['ecs:service:DesiredCount'] : ['dynamodb:table:ReadCapacityUnits', 'dynamodb:table:WriteCapacityUnits', 'dynamodb:index:ReadCapacityUnits', 'dynamodb:index:WriteCapacityUnits'];
+  const dimensions =
+    serviceNamespace === 'ecs'
+      ? ['ecs:service:DesiredCount']
+      : [
+          'dynamodb:table:ReadCapacityUnits',
+          'dynamodb:table:WriteCapacityUnits',
+          'dynamodb:index:ReadCapacityUnits',
+          'dynamodb:index:WriteCapacityUnits',
+        ];
   const scalableDimension = oneOf(target, 'scalableDimension', path, dimensions, dimensions[0]!);
-  if (!Array.isArray(target.load) || target.load.length === 0) throw new PredictorConfigError(`${path}.load must be a non-empty array of {namespace, metricName, dimensions, stat}`);
+  if (!Array.isArray(target.load) || target.load.length === 0)
+    throw new PredictorConfigError(`${path}.load must be a non-empty array of {namespace, metricName, dimensions, stat}`);
   const minCapacity = target.minCapacity === undefined ? undefined : number(target, 'minCapacity', path, whole(0), 'a whole number >= 0');
   const maxCapacity =
     target.maxCapacity === undefined
       ? undefined
-      : number(target, 'maxCapacity', path, (v) => whole(1)(v) && v >= (minCapacity ?? 0), `a whole number >= 1 and >= minCapacity (${minCapacity ?? 0})`);
+      : number(
+          target,
+          'maxCapacity',
+          path,
+          (v) => whole(1)(v) && v >= (minCapacity ?? 0),
+          `a whole number >= 1 and >= minCapacity (${minCapacity ?? 0})`,
+        );
   const timeZone = text(target, 'timeZone', path, TARGET_DEFAULTS.timeZone);
-  if (!isTimeZone(timeZone)) throw new PredictorConfigError(`${path}.timeZone must be an IANA time zone such as "America/New_York", got ${JSON.stringify(timeZone)}`);
+  if (!isTimeZone(timeZone))
+    throw new PredictorConfigError(`${path}.timeZone must be an IANA time zone such as "America/New_York", got ${JSON.stringify(timeZone)}`);
   return {
     workload: text(target, 'workload', path),
     serviceNamespace,
@@ -224,7 +247,9 @@ export function parsePredictorTarget(value: unknown, path: string): PredictorTar
     quantile: oneOf(target, 'quantile', path, QUANTILES, TARGET_DEFAULTS.quantile),
     actionBudget: number(target, 'actionBudget', path, (v) => whole(2)(v) && v <= 200, 'a whole number from 2 to 200', TARGET_DEFAULTS.actionBudget),
     maxDecreasesPerDay:
-      serviceNamespace === 'dynamodb' ? number(target, 'maxDecreasesPerDay', path, whole(1), 'a whole number >= 1', TARGET_DEFAULTS.maxDecreasesPerDay) : undefined,
+      serviceNamespace === 'dynamodb'
+        ? number(target, 'maxDecreasesPerDay', path, whole(1), 'a whole number >= 1', TARGET_DEFAULTS.maxDecreasesPerDay)
+        : undefined,
     timeZone,
   };
 }
@@ -235,19 +260,36 @@ export function parsePredictorSettings(value: unknown): Required<Omit<PredictorC
   const enabled = config.enabled ?? CONFIG_DEFAULTS.enabled;
   if (typeof enabled !== 'boolean') throw new PredictorConfigError(`config.enabled must be true or false, got ${JSON.stringify(config.enabled)}`);
   const namespace = text(config, 'namespace', 'config', CONFIG_DEFAULTS.namespace);
-  if (isReservedNamespace(namespace)) throw new PredictorConfigError(`config.namespace must not start with "AWS/" (reserved for AWS services), got ${JSON.stringify(namespace)}`);
+  if (isReservedNamespace(namespace))
+    throw new PredictorConfigError(`config.namespace must not start with "AWS/" (reserved for AWS services), got ${JSON.stringify(namespace)}`);
   const actionPrefix = text(config, 'actionPrefix', 'config', CONFIG_DEFAULTS.actionPrefix);
   if (!ACTION_PREFIX_PATTERN.test(actionPrefix)) {
-    throw new PredictorConfigError(`config.actionPrefix must be 4-32 letters, digits, _ or - ending in "-" (so it cannot claim your own actions), got ${JSON.stringify(actionPrefix)}`);
+    throw new PredictorConfigError(
+      `config.actionPrefix must be 4-32 letters, digits, _ or - ending in "-" (so it cannot claim your own actions), got ${JSON.stringify(actionPrefix)}`,
+    );
   }
   return {
     namespace,
     actionPrefix,
     mode: oneOf(config, 'mode', 'config', ['forecastOnly', 'forecastAndScale'] as const, CONFIG_DEFAULTS.mode),
     enabled,
-    historyDays: number(config, 'historyDays', 'config', (v) => v >= 2 && v <= MAX_HISTORY_DAYS, `between 2 and ${MAX_HISTORY_DAYS} days (CloudWatch keeps 5-minute data ${MAX_HISTORY_DAYS} days)`, CONFIG_DEFAULTS.historyDays),
+    historyDays: number(
+      config,
+      'historyDays',
+      'config',
+      (v) => v >= 2 && v <= MAX_HISTORY_DAYS,
+      `between 2 and ${MAX_HISTORY_DAYS} days (CloudWatch keeps 5-minute data ${MAX_HISTORY_DAYS} days)`,
+      CONFIG_DEFAULTS.historyDays,
+    ),
     horizonHours: number(config, 'horizonHours', 'config', (v) => v >= 1 && v <= 48, 'between 1 and 48 hours', CONFIG_DEFAULTS.horizonHours),
-    periodSeconds: number(config, 'periodSeconds', 'config', (v) => [300, 900, 1800, 3600].includes(v), 'one of 300, 900, 1800, 3600', CONFIG_DEFAULTS.periodSeconds),
+    periodSeconds: number(
+      config,
+      'periodSeconds',
+      'config',
+      (v) => [300, 900, 1800, 3600].includes(v),
+      'one of 300, 900, 1800, 3600',
+      CONFIG_DEFAULTS.periodSeconds,
+    ),
   };
 }
 

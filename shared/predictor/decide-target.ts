@@ -4,7 +4,15 @@ import type { RegularSeries } from '../series/regular-series.ts';
 import type { PredictorConfig, PredictorTarget } from './config.ts';
 import type { ForecastError } from './forecast-error.ts';
 import { planTarget, previousDayError } from './plan-target.ts';
-import { ActionOwnership, ACTIONS_PER_TARGET, atTime, floorActions, reconcile, type ExistingAction, type Reconciliation } from './scheduled-actions.ts';
+import {
+  ActionOwnership,
+  ACTIONS_PER_TARGET,
+  atTime,
+  floorActions,
+  reconcile,
+  type ExistingAction,
+  type Reconciliation,
+} from './scheduled-actions.ts';
 import { runTimes } from './schedule-expression.ts';
 import { wallsWithoutHeadroom, type Walls } from './walls.ts';
 
@@ -38,13 +46,20 @@ export interface TargetDecision {
 /** Another workload or predictor already writes scheduled actions on this target: refused, nothing written. */
 export class OwnershipConflictError extends Error {
   constructor(workload: string, names: readonly string[]) {
-    super(`${workload}: the target holds scheduled actions of another headroom owner (${names.slice(0, 3).join(', ')}): refused, nothing written; a target may be managed by one workload of one predictor`);
+    super(
+      `${workload}: the target holds scheduled actions of another headroom owner (${names.slice(0, 3).join(', ')}): refused, nothing written; a target may be managed by one workload of one predictor`,
+    );
     this.name = 'OwnershipConflictError';
   }
 }
 
 /** The predictor's own raise that has run and is still what the target holds, if any. */
-function ownRaiseInForce(state: TargetState, ownership: ActionOwnership, foreign: readonly ExistingAction[], nowMs: number): ExistingAction | undefined {
+function ownRaiseInForce(
+  state: TargetState,
+  ownership: ActionOwnership,
+  foreign: readonly ExistingAction[],
+  nowMs: number,
+): ExistingAction | undefined {
   const ran = state.existing
     .filter((action) => ownership.isOwn(action.name) && (atTime(action.schedule) ?? Infinity) <= nowMs)
     .sort((a, b) => atTime(a.schedule)! - atTime(b.schedule)!);
@@ -64,14 +79,22 @@ function ownRaiseInForce(state: TargetState, ownership: ActionOwnership, foreign
  * is above that wall and every restore returns to exactly it; the predictor's actions stay within the
  * 200-per-target quota after the user's own.
  */
-export function decideTarget(config: PredictorConfig, target: PredictorTarget, window: RegularSeries, state: TargetState, nowMs: number): TargetDecision {
+export function decideTarget(
+  config: PredictorConfig,
+  target: PredictorTarget,
+  window: RegularSeries,
+  state: TargetState,
+  nowMs: number,
+): TargetDecision {
   const ownership = new ActionOwnership(config.actionPrefix, target.workload);
   const others = ownership.otherOwners(state.existing);
   if (others.length > 0) throw new OwnershipConflictError(target.workload, others);
   const foreign = state.existing.filter((action) => !ownership.isOwn(action.name));
   const inForce = ownRaiseInForce(state, ownership, foreign, nowMs);
   const pendingOwnRestores = state.existing
-    .filter((action) => ownership.kindOf(action.name) === 'restore' && (atTime(action.schedule) ?? Infinity) > nowMs && action.minCapacity !== undefined)
+    .filter(
+      (action) => ownership.kindOf(action.name) === 'restore' && (atTime(action.schedule) ?? Infinity) > nowMs && action.minCapacity !== undefined,
+    )
     .map((action) => action.minCapacity!);
   const walls = wallsWithoutHeadroom(
     {

@@ -6,7 +6,12 @@ export interface ForecastError {
   readonly mase: number;
 }
 
-export function forecastError(actual: readonly number[], forecast: readonly number[], history: readonly number[], season: number): ForecastError | undefined {
+export function forecastError(
+  actual: readonly number[],
+  forecast: readonly number[],
+  history: readonly number[],
+  season: number,
+): ForecastError | undefined {
   const pairs = actual.map((value, index) => [value, forecast[index]] as const).filter(([a, f]) => Number.isFinite(a) && Number.isFinite(f!));
   if (pairs.length === 0) return undefined;
   const nonZero = pairs.filter(([a]) => a !== 0);

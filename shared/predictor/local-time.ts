@@ -13,7 +13,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(zone: string): Intl.DateTimeFormat {
   let format = formatters.get(zone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(zone, format);
   }
   return format;
@@ -80,5 +89,12 @@ export function forecastInZone(history: RegularSeries, options: ForecastOptions,
       const at = Math.floor((utc + offset(utc) - forecast.startMs) / forecast.stepMs);
       return values[Math.max(0, Math.min(values.length - 1, at))]!;
     });
-  return { ...forecast, startMs, p50: read(forecast.p50), p90: read(forecast.p90), p99: read(forecast.p99), notes: [...forecast.notes, `daily and weekly cycles in ${zone}`] };
+  return {
+    ...forecast,
+    startMs,
+    p50: read(forecast.p50),
+    p90: read(forecast.p90),
+    p99: read(forecast.p99),
+    notes: [...forecast.notes, `daily and weekly cycles in ${zone}`],
+  };
 }

@@ -25,7 +25,10 @@ export class UnusableHistoryError extends Error {
 }
 
 /** What planning needs of a target (the simulator builds it from its parameters). */
-export type PlannedTarget = Pick<PredictorTarget, 'workload' | 'unitThroughput' | 'targetUtilization' | 'leadTimeSeconds' | 'quantile' | 'minCapacity' | 'maxCapacity' | 'maxDecreasesPerDay'> & {
+export type PlannedTarget = Pick<
+  PredictorTarget,
+  'workload' | 'unitThroughput' | 'targetUtilization' | 'leadTimeSeconds' | 'quantile' | 'minCapacity' | 'maxCapacity' | 'maxDecreasesPerDay'
+> & {
   readonly timeZone?: string;
 };
 
@@ -48,7 +51,8 @@ function checkHistory(workload: string, history: RegularSeries): void {
   const spanMs = history.values.length * history.stepMs;
   if (spanMs < MIN_HISTORY_MS) throw new UnusableHistoryError(workload, `${(spanMs / HOUR_MS).toFixed(0)} h of history, at least 48 h needed`);
   const gaps = gapShare(history.values);
-  if (gaps > MAX_GAP_SHARE) throw new UnusableHistoryError(workload, `${Math.round(gaps * 100)}% of the history is missing (at most ${MAX_GAP_SHARE * 100}%)`);
+  if (gaps > MAX_GAP_SHARE)
+    throw new UnusableHistoryError(workload, `${Math.round(gaps * 100)}% of the history is missing (at most ${MAX_GAP_SHARE * 100}%)`);
   const recentDay = history.values.slice(-Math.round(DAY_MS / history.stepMs));
   if (gapShare(recentDay) > 0.5) throw new UnusableHistoryError(workload, 'most of the last day is missing: the metric may have stopped');
 }

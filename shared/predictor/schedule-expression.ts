@@ -15,7 +15,9 @@ export interface ScheduleWindow {
 }
 
 /** A schedule whose run times are known, or `undefined` run times when they cannot be evaluated. */
-export type RunTimes = { readonly evaluable: true; readonly between: (fromMs: number, toMs: number) => number[] } | { readonly evaluable: false; readonly why: string };
+export type RunTimes =
+  | { readonly evaluable: true; readonly between: (fromMs: number, toMs: number) => number[] }
+  | { readonly evaluable: false; readonly why: string };
 
 const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'Etc/UCT', 'UCT', 'Zulu', 'Etc/Zulu', 'Universal', 'Etc/Universal']);
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
@@ -37,7 +39,8 @@ function field(text: string, min: number, max: number, names: readonly string[] 
     const [range, stepText] = part.split('/');
     const step = stepText === undefined ? 1 : Number(stepText);
     if (!Number.isInteger(step) || step < 1 || range === undefined) throw new Unsupported(`"${part}"`);
-    const [from, to] = range === '*' ? [min, max] : range.includes('-') ? range.split('-').map(value) : [value(range), stepText === undefined ? value(range) : max];
+    const [from, to] =
+      range === '*' ? [min, max] : range.includes('-') ? range.split('-').map(value) : [value(range), stepText === undefined ? value(range) : max];
     if (from === undefined || to === undefined || from > to) throw new Unsupported(`"${part}"`);
     for (let v = from; v <= to; v += step) allowed.add(v);
   }
@@ -79,7 +82,10 @@ function cronRunTimes(body: string): (fromMs: number, toMs: number) => number[] 
 /** How the run times of a scheduled action are known. */
 export function runTimes(action: ScheduleWindow): RunTimes {
   if (action.timezone !== undefined && !UTC_ZONES.has(action.timezone)) return { evaluable: false, why: `time zone ${action.timezone}` };
-  const within = (times: number[]) => times.filter((time) => (action.startTimeMs === undefined || time >= action.startTimeMs) && (action.endTimeMs === undefined || time <= action.endTimeMs));
+  const within = (times: number[]) =>
+    times.filter(
+      (time) => (action.startTimeMs === undefined || time >= action.startTimeMs) && (action.endTimeMs === undefined || time <= action.endTimeMs),
+    );
   const at = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/.exec(action.schedule);
   if (at) {
     const time = Date.parse(`${at[1]}Z`);

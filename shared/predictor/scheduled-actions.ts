@@ -50,8 +50,9 @@ export function soonestMs(nowMs: number): number {
   return Math.ceil((nowMs + MINUTE_MS) / MINUTE_MS) * MINUTE_MS;
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Characters AWS rejects in scheduled action names (`:`, `/`, `|`, controls) become `_`. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what AWS rejects in action names
 const nameSafe = (workload: string) => workload.replace(/[:/|\s\u0000-\u001f\u007f-\u009f]/g, '_').slice(0, 180);
 const ANY_PREDICTOR_ACTION = /^(.*)(raise|restore)-\d{8}T\d{4}-(.+)$/;
 
@@ -67,7 +68,7 @@ export class ActionOwnership {
     readonly prefix: string,
     readonly workload: string,
   ) {
-    this.own = new RegExp(`^${escape(prefix)}(raise|restore)-\\d{8}T\\d{4}(-${escape(nameSafe(workload))})?$`);
+    this.own = new RegExp(`^${escapeRegExp(prefix)}(raise|restore)-\\d{8}T\\d{4}(-${escapeRegExp(nameSafe(workload))})?$`);
   }
 
   name(kind: 'raise' | 'restore', atMs: number): string {
@@ -135,7 +136,12 @@ export function floorActions(
  * already run is never left without its restore; the latest own action that has run is kept as the record of
  * what is in force. Restores are put before raises, and replaced restores deleted only after every put.
  */
-export function reconcile(desired: readonly FloorAction[], existing: readonly ExistingAction[], ownership: ActionOwnership, nowMs: number): Reconciliation {
+export function reconcile(
+  desired: readonly FloorAction[],
+  existing: readonly ExistingAction[],
+  ownership: ActionOwnership,
+  nowMs: number,
+): Reconciliation {
   const own = existing.filter((action) => ownership.isOwn(action.name));
   const byName = new Map(own.map((action) => [action.name, action]));
   const desiredNames = new Set(desired.map((action) => action.name));

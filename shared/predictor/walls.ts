@@ -69,7 +69,10 @@ export function wallsWithoutHeadroom(inputs: WallInputs, nowMs: number, untilMs:
     if (action.minCapacity === undefined) continue;
     for (const atMs of ahead) runs.push({ atMs, minCapacity: action.minCapacity });
     const last = before[before.length - 1];
-    if (last !== undefined && (!lastBeforeNow || last > lastBeforeNow.atMs || (last === lastBeforeNow.atMs && action.minCapacity > lastBeforeNow.minCapacity))) {
+    if (
+      last !== undefined &&
+      (!lastBeforeNow || last > lastBeforeNow.atMs || (last === lastBeforeNow.atMs && action.minCapacity > lastBeforeNow.minCapacity))
+    ) {
       lastBeforeNow = { atMs: last, minCapacity: action.minCapacity };
     }
   }
@@ -99,7 +102,8 @@ function mergeEqual(segments: { startMs: number; endMs: number; minCapacity: num
   const merged: typeof segments = [];
   for (const segment of segments) {
     const last = merged[merged.length - 1];
-    if (last && last.minCapacity === segment.minCapacity && last.endMs === segment.startMs) merged[merged.length - 1] = { ...last, endMs: segment.endMs };
+    if (last && last.minCapacity === segment.minCapacity && last.endMs === segment.startMs)
+      merged[merged.length - 1] = { ...last, endMs: segment.endMs };
     else merged.push(segment);
   }
   return merged;

@@ -12,10 +12,7 @@ export interface RegularSeries {
 }
 
 /** Places timestamped points on a regular grid; steps with no point become gaps (NaN). */
-export function fromPoints(
-  points: ReadonlyArray<{ readonly timestampMs: number; readonly value: number }>,
-  stepMs: number,
-): RegularSeries {
+export function fromPoints(points: ReadonlyArray<{ readonly timestampMs: number; readonly value: number }>, stepMs: number): RegularSeries {
   if (!(stepMs > 0)) throw new Error(`stepMs must be positive, got ${stepMs}`);
   if (points.length === 0) return { startMs: 0, stepMs, values: [] };
   const sorted = [...points].sort((a, b) => a.timestampMs - b.timestampMs);

@@ -25,7 +25,9 @@ export function parseTimestamp(text: string): number {
   if (fast !== undefined) return fast;
   const match = ISO_TIME.exec(text);
   if (!match) throw new TimestampError(`"${text}" is not a time such as 2015-01-20 00:00:00 or 2015-01-20T00:00:00Z`);
-  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match
+    .slice(1, 7)
+    .map((part) => (part === undefined ? undefined : Number(part))) as number[];
   inRange('month', month!, 1, 12, text);
   inRange('day', day!, 1, daysIn(year!, month!), text);
   inRange('hour', hour, 0, 23, text);
@@ -60,9 +62,18 @@ const digits = (text: string, from: number, count: number): number => {
  * rows); undefined for anything else, which the full parser then reads or explains.
  */
 function commonForm(text: string): number | undefined {
-  if (text.length !== 19 || text[4] !== '-' || text[7] !== '-' || (text[10] !== ' ' && text[10] !== 'T') || text[13] !== ':' || text[16] !== ':') return undefined;
-  const [year, month, day, hour, minute, second] = [digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2), digits(text, 11, 2), digits(text, 14, 2), digits(text, 17, 2)];
-  if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour <= 23 && minute <= 59 && second <= 59)) return undefined;
+  if (text.length !== 19 || text[4] !== '-' || text[7] !== '-' || (text[10] !== ' ' && text[10] !== 'T') || text[13] !== ':' || text[16] !== ':')
+    return undefined;
+  const [year, month, day, hour, minute, second] = [
+    digits(text, 0, 4),
+    digits(text, 5, 2),
+    digits(text, 8, 2),
+    digits(text, 11, 2),
+    digits(text, 14, 2),
+    digits(text, 17, 2),
+  ];
+  if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour <= 23 && minute <= 59 && second <= 59))
+    return undefined;
   return ((daysSinceEpoch(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000;
 }
 
@@ -81,5 +92,9 @@ function daysSinceEpoch(year: number, month: number, day: number): number {
 
 /** Formats epoch milliseconds as the traces write them: `YYYY-MM-DD HH:MM:SS` (UTC). */
 export function formatTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.000Z$/, '').replace(/Z$/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.000Z$/, '')
+    .replace(/Z$/, '');
 }

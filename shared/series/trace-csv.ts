@@ -88,13 +88,18 @@ export class TraceCsvReader {
   line(text: string): void {
     const line = ++this.lineNumber;
     if (line === 1) {
-      const header = text.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/\s*,\s*/g, ',');
+      const header = text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .toLowerCase()
+        .replace(/\s*,\s*/g, ',');
       if (header !== 'timestamp,value') throw new TraceFormatError(1, 'header', `expected the header "timestamp,value", got ${shown(text)}`);
       return;
     }
     const raw = text.trim();
     if (raw === '') return;
-    if (raw.length > MAX_ROW_LENGTH) throw new TraceFormatError(line, 'value', `the row is ${raw.length} characters long: expected "timestamp,value"`);
+    if (raw.length > MAX_ROW_LENGTH)
+      throw new TraceFormatError(line, 'value', `the row is ${raw.length} characters long: expected "timestamp,value"`);
     const cells = raw.split(',');
     if (cells.length !== 2) throw new TraceFormatError(line, 'value', `expected 2 columns, found ${cells.length}: ${shown(raw)}`);
     const timestampMs = this.timestamp(cells[0]!.trim(), line);
@@ -108,7 +113,8 @@ export class TraceCsvReader {
     if (this.rows < 2) throw new TraceFormatError(this.lineNumber, 'value', `a trace needs at least two rows of data, found ${this.rows}`);
     const stepMs = this.dominantSpacing();
     const misaligned = this.alignmentChanges.find((change) => change.divisor % stepMs !== 0);
-    if (misaligned) throw new TraceFormatError(misaligned.line, 'timestamp', `not on the trace's ${stepMs / 1000} s step, the spacing most of its rows have`);
+    if (misaligned)
+      throw new TraceFormatError(misaligned.line, 'timestamp', `not on the trace's ${stepMs / 1000} s step, the spacing most of its rows have`);
     const kept = this.times.length;
     if (kept === 0) return { series: { startMs: this.firstMs, stepMs, values: [] }, firstMs: this.firstMs, lastMs: this.previousMs };
     const startMs = this.times.at(0);
@@ -118,7 +124,8 @@ export class TraceCsvReader {
     let known = 0;
     for (let index = 0; index < kept; index++) if (Number.isFinite(this.values.at(index))) known++;
     const problem = tooManyGaps(length - known, length);
-    if (problem) throw this.gapError(`${problem}: ${kept - known} empty value(s) and ${length - kept} missing row(s) at its ${stepMs / 1000} s step`, stepMs);
+    if (problem)
+      throw this.gapError(`${problem}: ${kept - known} empty value(s) and ${length - kept} missing row(s) at its ${stepMs / 1000} s step`, stepMs);
     const values = new Array<number>(length).fill(Number.NaN);
     for (let index = 0; index < kept; index++) values[Math.round((this.times.at(index) - startMs) / stepMs)] = this.values.at(index);
     return { series: { startMs, stepMs, values }, firstMs: this.firstMs, lastMs: this.previousMs };
@@ -138,18 +145,32 @@ export class TraceCsvReader {
     if (!DECIMAL.test(text)) throw new TraceFormatError(line, 'value', `expected a number, got ${shown(text)} (plain decimals, such as 12 or 3.5)`);
     const value = Number(text);
     if (!Number.isFinite(value)) throw new TraceFormatError(line, 'value', `${shown(text)} is too large to be a load`);
-    if (value < 0) throw new TraceFormatError(line, 'value', `${text} is negative: a load counts what arrives per step (messages, requests, capacity units), never fewer than zero`);
+    if (value < 0)
+      throw new TraceFormatError(
+        line,
+        'value',
+        `${text} is negative: a load counts what arrives per step (messages, requests, capacity units), never fewer than zero`,
+      );
     return value;
   }
 
   private keep(timestampMs: number, value: number, line: number): void {
     if (this.rows > 0) {
       if (timestampMs <= this.previousMs) {
-        throw new TraceFormatError(line, 'timestamp', `timestamps must increase from row to row: ${formatTimestamp(timestampMs)} is not after line ${this.previousLine}'s ${formatTimestamp(this.previousMs)}`);
+        throw new TraceFormatError(
+          line,
+          'timestamp',
+          `timestamps must increase from row to row: ${formatTimestamp(timestampMs)} is not after line ${this.previousLine}'s ${formatTimestamp(this.previousMs)}`,
+        );
       }
       const spacing = timestampMs - this.previousMs;
       this.spacings.set(spacing, (this.spacings.get(spacing) ?? 0) + 1);
-      if (this.spacings.size > MAX_DISTINCT_SPACINGS) throw new TraceFormatError(line, 'timestamp', `the rows are ${MAX_DISTINCT_SPACINGS}+ different distances apart by here: a trace's rows are one step apart`);
+      if (this.spacings.size > MAX_DISTINCT_SPACINGS)
+        throw new TraceFormatError(
+          line,
+          'timestamp',
+          `the rows are ${MAX_DISTINCT_SPACINGS}+ different distances apart by here: a trace's rows are one step apart`,
+        );
       const divisor = gcd(this.alignment, timestampMs - this.firstMs);
       if (divisor !== this.alignment) this.alignmentChanges.push({ line, divisor });
       this.alignment = divisor;
@@ -173,7 +194,8 @@ export class TraceCsvReader {
   private dominantSpacing(): number {
     let best = 0;
     let bestCount = 0;
-    for (const [spacing, count] of this.spacings) if (count > bestCount || (count === bestCount && spacing < best)) [best, bestCount] = [spacing, count];
+    for (const [spacing, count] of this.spacings)
+      if (count > bestCount || (count === bestCount && spacing < best)) [best, bestCount] = [spacing, count];
     return best;
   }
 

@@ -107,7 +107,13 @@ function simulateReactive(
     };
     for (const policy of tracking) policy.observe(metrics, minute);
     for (const policy of steps) policy.observe(metrics, minute);
-    const next = decider.decide(minute, service.desired, tracking.map((policy) => policy.propose()), steps.map((policy) => policy.propose()), { min: floor, max: parameters.maxCapacity });
+    const next = decider.decide(
+      minute,
+      service.desired,
+      tracking.map((policy) => policy.propose()),
+      steps.map((policy) => policy.propose()),
+      { min: floor, max: parameters.maxCapacity },
+    );
     // The decision is made on the minute's metrics, so what it launches is paid for and starts from the next.
     service.setDesired(next, minute + 1);
     capacity[minute] = service.desired;
@@ -115,7 +121,10 @@ function simulateReactive(
     oldest[minute] = step.oldestAgeMinutes * 60;
     if ((minute + 1) % PROGRESS_EVERY_MINUTES === 0) tick();
   }
-  return { service, timeline: { name, capacity, running, oldestWaitSeconds: oldest, messages: messagesOf(service), ...(floors ? { floor: floors } : {}) } };
+  return {
+    service,
+    timeline: { name, capacity, running, oldestWaitSeconds: oldest, messages: messagesOf(service), ...(floors ? { floor: floors } : {}) },
+  };
 }
 
 function simulateOracle(arrivals: readonly number[], parameters: BacklogParameters, tick: () => void): Simulated & { exact: boolean } {
@@ -165,7 +174,8 @@ export function backtestArrivals(
       run = oracle;
     } else {
       const settings = options.predictive ?? {};
-      const floors = name === 'headroom-predictive' ? (predictive = new PredictiveFloors(arrivals, missing, startMs, parameters, settings)) : undefined;
+      const floors =
+        name === 'headroom-predictive' ? (predictive = new PredictiveFloors(arrivals, missing, startMs, parameters, settings)) : undefined;
       run = simulateReactive(name, arrivals, missing, parameters, floors, options.reactive ?? {}, tick);
     }
     done = (index + 1) * arrivals.length;
@@ -181,7 +191,15 @@ export function backtestArrivals(
     scalingActions: service.scalingActions,
     capacityHoursVsOracle: oracleMinutes ? service.capacityMinutes / oracleMinutes : Number.NaN,
   }));
-  return { parameters, startMs, arrivals, policies: scores, timelines: runs.map((run) => run.timeline), ...(predictive ? { forecast: predictive.forecastBands() } : {}), ...(oracleExact === undefined ? {} : { oracleExact }) };
+  return {
+    parameters,
+    startMs,
+    arrivals,
+    policies: scores,
+    timelines: runs.map((run) => run.timeline),
+    ...(predictive ? { forecast: predictive.forecastBands() } : {}),
+    ...(oracleExact === undefined ? {} : { oracleExact }),
+  };
 }
 
 /**

@@ -33,8 +33,15 @@ export interface LambdaConsumerScore {
 }
 
 export function simulateLambdaConsumer(arrivals: readonly number[], parameters: LambdaConsumerParameters): LambdaConsumerScore {
-  if (!(parameters.maxConcurrency >= 2 && parameters.maxConcurrency <= 1000)) throw new RangeError(`maxConcurrency must be 2-1000, got ${parameters.maxConcurrency}`);
-  const asService: BacklogParameters = { throughputPerWorker: parameters.throughputPerInstance, startupMs: 0, sloMs: parameters.sloMs, minCapacity: 0, maxCapacity: parameters.maxConcurrency };
+  if (!(parameters.maxConcurrency >= 2 && parameters.maxConcurrency <= 1000))
+    throw new RangeError(`maxConcurrency must be 2-1000, got ${parameters.maxConcurrency}`);
+  const asService: BacklogParameters = {
+    throughputPerWorker: parameters.throughputPerInstance,
+    startupMs: 0,
+    sloMs: parameters.sloMs,
+    minCapacity: 0,
+    maxCapacity: parameters.maxConcurrency,
+  };
   const service = new ServiceModel(asService, 0);
   let concurrency = 0;
   let peak = 0;
@@ -51,5 +58,10 @@ export function simulateLambdaConsumer(arrivals: readonly number[], parameters: 
     peak = Math.max(peak, concurrency);
     busyMinutes += processed / perInstanceMinute;
   }
-  return { sloViolationMinutes: service.violationMinutes, p99WaitSeconds: service.p99WaitSeconds(), concurrencyHours: busyMinutes / 60, peakConcurrency: peak };
+  return {
+    sloViolationMinutes: service.violationMinutes,
+    p99WaitSeconds: service.p99WaitSeconds(),
+    concurrencyHours: busyMinutes / 60,
+    peakConcurrency: peak,
+  };
 }

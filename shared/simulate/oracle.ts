@@ -78,7 +78,8 @@ export function leastRunningWorkers(arrivals: readonly number[], parameters: Bac
     if (!changed) break;
   }
   const running = new Array<number>(minutes);
-  for (let minute = 0; minute < minutes; minute++) running[minute] = Math.min(maxCapacity, Math.max(minCapacity, Math.round(cumulative[minute + 1]! - cumulative[minute]!)));
+  for (let minute = 0; minute < minutes; minute++)
+    running[minute] = Math.min(maxCapacity, Math.max(minCapacity, Math.round(cumulative[minute + 1]! - cumulative[minute]!)));
   return running;
 }
 
@@ -130,7 +131,13 @@ function covers(front: ReadonlyArray<{ key: number; state: Reached }>, key: numb
  * Drops states another running count makes pointless: one with more workers (stopping is free), or one with fewer
  * whose cost plus starting the difference is lower, at no more backlog, can do whatever the state does next.
  */
-function withoutDominated(fronts: ReadonlyArray<Array<{ key: number; state: Reached }> | undefined>, minCapacity: number, maxCapacity: number, startup: number, canStartNext: boolean) {
+function withoutDominated(
+  fronts: ReadonlyArray<Array<{ key: number; state: Reached }> | undefined>,
+  minCapacity: number,
+  maxCapacity: number,
+  startup: number,
+  canStartNext: boolean,
+) {
   const kept: Array<Array<{ key: number; state: Reached }>> = [];
   let above: Array<{ key: number; state: Reached }> = [];
   for (let running = maxCapacity; running >= minCapacity; running--) {
@@ -145,7 +152,12 @@ function withoutDominated(fronts: ReadonlyArray<Array<{ key: number; state: Reac
     const front = kept[running]!;
     // Strictly cheaper only, so two states that dominate each other through a free start-up are not both dropped.
     kept[running] = front.filter(({ key, state }) => !covers(below, key - startup * running - 1, state.backlog));
-    below = paretoFront(mergeByKey(front.map(({ key, state }) => ({ key: key - startup * running, state })), below));
+    below = paretoFront(
+      mergeByKey(
+        front.map(({ key, state }) => ({ key: key - startup * running, state })),
+        below,
+      ),
+    );
   }
   return kept;
 }
@@ -167,7 +179,8 @@ export function cheapestRunningProfile(arrivals: readonly number[], parameters: 
   const { minCapacity, maxCapacity } = parameters;
   const cumulative = [0];
   for (const value of arrivals) cumulative.push(cumulative[cumulative.length - 1]! + value);
-  const allowedBacklog = (minute: number) => (minute <= minutes - 2 ? cumulative[minute + 1]! - cumulative[Math.max(0, minute - deadline + 1)]! + 1e-9 : Infinity);
+  const allowedBacklog = (minute: number) =>
+    minute <= minutes - 2 ? cumulative[minute + 1]! - cumulative[Math.max(0, minute - deadline + 1)]! + 1e-9 : Infinity;
   let fronts: Array<Array<{ key: number; state: Reached }>> = [];
   for (let minute = 0; minute < minutes; minute++) {
     const arriving = arrivals[minute]!;
@@ -175,15 +188,22 @@ export function cheapestRunningProfile(arrivals: readonly number[], parameters: 
       paretoFront(
         from.map(({ key, state }) => ({
           key: key + running,
-          state: { cost: key + running, backlog: Math.max(0, (state?.backlog ?? 0) + arriving - running * perWorkerMinute), running, previous: state },
+          state: {
+            cost: key + running,
+            backlog: Math.max(0, (state?.backlog ?? 0) + arriving - running * perWorkerMinute),
+            running,
+            previous: state,
+          },
         })),
       );
     const candidates: Array<Array<{ key: number; state: Reached }>> = [];
-    if (minute === 0) for (let running = minCapacity; running <= maxCapacity; running++) candidates[running] = next(running, [{ key: 0, state: undefined }]);
+    if (minute === 0)
+      for (let running = minCapacity; running <= maxCapacity; running++) candidates[running] = next(running, [{ key: 0, state: undefined }]);
     else {
       // Staying or stopping is free: the best of every front at or above `running`.
       const atOrAbove: Array<Array<{ key: number; state: Reached }>> = [];
-      for (let running = maxCapacity; running >= minCapacity; running--) atOrAbove[running] = paretoFront(mergeByKey(fronts[running] ?? [], atOrAbove[running + 1] ?? []));
+      for (let running = maxCapacity; running >= minCapacity; running--)
+        atOrAbove[running] = paretoFront(mergeByKey(fronts[running] ?? [], atOrAbove[running + 1] ?? []));
       // Starting costs the start-up per worker: keyed by cost - startup x running, shifted back when used.
       const below: Array<Array<{ key: number; state: Reached }>> = [];
       const canStart = minute >= startup;
@@ -199,7 +219,13 @@ export function cheapestRunningProfile(arrivals: readonly number[], parameters: 
     const limit = allowedBacklog(minute);
     const feasible = candidates.map((front) => front?.filter(({ state }) => state.backlog <= limit));
     // When no state can meet this minute's deadlines (the load needs more than the maximum), keep them all.
-    fronts = withoutDominated(feasible.some((front) => front && front.length > 0) ? feasible : candidates, minCapacity, maxCapacity, startup, minute + 1 >= startup);
+    fronts = withoutDominated(
+      feasible.some((front) => front && front.length > 0) ? feasible : candidates,
+      minCapacity,
+      maxCapacity,
+      startup,
+      minute + 1 >= startup,
+    );
   }
   let best: Reached | undefined;
   for (const front of fronts) for (const { state } of front ?? []) if (!best || state.cost < best.cost) best = state;
@@ -224,7 +250,8 @@ export function spreadRunningProfile(arrivals: readonly number[], parameters: Ba
   let processed = 0;
   for (let minute = 0; minute < arrivals.length; minute++) {
     let level = 0;
-    for (let end = minute; end <= minute + deadline; end++) level = Math.max(level, (dueBy(end) - processed) / ((end - minute + 1) * perWorkerMinute));
+    for (let end = minute; end <= minute + deadline; end++)
+      level = Math.max(level, (dueBy(end) - processed) / ((end - minute + 1) * perWorkerMinute));
     const workers = Math.min(parameters.maxCapacity, Math.max(parameters.minCapacity, Math.ceil(level - 1e-9)));
     running[minute] = workers;
     processed += Math.min(cumulative[minute + 1]! - processed, workers * perWorkerMinute);

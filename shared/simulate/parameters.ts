@@ -26,7 +26,14 @@ export interface BacklogParameters {
 
 export const DEFAULT_SCALE_OUT_COOLDOWN_MS = 60_000;
 
-export const POLICY_NAMES = ['cpu-target-tracking', 'queue-step-scaling', 'backlog-target-tracking', 'headroom-reactive', 'headroom-predictive', 'oracle'] as const;
+export const POLICY_NAMES = [
+  'cpu-target-tracking',
+  'queue-step-scaling',
+  'backlog-target-tracking',
+  'headroom-reactive',
+  'headroom-predictive',
+  'oracle',
+] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 export class SimulationInputError extends RangeError {
@@ -40,11 +47,27 @@ export function validateParameters(parameters: BacklogParameters): void {
   const check = (field: keyof BacklogParameters, ok: boolean, expectation: string) => {
     if (!ok) throw new SimulationInputError(field, `must be ${expectation}, got ${parameters[field]}`);
   };
-  check('throughputPerWorker', parameters.throughputPerWorker > 0 && Number.isFinite(parameters.throughputPerWorker), 'a positive number of messages per second');
+  check(
+    'throughputPerWorker',
+    parameters.throughputPerWorker > 0 && Number.isFinite(parameters.throughputPerWorker),
+    'a positive number of messages per second',
+  );
   check('startupMs', parameters.startupMs >= 0 && Number.isFinite(parameters.startupMs), 'a duration >= 0');
   check('sloMs', parameters.sloMs >= 60_000 && Number.isFinite(parameters.sloMs), 'at least one minute (the simulation steps by the minute)');
   check('minCapacity', Number.isInteger(parameters.minCapacity) && parameters.minCapacity >= 0, 'a whole number >= 0');
-  check('scaleOutCooldownMs', parameters.scaleOutCooldownMs === undefined || (parameters.scaleOutCooldownMs >= 0 && Number.isFinite(parameters.scaleOutCooldownMs)), 'a duration >= 0');
-  check('scaleInModel', parameters.scaleInModel === undefined || SCALE_IN_MODELS.includes(parameters.scaleInModel), `one of ${SCALE_IN_MODELS.join(', ')}`);
-  check('maxCapacity', Number.isInteger(parameters.maxCapacity) && parameters.maxCapacity >= Math.max(1, parameters.minCapacity), 'a whole number >= minCapacity and >= 1');
+  check(
+    'scaleOutCooldownMs',
+    parameters.scaleOutCooldownMs === undefined || (parameters.scaleOutCooldownMs >= 0 && Number.isFinite(parameters.scaleOutCooldownMs)),
+    'a duration >= 0',
+  );
+  check(
+    'scaleInModel',
+    parameters.scaleInModel === undefined || SCALE_IN_MODELS.includes(parameters.scaleInModel),
+    `one of ${SCALE_IN_MODELS.join(', ')}`,
+  );
+  check(
+    'maxCapacity',
+    Number.isInteger(parameters.maxCapacity) && parameters.maxCapacity >= Math.max(1, parameters.minCapacity),
+    'a whole number >= minCapacity and >= 1',
+  );
 }

@@ -1,4 +1,11 @@
-import { arrivalsPerSecond, ARRIVAL_WINDOW_MINUTES, backlogWithoutCapacity, drainBudgetMs, requiredCapacity, requiredCapacityPerTask } from '../backlog/required-capacity.ts';
+import {
+  arrivalsPerSecond,
+  ARRIVAL_WINDOW_MINUTES,
+  backlogWithoutCapacity,
+  drainBudgetMs,
+  requiredCapacity,
+  requiredCapacityPerTask,
+} from '../backlog/required-capacity.ts';
 import { REACTIVE_DEFAULTS } from '../backlog/reactive-defaults.ts';
 import { DEFAULT_SCALE_OUT_COOLDOWN_MS, type BacklogParameters, type PolicyName } from './parameters.ts';
 import { ECS_DEFAULT_COOLDOWN_MINUTES, StepScalingPolicy, TargetTrackingPolicy, type Cooldowns, type Proposal } from './scaling-rules.ts';
@@ -118,7 +125,12 @@ function requiredCapacityTracking(parameters: BacklogParameters, options: Reacti
       }
       const end = Math.max(0, sent.length - SQS_METRIC_DELAY_MINUTES);
       const window = sent.slice(Math.max(0, sent.length - ARRIVAL_WINDOW_MINUTES), end);
-      const required = requiredCapacity({ arrivalsPerSecond: arrivalsPerSecond(window), backlog: metrics.backlog, timePerMessageMs, drainBudgetMs: drainMs });
+      const required = requiredCapacity({
+        arrivalsPerSecond: arrivalsPerSecond(window),
+        backlog: metrics.backlog,
+        timePerMessageMs,
+        drainBudgetMs: drainMs,
+      });
       policy.observe(requiredCapacityPerTask(required, metrics.desired));
     },
     propose: () => policy.propose(),
@@ -128,7 +140,11 @@ function requiredCapacityTracking(parameters: BacklogParameters, options: Reacti
 /** The burst guard: step scaling on ApproximateAgeOfOldestMessage (Maximum over 1 minute, as late as SQS publishes it). */
 function oldestAgeGuard(parameters: BacklogParameters): Watched {
   const steps = REACTIVE_DEFAULTS.ageGuardSteps.map((step) => ({ lower: (step.shareOfLatency * parameters.sloMs) / 1000, change: step.percent }));
-  const policy = new StepScalingPolicy([{ upper: steps[0]!.lower, change: 0 }, ...steps], { periodMinutes: 1, statistic: 'Maximum', adjustmentType: 'PercentChangeInCapacity' });
+  const policy = new StepScalingPolicy([{ upper: steps[0]!.lower, change: 0 }, ...steps], {
+    periodMinutes: 1,
+    statistic: 'Maximum',
+    adjustmentType: 'PercentChangeInCapacity',
+  });
   const ages: number[] = [];
   return {
     observe(metrics, minute) {
@@ -176,7 +192,10 @@ export interface PolicySetup {
 const ECS_DEFAULT_COOLDOWNS: Cooldowns = { scaleOutMinutes: ECS_DEFAULT_COOLDOWN_MINUTES, scaleInMinutes: ECS_DEFAULT_COOLDOWN_MINUTES };
 /** QueueScaledService's cooldowns: scale-in 5 minutes; scale-out as configured (its default is 1 minute). */
 function queueScaledServiceCooldowns(parameters: BacklogParameters): Cooldowns {
-  return { scaleOutMinutes: Math.ceil((parameters.scaleOutCooldownMs ?? DEFAULT_SCALE_OUT_COOLDOWN_MS) / 60_000), scaleInMinutes: REACTIVE_DEFAULTS.scaleInCooldownMs / 60_000 };
+  return {
+    scaleOutMinutes: Math.ceil((parameters.scaleOutCooldownMs ?? DEFAULT_SCALE_OUT_COOLDOWN_MS) / 60_000),
+    scaleInMinutes: REACTIVE_DEFAULTS.scaleInCooldownMs / 60_000,
+  };
 }
 
 /**
@@ -188,7 +207,11 @@ export function policySetup(name: Exclude<PolicyName, 'oracle'>, parameters: Bac
     case 'cpu-target-tracking':
       return { tracking: [cpuUtilization(CPU_TARGET_PERCENT, parameters)], steps: [], cooldowns: ECS_DEFAULT_COOLDOWNS };
     case 'queue-step-scaling':
-      return { tracking: [cpuUtilization(QUEUE_PROCESSING_DEFAULTS.cpuTargetPercent, parameters)], steps: [queueSteps()], cooldowns: ECS_DEFAULT_COOLDOWNS };
+      return {
+        tracking: [cpuUtilization(QUEUE_PROCESSING_DEFAULTS.cpuTargetPercent, parameters)],
+        steps: [queueSteps()],
+        cooldowns: ECS_DEFAULT_COOLDOWNS,
+      };
     case 'backlog-target-tracking':
       return { tracking: [backlogPerTask(1, parameters)], steps: [], cooldowns: queueScaledServiceCooldowns(parameters) };
     case 'headroom-reactive':

@@ -124,7 +124,8 @@ export class PredictiveFloors {
     const minutes = this.floors.length;
     const toMinute = (ms: number) => Math.round((ms - this.startMs) / 60_000);
     this.floors.fill(this.parameters.minCapacity, minute);
-    for (const step of plan.steps) this.floors.fill(step.minCapacity, Math.max(minute, toMinute(step.startMs)), Math.min(minutes, Math.max(0, toMinute(step.endMs))));
+    for (const step of plan.steps)
+      this.floors.fill(step.minCapacity, Math.max(minute, toMinute(step.startMs)), Math.min(minutes, Math.max(0, toMinute(step.endMs))));
     const stepMinutes = forecast.stepMs / 60_000;
     forecast.p50.forEach((_, index) => {
       const from = Math.max(minute, toMinute(forecast.startMs) + index * stepMinutes);

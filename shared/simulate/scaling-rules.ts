@@ -141,10 +141,16 @@ export class StepScalingPolicy {
     if ((minute + 1) % this.alarm.periodMinutes !== 0) return;
     const datapoint = this.alarm.statistic === 'Maximum' ? Math.max(...this.window) : this.window.reduce((sum, v) => sum + v, 0) / this.window.length;
     this.window.length = 0;
-    const step = Number.isFinite(datapoint) ? this.lastFirst.find((candidate) => (candidate.lower === undefined || datapoint >= candidate.lower) && (candidate.upper === undefined || datapoint <= candidate.upper)) : undefined;
+    const step = Number.isFinite(datapoint)
+      ? this.lastFirst.find(
+          (candidate) =>
+            (candidate.lower === undefined || datapoint >= candidate.lower) && (candidate.upper === undefined || datapoint <= candidate.upper),
+        )
+      : undefined;
     const change = step?.change ?? 0;
     const direction = change > 0 ? 'out' : 'in';
-    this.proposal = change === 0 ? NO_CHANGE : this.alarm.adjustmentType === 'PercentChangeInCapacity' ? { direction, percent: change } : { direction, change };
+    this.proposal =
+      change === 0 ? NO_CHANGE : this.alarm.adjustmentType === 'PercentChangeInCapacity' ? { direction, percent: change } : { direction, change };
   }
 
   /** The latest datapoint's step, proposed again every minute while the alarm stays in ALARM. */

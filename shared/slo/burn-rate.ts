@@ -49,7 +49,8 @@ export class SloInputError extends RangeError {
 
 /** The share of events that may be bad: 1 - objective. */
 export function errorBudget(objective: number): number {
-  if (!(objective > 0 && objective < 1)) throw new SloInputError('objective', `must be a fraction strictly between 0 and 1, got ${objective}`, 'Use for example 0.999 for 99.9%.');
+  if (!(objective > 0 && objective < 1))
+    throw new SloInputError('objective', `must be a fraction strictly between 0 and 1, got ${objective}`, 'Use for example 0.999 for 99.9%.');
   return 1 - objective;
 }
 
@@ -90,15 +91,19 @@ export const MAX_ALARM_WINDOW_MS = 7 * DAY_MS;
 
 export function validateAlerts(alerts: readonly BurnRateAlert[], objective: number, periodMs = DEFAULT_SLO_PERIOD_MS): void {
   errorBudget(objective);
-  if (!(periodMs >= DAY_MS && periodMs % MINUTE_MS === 0)) throw new SloInputError('period', `must be whole minutes and at least a day, got ${periodMs / 1000} s`, 'The workbook uses 30 days.');
-  if (alerts.length === 0) throw new SloInputError('alerts', 'is empty', 'Give at least one burn-rate alert, or leave it unset for the workbook’s three.');
+  if (!(periodMs >= DAY_MS && periodMs % MINUTE_MS === 0))
+    throw new SloInputError('period', `must be whole minutes and at least a day, got ${periodMs / 1000} s`, 'The workbook uses 30 days.');
+  if (alerts.length === 0)
+    throw new SloInputError('alerts', 'is empty', 'Give at least one burn-rate alert, or leave it unset for the workbook’s three.');
   const names = new Set<string>();
   for (const alert of alerts) {
     const where = `alerts[${alert.name}]`;
-    if (!/^[a-z0-9-]{1,32}$/.test(alert.name)) throw new SloInputError(`${where}.name`, 'must be 1-32 lower-case letters, digits or -', 'Use a name such as page-1h.');
+    if (!/^[a-z0-9-]{1,32}$/.test(alert.name))
+      throw new SloInputError(`${where}.name`, 'must be 1-32 lower-case letters, digits or -', 'Use a name such as page-1h.');
     if (names.has(alert.name)) throw new SloInputError(`${where}.name`, 'is used twice', 'Give each alert its own name.');
     names.add(alert.name);
-    if (!(alert.burnRate > 0 && Number.isFinite(alert.burnRate))) throw new SloInputError(`${where}.burnRate`, `must be a positive number, got ${alert.burnRate}`, 'The workbook uses 14.4, 6 and 1.');
+    if (!(alert.burnRate > 0 && Number.isFinite(alert.burnRate)))
+      throw new SloInputError(`${where}.burnRate`, `must be a positive number, got ${alert.burnRate}`, 'The workbook uses 14.4, 6 and 1.');
     if (badShareThreshold(alert.burnRate, objective) > 1) {
       throw new SloInputError(
         `${where}.burnRate`,
@@ -106,13 +111,22 @@ export function validateAlerts(alerts: readonly BurnRateAlert[], objective: numb
         `Use a burn rate of at most ${(1 / errorBudget(objective)).toPrecision(3)} for this objective.`,
       );
     }
-    for (const [field, windowMs] of [['longWindowMs', alert.longWindowMs], ['shortWindowMs', alert.shortWindowMs]] as const) {
+    for (const [field, windowMs] of [
+      ['longWindowMs', alert.longWindowMs],
+      ['shortWindowMs', alert.shortWindowMs],
+    ] as const) {
       if (!(windowMs >= MINUTE_MS && windowMs <= MAX_ALARM_WINDOW_MS && windowMs % MINUTE_MS === 0)) {
-        throw new SloInputError(`${where}.${field}`, `must be whole minutes from 1 minute to 7 days (one CloudWatch alarm period), got ${windowMs / 1000} s`, 'Use for example 1 hour and 5 minutes.');
+        throw new SloInputError(
+          `${where}.${field}`,
+          `must be whole minutes from 1 minute to 7 days (one CloudWatch alarm period), got ${windowMs / 1000} s`,
+          'Use for example 1 hour and 5 minutes.',
+        );
       }
     }
-    if (!(alert.shortWindowMs < alert.longWindowMs)) throw new SloInputError(`${where}.shortWindowMs`, 'must be shorter than longWindowMs', 'The workbook uses 1/12 of the long window.');
-    if (alert.longWindowMs > periodMs) throw new SloInputError(`${where}.longWindowMs`, 'is longer than the SLO period', 'Use a window within the period.');
+    if (!(alert.shortWindowMs < alert.longWindowMs))
+      throw new SloInputError(`${where}.shortWindowMs`, 'must be shorter than longWindowMs', 'The workbook uses 1/12 of the long window.');
+    if (alert.longWindowMs > periodMs)
+      throw new SloInputError(`${where}.longWindowMs`, 'is longer than the SLO period', 'Use a window within the period.');
   }
 }
 

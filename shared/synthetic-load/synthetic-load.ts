@@ -57,7 +57,7 @@ export function syntheticLoad(options: SyntheticLoadOptions): RegularSeries {
   const values = new Array<number>(steps);
   for (let index = 0; index < steps; index++) {
     const t = startMs + index * stepMs;
-    const hourOfDay = ((t % DAY_MS) + DAY_MS) % DAY_MS / 3_600_000;
+    const hourOfDay = (((t % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000;
     const daily = 1 + dailySwing * Math.cos((2 * Math.PI * (hourOfDay - PEAK_HOUR_UTC)) / 24);
     const dayOfWeek = new Date(t).getUTCDay();
     const weekly = dayOfWeek === 0 || dayOfWeek === 6 ? weekendShare : 1;

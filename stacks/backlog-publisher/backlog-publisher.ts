@@ -1,11 +1,11 @@
 import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_NAMESPACE, MetricName } from '../../shared/metrics/names.ts';
 import { acknowledgeWildcard } from '../common/acknowledge.ts';
@@ -86,10 +86,20 @@ export class BacklogPublisher extends Construct {
     super(scope, id);
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
     if (!Token.isUnresolved(this.namespace) && !/^[A-Za-z0-9._\-/#:]{1,255}$/.test(this.namespace)) {
-      throw new InvalidPropError('BacklogPublisher', 'namespace', `"${this.namespace}" is not a valid CloudWatch namespace (1-255 letters, digits and . _ - / # :)`, 'Use a namespace of your own such as "Headroom" or "Team/Scaling".');
+      throw new InvalidPropError(
+        'BacklogPublisher',
+        'namespace',
+        `"${this.namespace}" is not a valid CloudWatch namespace (1-255 letters, digits and . _ - / # :)`,
+        'Use a namespace of your own such as "Headroom" or "Team/Scaling".',
+      );
     }
     if (!Token.isUnresolved(this.namespace) && /^aws\//i.test(this.namespace)) {
-      throw new InvalidPropError('BacklogPublisher', 'namespace', `"${this.namespace}" starts with "AWS/", which CloudWatch reserves for AWS services (PutMetricData rejects it)`, 'Use a namespace of your own such as "Headroom" or "Team/Scaling".');
+      throw new InvalidPropError(
+        'BacklogPublisher',
+        'namespace',
+        `"${this.namespace}" starts with "AWS/", which CloudWatch reserves for AWS services (PutMetricData rejects it)`,
+        'Use a namespace of your own such as "Headroom" or "Team/Scaling".',
+      );
     }
     const interval = props.interval ?? Duration.minutes(1);
     if (interval.toSeconds() < 60) {
@@ -126,7 +136,11 @@ export class BacklogPublisher extends Construct {
       // A missed run is simply superseded by the next one a minute later.
       target: new targets.LambdaInvoke(this.function, { retryAttempts: 0, role: schedulerRole }),
     });
-    acknowledgeWildcard(schedulerRole, `${this.function.functionArn}:*`, 'EventBridge Scheduler’s Lambda target grants invoke on the function’s versions and aliases.');
+    acknowledgeWildcard(
+      schedulerRole,
+      `${this.function.functionArn}:*`,
+      'EventBridge Scheduler’s Lambda target grants invoke on the function’s versions and aliases.',
+    );
 
     this.node.addValidation({
       validate: () => (this.sources.length === 0 ? ['BacklogPublisher has no sources: call addSource() or remove it'] : []),
@@ -136,15 +150,15 @@ export class BacklogPublisher extends Construct {
   /** Publishes backlog metrics for one more queue and its consumer, and grants the reads that needs. */
   addSource(source: BacklogSource): void {
     if (!Token.isUnresolved(source.workload) && !/^[\w.\-/ :#@]{1,255}$/.test(source.workload)) {
-      throw new Error(`BacklogPublisher.addSource: workload "${source.workload}" must be 1-255 characters of letters, digits, spaces and . _ - / : # @`);
+      throw new Error(
+        `BacklogPublisher.addSource: workload "${source.workload}" must be 1-255 characters of letters, digits, spaces and . _ - / : # @`,
+      );
     }
     if (this.sources.some((existing) => existing.workload === source.workload)) {
       throw new Error(`BacklogPublisher.addSource: workload "${source.workload}" is already published; give each source its own workload name`);
     }
     this.sources.push(source);
-    this.function.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [source.queue.queueArn] }),
-    );
+    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [source.queue.queueArn] }));
     if (source.consumer.kind === 'ecs') {
       this.function.addToRolePolicy(
         new iam.PolicyStatement({
@@ -186,7 +200,6 @@ export class BacklogPublisher extends Construct {
       ...props,
     });
   }
-
 }
 
 function sourceConfig(source: BacklogSource): Record<string, unknown> {

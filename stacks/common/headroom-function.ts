@@ -4,7 +4,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 
 /** headroom's own Lambda handlers, bundled when the package is built (`npm run build`) and shipped as assets. */
 export type HeadroomHandler = 'backlog-publisher' | 'predictor' | 'demo-worker';
@@ -19,7 +19,9 @@ export function handlerAssetDir(handler: HeadroomHandler): string {
     const candidate = join(dir, 'dist', 'assets', handler);
     if (existsSync(join(candidate, 'index.mjs'))) return candidate;
     if (dirname(dir) === dir) {
-      throw new Error(`headroom: the pre-built ${handler} handler is missing (no dist/assets/${handler}/index.mjs above ${__dirname}); run \`npm run build\``);
+      throw new Error(
+        `headroom: the pre-built ${handler} handler is missing (no dist/assets/${handler}/index.mjs above ${__dirname}); run \`npm run build\``,
+      );
     }
   }
 }
@@ -68,9 +70,7 @@ function functionDefaults(scope: Construct, id: string, props: HeadroomFunctionP
     description: `Execution role of ${props.serviceName}`,
   });
   // A log group's Arn attribute already covers its streams (it ends in `:*`), and nothing beyond them.
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-  );
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
   return {
     description: props.description,
     runtime: lambda.Runtime.NODEJS_22_X,

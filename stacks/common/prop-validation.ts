@@ -60,7 +60,12 @@ export function wholeSeconds(construct: string, prop: string, value: Duration): 
     try {
       return value.toSeconds();
     } catch {
-      throw new InvalidPropError(construct, prop, 'is a token in a unit other than seconds, which cannot be converted to seconds at synth', `Give it as Duration.seconds(token).`);
+      throw new InvalidPropError(
+        construct,
+        prop,
+        'is a token in a unit other than seconds, which cannot be converted to seconds at synth',
+        `Give it as Duration.seconds(token).`,
+      );
     }
   }
   const milliseconds = value.toMilliseconds();

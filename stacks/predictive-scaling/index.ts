@@ -1,2 +1,8 @@
 export { NativePredictiveScaling, type NativePredictiveScalingProps } from './native-predictive-scaling.ts';
-export { MANAGED_TAG_KEY, PredictiveScaling, PredictorMode, type PredictiveScalingProps, type PredictiveTargetOptions } from './predictive-scaling.ts';
+export {
+  MANAGED_TAG_KEY,
+  PredictiveScaling,
+  PredictorMode,
+  type PredictiveScalingProps,
+  type PredictiveTargetOptions,
+} from './predictive-scaling.ts';

@@ -45,21 +45,48 @@ export class NativePredictiveScaling extends Construct {
     const metric = props.metric ?? 'ECSServiceCPUUtilization';
     const cfnTarget = props.scalableTarget.node.defaultChild as appscaling.CfnScalableTarget;
     if (!Token.isUnresolved(cfnTarget.serviceNamespace) && cfnTarget.serviceNamespace !== 'ecs') {
-      throw new InvalidPropError('NativePredictiveScaling', 'scalableTarget', `is in the ${cfnTarget.serviceNamespace} namespace: AWS's predictive scaling for Application Auto Scaling covers ECS services only`, 'Give an ECS service’s scalable target, or use PredictiveScaling (headroom’s predictor) for DynamoDB.');
+      throw new InvalidPropError(
+        'NativePredictiveScaling',
+        'scalableTarget',
+        `is in the ${cfnTarget.serviceNamespace} namespace: AWS's predictive scaling for Application Auto Scaling covers ECS services only`,
+        'Give an ECS service’s scalable target, or use PredictiveScaling (headroom’s predictor) for DynamoDB.',
+      );
     }
     if (metric === 'ALBRequestCount') {
       if (props.resourceLabel === undefined || props.resourceLabel === '') {
-        throw new InvalidPropError('NativePredictiveScaling', 'resourceLabel', 'is required with ALBRequestCount (AWS cannot tell which target group’s requests to count)', 'Set resourceLabel to app/<load-balancer>/<id>/targetgroup/<target-group>/<id>.');
+        throw new InvalidPropError(
+          'NativePredictiveScaling',
+          'resourceLabel',
+          'is required with ALBRequestCount (AWS cannot tell which target group’s requests to count)',
+          'Set resourceLabel to app/<load-balancer>/<id>/targetgroup/<target-group>/<id>.',
+        );
       }
-      if (!(props.targetValue > 0)) throw new InvalidPropError('NativePredictiveScaling', 'targetValue', `must be a number of requests per target above 0, got ${props.targetValue}`, 'Use the requests per target one task serves within its latency SLO.');
+      if (!(props.targetValue > 0))
+        throw new InvalidPropError(
+          'NativePredictiveScaling',
+          'targetValue',
+          `must be a number of requests per target above 0, got ${props.targetValue}`,
+          'Use the requests per target one task serves within its latency SLO.',
+        );
     } else if (!(props.targetValue > 0 && props.targetValue <= 100)) {
-      throw new InvalidPropError('NativePredictiveScaling', 'targetValue', `must be a percentage in (0, 100], got ${props.targetValue}`, 'Use a utilization target such as 60.');
+      throw new InvalidPropError(
+        'NativePredictiveScaling',
+        'targetValue',
+        `must be a percentage in (0, 100], got ${props.targetValue}`,
+        'Use a utilization target such as 60.',
+      );
     }
     if (props.resourceLabel !== undefined && metric !== 'ALBRequestCount') {
-      throw new InvalidPropError('NativePredictiveScaling', 'resourceLabel', `applies to ALBRequestCount only, not ${metric}`, 'Leave resourceLabel unset, or set metric to ALBRequestCount.');
+      throw new InvalidPropError(
+        'NativePredictiveScaling',
+        'resourceLabel',
+        `applies to ALBRequestCount only, not ${metric}`,
+        'Leave resourceLabel unset, or set metric to ALBRequestCount.',
+      );
     }
     const buffer = props.schedulingBuffer ?? Duration.minutes(5);
-    if (buffer.toSeconds() > 3600) throw new InvalidPropError('NativePredictiveScaling', 'schedulingBuffer', 'is over AWS’s limit of 1 hour', 'Use at most Duration.hours(1).');
+    if (buffer.toSeconds() > 3600)
+      throw new InvalidPropError('NativePredictiveScaling', 'schedulingBuffer', 'is over AWS’s limit of 1 hour', 'Use at most Duration.hours(1).');
     // aws-cdk-lib's L2 has no predictive scaling: the L1 policy is the only way to declare it.
     this.policy = new appscaling.CfnScalingPolicy(this, 'Policy', {
       policyName: `${id}-predictive`,

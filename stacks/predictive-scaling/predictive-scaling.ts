@@ -1,13 +1,13 @@
 import { Duration, Lazy, Stack, Tags, Token } from 'aws-cdk-lib';
-import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import type * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { MetricName } from '../../shared/metrics/names.ts';
+import type { MetricName } from '../../shared/metrics/names.ts';
 import {
   CONFIG_DEFAULTS,
   MAX_HISTORY_DAYS,
@@ -169,7 +169,13 @@ export class PredictiveScaling extends Construct {
   constructor(scope: Construct, id: string, props: PredictiveScalingProps = {}) {
     super(scope, id);
     this.interval = props.interval ?? Duration.hours(1);
-    if (this.interval.toMinutes() < 5) throw new InvalidPropError(NAME, 'interval', `(${this.interval.toHumanString()}) is under 5 minutes`, 'Re-plan at most every 5 minutes; hourly is the usual choice.');
+    if (this.interval.toMinutes() < 5)
+      throw new InvalidPropError(
+        NAME,
+        'interval',
+        `(${this.interval.toHumanString()}) is under 5 minutes`,
+        'Re-plan at most every 5 minutes; hourly is the usual choice.',
+      );
     const historyDays = props.historyDays ?? CONFIG_DEFAULTS.historyDays;
     requireWholeNumber(NAME, 'historyDays', historyDays, 2, MAX_HISTORY_DAYS);
     const horizonHours = props.horizonHours ?? CONFIG_DEFAULTS.horizonHours;
@@ -194,7 +200,9 @@ export class PredictiveScaling extends Construct {
       timeout: Duration.minutes(5),
       memorySize: 512,
       environment: {
-        [PREDICTOR_CONFIG_VARIABLE]: Lazy.string({ produce: () => Stack.of(this).toJsonString({ ...config, targets: this.targets } satisfies PredictorConfigInput) }),
+        [PREDICTOR_CONFIG_VARIABLE]: Lazy.string({
+          produce: () => Stack.of(this).toJsonString({ ...config, targets: this.targets } satisfies PredictorConfigInput),
+        }),
       },
     });
     const { partition, region, account } = Stack.of(this);
@@ -212,9 +220,17 @@ export class PredictiveScaling extends Construct {
       }),
     );
     this.function.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': this.namespace } } }),
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': this.namespace } },
+      }),
     );
-    acknowledgeWildcard(this.function.role!, '*', 'Describe*, GetMetricData and PutMetricData (namespace-conditioned) have no resource-level permissions.');
+    acknowledgeWildcard(
+      this.function.role!,
+      '*',
+      'Describe*, GetMetricData and PutMetricData (namespace-conditioned) have no resource-level permissions.',
+    );
     acknowledgeWildcard(
       this.function.role!,
       `arn:${partition}:application-autoscaling:${region}:${account}:scalable-target/*`,
@@ -227,7 +243,11 @@ export class PredictiveScaling extends Construct {
       schedule: scheduler.ScheduleExpression.rate(this.interval),
       target: new targets.LambdaInvoke(this.function, { retryAttempts: 0, role: schedulerRole }),
     });
-    acknowledgeWildcard(schedulerRole, `${this.function.functionArn}:*`, 'EventBridge Scheduler’s Lambda target grants invoke on the function’s versions and aliases.');
+    acknowledgeWildcard(
+      schedulerRole,
+      `${this.function.functionArn}:*`,
+      'EventBridge Scheduler’s Lambda target grants invoke on the function’s versions and aliases.',
+    );
 
     this.failing = this.function.metricErrors({ period: this.interval, statistic: 'Sum' }).createAlarm(this, 'Failing', {
       alarmDescription: 'headroom’s predictor run failed: no floor was raised; see its log',
@@ -236,13 +256,15 @@ export class PredictiveScaling extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.stale = this.function.metricInvocations({ period: Duration.minutes(this.interval.toMinutes() * 2), statistic: 'Sum' }).createAlarm(this, 'Stale', {
-      alarmDescription: 'headroom’s predictor has not run for two intervals: its floors are getting stale (is its schedule disabled?)',
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
+    this.stale = this.function
+      .metricInvocations({ period: Duration.minutes(this.interval.toMinutes() * 2), statistic: 'Sum' })
+      .createAlarm(this, 'Stale', {
+        alarmDescription: 'headroom’s predictor has not run for two intervals: its floors are getting stale (is its schedule disabled?)',
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
     if (props.alarmTopic) {
       for (const alarm of [this.failing, this.stale]) alarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
     }
@@ -256,28 +278,52 @@ export class PredictiveScaling extends Construct {
    */
   addTarget(options: PredictiveTargetOptions): void {
     const where = `${NAME}.addTarget(${options.workload})`;
-    if (this.workloads.has(options.workload)) throw new InvalidPropError(where, 'workload', `"${options.workload}" is already managed`, 'Give each target its own workload name.');
+    if (this.workloads.has(options.workload))
+      throw new InvalidPropError(where, 'workload', `"${options.workload}" is already managed`, 'Give each target its own workload name.');
     const cfnTarget = options.scalableTarget.node.defaultChild as appscaling.CfnScalableTarget;
     const serviceNamespace = cfnTarget.serviceNamespace;
     if (!Token.isUnresolved(serviceNamespace) && serviceNamespace !== 'ecs' && serviceNamespace !== 'dynamodb') {
-      throw new InvalidPropError(where, 'scalableTarget', `is in the ${serviceNamespace} namespace`, 'The predictor manages ECS services and DynamoDB tables and indexes.');
+      throw new InvalidPropError(
+        where,
+        'scalableTarget',
+        `is in the ${serviceNamespace} namespace`,
+        'The predictor manages ECS services and DynamoDB tables and indexes.',
+      );
     }
     this.claim(where, options);
     const known = (value: number) => (Token.isUnresolved(value) ? undefined : value);
     const declaredMin = known(cfnTarget.minCapacity);
     const declaredMax = known(cfnTarget.maxCapacity);
     if (options.minCapacity !== undefined && declaredMin !== undefined && options.minCapacity < declaredMin) {
-      throw new InvalidPropError(where, 'minCapacity', `(${options.minCapacity}) is below the scalable target's minCapacity (${declaredMin}): the predictor never lowers it`, `Leave minCapacity unset, or set it to at least ${declaredMin}.`);
+      throw new InvalidPropError(
+        where,
+        'minCapacity',
+        `(${options.minCapacity}) is below the scalable target's minCapacity (${declaredMin}): the predictor never lowers it`,
+        `Leave minCapacity unset, or set it to at least ${declaredMin}.`,
+      );
     }
     if (options.maxCapacity !== undefined && declaredMax !== undefined && options.maxCapacity > declaredMax) {
-      throw new InvalidPropError(where, 'maxCapacity', `(${options.maxCapacity}) is above the scalable target's maxCapacity (${declaredMax}), which Application Auto Scaling would cap it at`, `Leave maxCapacity unset, or set it to at most ${declaredMax}.`);
+      throw new InvalidPropError(
+        where,
+        'maxCapacity',
+        `(${options.maxCapacity}) is above the scalable target's maxCapacity (${declaredMax}), which Application Auto Scaling would cap it at`,
+        `Leave maxCapacity unset, or set it to at most ${declaredMax}.`,
+      );
     }
     if (options.load.length === 0) throw new InvalidPropError(where, 'load', 'is empty', 'Give at least one load metric.');
     const { account, region } = Stack.of(this);
     options.load.forEach((metric, index) => {
-      for (const [prop, value, own] of [['account', metric.account, account], ['region', metric.region, region]] as const) {
+      for (const [prop, value, own] of [
+        ['account', metric.account, account],
+        ['region', metric.region, region],
+      ] as const) {
         if (value !== undefined && (Token.isUnresolved(value) || Token.isUnresolved(own) || value !== own)) {
-          throw new InvalidPropError(where, `load[${index}].${prop}`, `(${value}) is not the predictor's own ${prop}: GetMetricData would read the wrong metric`, `Use a load metric of the predictor's own ${prop} (leave ${prop} unset).`);
+          throw new InvalidPropError(
+            where,
+            `load[${index}].${prop}`,
+            `(${value}) is not the predictor's own ${prop}: GetMetricData would read the wrong metric`,
+            `Use a load metric of the predictor's own ${prop} (leave ${prop} unset).`,
+          );
         }
       }
     });
@@ -289,7 +335,12 @@ export class PredictiveScaling extends Construct {
       serviceNamespace: serviceNamespace as PredictorTargetInput['serviceNamespace'],
       resourceId: cfnTarget.resourceId,
       scalableDimension: cfnTarget.scalableDimension,
-      load: options.load.map((metric) => ({ namespace: metric.namespace, metricName: metric.metricName, dimensions: metric.dimensions ?? {}, stat: metric.statistic })),
+      load: options.load.map((metric) => ({
+        namespace: metric.namespace,
+        metricName: metric.metricName,
+        dimensions: metric.dimensions ?? {},
+        stat: metric.statistic,
+      })),
       unitThroughput: options.unitThroughput,
       targetUtilization: options.targetUtilization ?? TARGET_DEFAULTS.targetUtilization,
       leadTimeSeconds: leadTime.toSeconds(),
@@ -302,7 +353,13 @@ export class PredictiveScaling extends Construct {
     // The handler's own validation, at synth; what a token hides is checked by the handler at run time.
     validated(where, 'config', () =>
       parsePredictorTarget(
-        { ...target, serviceNamespace: Token.isUnresolved(serviceNamespace) ? 'ecs' : serviceNamespace, minCapacity: known(target.minCapacity!), maxCapacity: known(target.maxCapacity!), scalableDimension: Token.isUnresolved(target.scalableDimension) ? undefined : target.scalableDimension },
+        {
+          ...target,
+          serviceNamespace: Token.isUnresolved(serviceNamespace) ? 'ecs' : serviceNamespace,
+          minCapacity: known(target.minCapacity!),
+          maxCapacity: known(target.maxCapacity!),
+          scalableDimension: Token.isUnresolved(target.scalableDimension) ? undefined : target.scalableDimension,
+        },
         'config',
       ),
     );

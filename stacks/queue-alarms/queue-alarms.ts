@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { InvalidPropError, isToken, requireWholeNumber, wholeSeconds } from '../common/prop-validation.ts';
 
@@ -41,7 +41,9 @@ export class QueueAlarms extends Construct {
     const minutes = props.sloBreachMinutes ?? 3;
     requireWholeNumber(NAME, 'sloBreachMinutes', minutes, 1, 1440);
     const threshold = sloThresholdSeconds(props.acceptableLatency);
-    const latency = isToken(props.acceptableLatency) ? 'the acceptable latency' : `the acceptable latency (${props.acceptableLatency.toHumanString()})`;
+    const latency = isToken(props.acceptableLatency)
+      ? 'the acceptable latency'
+      : `the acceptable latency (${props.acceptableLatency.toHumanString()})`;
     this.sloBreach = props.queue
       .metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' })
       .createAlarm(this, 'SloBreach', {

@@ -61,7 +61,12 @@ export function buildConsumerFunction(
 ): NodejsFunction {
   const runtime = options.runtime ?? lambda.Runtime.NODEJS_22_X;
   if (runtime.family !== lambda.RuntimeFamily.NODEJS) {
-    throw new InvalidPropError(NAME, 'runtime', `(${runtime.name}) is not a Node.js runtime, and the entry is bundled by NodejsFunction`, 'Use a lambda.Runtime.NODEJS_* runtime, or pass your own function as `function`.');
+    throw new InvalidPropError(
+      NAME,
+      'runtime',
+      `(${runtime.name}) is not a Node.js runtime, and the entry is bundled by NodejsFunction`,
+      'Use a lambda.Runtime.NODEJS_* runtime, or pass your own function as `function`.',
+    );
   }
   const memorySize = options.memorySize ?? 512;
   requireWholeNumber(NAME, 'memorySize', memorySize, 128, 10_240);
@@ -108,7 +113,7 @@ export function buildConsumerFunction(
   if (runtime === lambda.Runtime.NODEJS_22_X) {
     Validations.of(consumer).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'Node.js 22 is the runtime headroom\'s consumer kit is tested on; set the runtime prop to move to a newer one.',
+      reason: "Node.js 22 is the runtime headroom's consumer kit is tested on; set the runtime prop to move to a newer one.",
     });
   }
   return consumer;

@@ -1,8 +1,8 @@
 import { Duration, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -11,7 +11,15 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_NAMESPACE } from '../../shared/metrics/names.ts';
-import { InvalidPropError, isToken, requirePositiveDuration, requireResolved, requireSecondsBetween, requireWholeNumber, wholeSeconds } from '../common/prop-validation.ts';
+import {
+  InvalidPropError,
+  isToken,
+  requirePositiveDuration,
+  requireResolved,
+  requireSecondsBetween,
+  requireWholeNumber,
+  wholeSeconds,
+} from '../common/prop-validation.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
 import { requireWorkloadName } from '../workload-dashboard/alarm-name.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
@@ -188,12 +196,22 @@ export class QueueConsumerFunction extends Construct {
     requireWorkloadName(NAME, this.workload);
     const ownFunction = props.function;
     if ((props.entry === undefined) === (ownFunction === undefined)) {
-      throw new InvalidPropError(NAME, 'entry', ownFunction ? 'and function are both set' : 'and function are both unset', 'Give entry (your handler file, which headroom bundles) or function (your own lambda.IFunction), not both.');
+      throw new InvalidPropError(
+        NAME,
+        'entry',
+        ownFunction ? 'and function are both set' : 'and function are both unset',
+        'Give entry (your handler file, which headroom bundles) or function (your own lambda.IFunction), not both.',
+      );
     }
     if (ownFunction) {
       const buildOnly = BUILD_OPTIONS.filter((option) => option !== 'entry' && props[option] !== undefined);
       if (buildOnly.length > 0) {
-        throw new InvalidPropError(NAME, buildOnly.join(', '), 'only configure the function headroom builds from entry', 'Set them on your own function instead, or pass entry rather than function.');
+        throw new InvalidPropError(
+          NAME,
+          buildOnly.join(', '),
+          'only configure the function headroom builds from entry',
+          'Set them on your own function instead, or pass entry rather than function.',
+        );
       }
     }
     const timeout = this.functionTimeout(props);
@@ -201,7 +219,12 @@ export class QueueConsumerFunction extends Construct {
     requirePositiveDuration(NAME, 'acceptableLatency', props.acceptableLatency);
 
     if (props.visibilityTimeout === undefined) {
-      requireResolved(NAME, 'timeout', timeout, 'the visibility timeout is derived from it (six times the timeout); give visibilityTimeout as well, or a plain timeout');
+      requireResolved(
+        NAME,
+        'timeout',
+        timeout,
+        'the visibility timeout is derived from it (six times the timeout); give visibilityTimeout as well, or a plain timeout',
+      );
     }
     const visibilityTimeout = props.visibilityTimeout ?? Duration.seconds(wholeSeconds(NAME, 'timeout', timeout) * 6);
     const visibilitySeconds = requireSecondsBetween(NAME, 'visibilityTimeout', visibilityTimeout, Duration.seconds(0), Duration.hours(12));
@@ -221,12 +244,23 @@ export class QueueConsumerFunction extends Construct {
     requireWholeNumber(NAME, 'batchSize', batchSize, 1, props.fifo ? 10 : 10_000);
     if (props.maxBatchingWindow) requireSecondsBetween(NAME, 'maxBatchingWindow', props.maxBatchingWindow, Duration.seconds(0), Duration.minutes(5));
     if (batchSize > 10 && !props.maxBatchingWindow) {
-      throw new InvalidPropError(NAME, 'batchSize', `(${batchSize}) above 10 needs a batching window`, 'Set maxBatchingWindow, or keep batchSize at 10 or fewer.');
+      throw new InvalidPropError(
+        NAME,
+        'batchSize',
+        `(${batchSize}) above 10 needs a batching window`,
+        'Set maxBatchingWindow, or keep batchSize at 10 or fewer.',
+      );
     }
     const retentionPeriod = props.retentionPeriod ?? Duration.days(4);
     const deadLetterRetentionPeriod = props.deadLetterRetentionPeriod ?? FOURTEEN_DAYS;
     const retentionSeconds = requireSecondsBetween(NAME, 'retentionPeriod', retentionPeriod, Duration.minutes(1), FOURTEEN_DAYS);
-    const deadLetterRetentionSeconds = requireSecondsBetween(NAME, 'deadLetterRetentionPeriod', deadLetterRetentionPeriod, Duration.minutes(1), FOURTEEN_DAYS);
+    const deadLetterRetentionSeconds = requireSecondsBetween(
+      NAME,
+      'deadLetterRetentionPeriod',
+      deadLetterRetentionPeriod,
+      Duration.minutes(1),
+      FOURTEEN_DAYS,
+    );
     requireResolved(NAME, 'retentionPeriod', retentionPeriod, 'it must be compared with deadLetterRetentionPeriod');
     requireResolved(NAME, 'deadLetterRetentionPeriod', deadLetterRetentionPeriod, 'it must be longer than retentionPeriod');
     if (deadLetterRetentionSeconds <= retentionSeconds) {
@@ -298,12 +332,22 @@ export class QueueConsumerFunction extends Construct {
     const own = props.function;
     if (own instanceof lambda.Function) {
       if (props.timeout) {
-        throw new InvalidPropError(NAME, 'timeout', 'is set with your own lambda.Function, whose timeout headroom reads', 'Remove timeout and set it on your function.');
+        throw new InvalidPropError(
+          NAME,
+          'timeout',
+          'is set with your own lambda.Function, whose timeout headroom reads',
+          'Remove timeout and set it on your function.',
+        );
       }
       return own.timeout ?? Duration.seconds(3);
     }
     if (own && !props.timeout) {
-      throw new InvalidPropError(NAME, 'timeout', 'is required with an imported function: headroom cannot read its timeout, and the visibility timeout must be six times it', "Give the function's timeout, or pass the lambda.Function itself.");
+      throw new InvalidPropError(
+        NAME,
+        'timeout',
+        'is required with an imported function: headroom cannot read its timeout, and the visibility timeout must be six times it',
+        "Give the function's timeout, or pass the lambda.Function itself.",
+      );
     }
     return props.timeout ?? Duration.seconds(30);
   }

@@ -2,7 +2,7 @@ import { Duration, Names, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { drainBudgetMs } from '../../shared/backlog/required-capacity.ts';
@@ -164,7 +164,12 @@ export class QueueScaledService extends Construct {
     requireWholeNumber(NAME, 'minCapacity', minCapacity, 0);
     requireWholeNumber(NAME, 'maxCapacity', props.maxCapacity, 1);
     if (minCapacity > props.maxCapacity) {
-      throw new InvalidPropError(NAME, 'minCapacity', `(${minCapacity}) is above maxCapacity (${props.maxCapacity})`, 'Lower minCapacity or raise maxCapacity.');
+      throw new InvalidPropError(
+        NAME,
+        'minCapacity',
+        `(${minCapacity}) is above maxCapacity (${props.maxCapacity})`,
+        'Lower minCapacity or raise maxCapacity.',
+      );
     }
     const backlogTarget = props.acceptableLatency.toMilliseconds() / props.timePerMessage.toMilliseconds();
     if (backlogTarget < 1) {
@@ -178,22 +183,47 @@ export class QueueScaledService extends Construct {
     this.signal = props.signal ?? ScalingSignal.REQUIRED_CAPACITY;
     const targetUtilization = props.targetUtilization ?? REACTIVE_DEFAULTS.target;
     if (props.targetUtilization !== undefined && this.signal !== ScalingSignal.REQUIRED_CAPACITY) {
-      throw new InvalidPropError(NAME, 'targetUtilization', 'is the RequiredCapacityPerTask target', 'Remove targetUtilization, or use ScalingSignal.REQUIRED_CAPACITY.');
+      throw new InvalidPropError(
+        NAME,
+        'targetUtilization',
+        'is the RequiredCapacityPerTask target',
+        'Remove targetUtilization, or use ScalingSignal.REQUIRED_CAPACITY.',
+      );
     }
     if (!(targetUtilization >= 0.5 && targetUtilization <= 1)) {
-      throw new InvalidPropError(NAME, 'targetUtilization', `must be between 0.5 and 1, got ${targetUtilization}`, 'Use 0.9 (the default), or a value in [0.5, 1].');
+      throw new InvalidPropError(
+        NAME,
+        'targetUtilization',
+        `must be between 0.5 and 1, got ${targetUtilization}`,
+        'Use 0.9 (the default), or a value in [0.5, 1].',
+      );
     }
     const startupTime = props.startupTime ?? Duration.millis(REACTIVE_DEFAULTS.startupMs);
     if (!startupTime.isUnresolved() && startupTime.toMilliseconds() < 0) {
-      throw new InvalidPropError(NAME, 'startupTime', `must not be negative, got ${startupTime.toHumanString()}`, 'Set startupTime to how long a task takes to start.');
+      throw new InvalidPropError(
+        NAME,
+        'startupTime',
+        `must not be negative, got ${startupTime.toHumanString()}`,
+        'Set startupTime to how long a task takes to start.',
+      );
     }
     this.signalTarget = this.signal === ScalingSignal.REQUIRED_CAPACITY ? targetUtilization : backlogTarget;
     const metricSource = props.metricSource ?? BacklogMetricSource.PUBLISHER;
     if (metricSource === BacklogMetricSource.METRIC_MATH && props.backlogPublisher) {
-      throw new InvalidPropError(NAME, 'backlogPublisher', 'is only used with BacklogMetricSource.PUBLISHER', 'Remove backlogPublisher, or use the PUBLISHER metric source.');
+      throw new InvalidPropError(
+        NAME,
+        'backlogPublisher',
+        'is only used with BacklogMetricSource.PUBLISHER',
+        'Remove backlogPublisher, or use the PUBLISHER metric source.',
+      );
     }
     if (metricSource === BacklogMetricSource.METRIC_MATH && props.measuredTimePerMessage) {
-      throw new InvalidPropError(NAME, 'measuredTimePerMessage', 'is read by the backlog publisher only (metric math uses the declared timePerMessage)', 'Remove measuredTimePerMessage, or use the PUBLISHER metric source.');
+      throw new InvalidPropError(
+        NAME,
+        'measuredTimePerMessage',
+        'is read by the backlog publisher only (metric math uses the declared timePerMessage)',
+        'Remove measuredTimePerMessage, or use the PUBLISHER metric source.',
+      );
     }
     this.queue = props.queue;
     this.props = props;
@@ -212,7 +242,12 @@ export class QueueScaledService extends Construct {
     // The autoscaler owns the task count from now on: a template value would reset it on every deploy.
     const cfnService = props.service.node.defaultChild;
     if (!(cfnService instanceof ecs.CfnService)) {
-      throw new InvalidPropError(NAME, 'service', 'is an imported service (from*ServiceAttributes or from*ServiceArn), whose template headroom cannot change to stop deploys resetting its task count', 'Pass the ecs.FargateService or ecs.Ec2Service defined in this app.');
+      throw new InvalidPropError(
+        NAME,
+        'service',
+        'is an imported service (from*ServiceAttributes or from*ServiceArn), whose template headroom cannot change to stop deploys resetting its task count',
+        'Pass the ecs.FargateService or ecs.Ec2Service defined in this app.',
+      );
     }
     cfnService.addPropertyDeletionOverride('DesiredCount');
 
@@ -233,7 +268,9 @@ export class QueueScaledService extends Construct {
         workload: this.workload,
         queue: props.queue,
         consumer: { kind: 'ecs', service: props.service },
-        ...(required ? { requiredCapacity: { timePerMessage: props.timePerMessage, drainBudget, measuredTimePerMessage: this.measuredTimePerMessage } } : {}),
+        ...(required
+          ? { requiredCapacity: { timePerMessage: props.timePerMessage, drainBudget, measuredTimePerMessage: this.measuredTimePerMessage } }
+          : {}),
       });
       this.scalingSignal = publisher.metric(required ? MetricName.requiredCapacityPerTask : MetricName.backlogPerTask, this.workload);
       this.scalableTarget.scaleToTrackMetric(required ? 'RequiredCapacityTracking' : 'BacklogPerTaskTracking', {
@@ -274,7 +311,11 @@ export class QueueScaledService extends Construct {
       workload: this.workload,
       capacity: { kind: 'ecs', service: this.props.service, minCapacity: this.props.minCapacity ?? 1, maxCapacity: this.props.maxCapacity },
       queue: { queue: this.queue, deadLetterQueue: this.deadLetterQueue, acceptableLatency: this.props.acceptableLatency },
-      scalingSignal: { metric: this.scalingSignal, target: this.signalTarget, title: this.signal === ScalingSignal.REQUIRED_CAPACITY ? 'Required capacity per task vs target' : 'Backlog per task vs target' },
+      scalingSignal: {
+        metric: this.scalingSignal,
+        target: this.signalTarget,
+        title: this.signal === ScalingSignal.REQUIRED_CAPACITY ? 'Required capacity per task vs target' : 'Backlog per task vs target',
+      },
       timePerMessage: { declared: this.props.timePerMessage, measured: this.measuredTimePerMessage },
       workloadAlarms: this.alarms.all,
       alarmTopic: this.props.alarmTopic,
@@ -349,7 +390,9 @@ export class QueueScaledService extends Construct {
   }
 
   /** The metrics the metric-math expressions use, by id. */
-  private mathMetrics(service: ecs.BaseService): Record<string, { namespace: string; metricName: string; dimensions: Record<string, string>; statistic: string }> {
+  private mathMetrics(
+    service: ecs.BaseService,
+  ): Record<string, { namespace: string; metricName: string; dimensions: Record<string, string>; statistic: string }> {
     const queue = { QueueName: this.queue.queueName };
     const ecsService = { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName };
     return {
@@ -400,7 +443,10 @@ export class QueueScaledService extends Construct {
               return {
                 id,
                 returnData: false,
-                metricStat: { metric: { namespace, metricName, dimensions: Object.entries(dimensions).map(([name, value]) => ({ name, value })) }, stat: statistic },
+                metricStat: {
+                  metric: { namespace, metricName, dimensions: Object.entries(dimensions).map(([name, value]) => ({ name, value })) },
+                  stat: statistic,
+                },
               };
             }),
             { id: 'signal', label: required ? 'Required capacity per task' : 'Backlog per task', returnData: true, expression },

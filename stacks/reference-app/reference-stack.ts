@@ -4,7 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { HeadroomFunction } from '../common/headroom-function.ts';
 import { PredictiveScaling, PredictorMode } from '../predictive-scaling/index.ts';
 import { QueueConsumerFunction } from '../queue-consumer-function/queue-consumer-function.ts';
@@ -92,7 +92,10 @@ export class ReferenceStack extends Stack {
       unitThroughput: 0.5,
       leadTime: Duration.minutes(3),
     });
-    const workerDashboard = this.workerScaling.addDashboard({ load: arrivals.with({ period: Duration.minutes(5) }), predictor: { interval: this.predictor.interval } });
+    const workerDashboard = this.workerScaling.addDashboard({
+      load: arrivals.with({ period: Duration.minutes(5) }),
+      predictor: { interval: this.predictor.interval },
+    });
 
     this.consumer = new QueueConsumerFunction(this, 'Consumer', {
       // The demo worker ships pre-built with headroom; your own consumer would be an `entry` instead.

@@ -2,7 +2,7 @@ import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -179,36 +179,74 @@ export class RequestScaledService extends Construct {
     super(scope, id);
     const given = [props.service, props.targetGroup, props.loadBalancer].filter((value) => value !== undefined).length;
     if (props.loadBalancedService && given > 0) {
-      throw new InvalidPropError(NAME, 'loadBalancedService', 'is given with service, targetGroup or loadBalancer', 'Give either loadBalancedService, or service, targetGroup and loadBalancer.');
+      throw new InvalidPropError(
+        NAME,
+        'loadBalancedService',
+        'is given with service, targetGroup or loadBalancer',
+        'Give either loadBalancedService, or service, targetGroup and loadBalancer.',
+      );
     }
     if (!props.loadBalancedService && given < 3) {
       const missing = (['service', 'targetGroup', 'loadBalancer'] as const).filter((name) => props[name] === undefined);
-      throw new InvalidPropError(NAME, missing[0]!, 'is missing', `Give service, targetGroup and loadBalancer together (missing: ${missing.join(', ')}), or loadBalancedService.`);
+      throw new InvalidPropError(
+        NAME,
+        missing[0]!,
+        'is missing',
+        `Give service, targetGroup and loadBalancer together (missing: ${missing.join(', ')}), or loadBalancedService.`,
+      );
     }
     this.service = props.loadBalancedService?.service ?? props.service!;
     this.targetGroup = props.loadBalancedService?.targetGroup ?? props.targetGroup!;
     this.loadBalancer = props.loadBalancedService?.loadBalancer ?? props.loadBalancer!;
-    if (!Token.isUnresolved(props.requestsPerSecondPerTask) && !(props.requestsPerSecondPerTask > 0 && Number.isFinite(props.requestsPerSecondPerTask))) {
-      throw new InvalidPropError(NAME, 'requestsPerSecondPerTask', `must be a positive number, got ${props.requestsPerSecondPerTask}`, 'Load-test one task at the latency SLO and give the highest rate it serves within it.');
+    if (
+      !Token.isUnresolved(props.requestsPerSecondPerTask) &&
+      !(props.requestsPerSecondPerTask > 0 && Number.isFinite(props.requestsPerSecondPerTask))
+    ) {
+      throw new InvalidPropError(
+        NAME,
+        'requestsPerSecondPerTask',
+        `must be a positive number, got ${props.requestsPerSecondPerTask}`,
+        'Load-test one task at the latency SLO and give the highest rate it serves within it.',
+      );
     }
     requirePositiveDuration(NAME, 'latencySlo', props.latencySlo);
     if (!props.latencySlo.isUnresolved() && props.latencySlo.toMilliseconds() > 3_600_000) {
-      throw new InvalidPropError(NAME, 'latencySlo', `(${props.latencySlo.toHumanString()}) is longer than an hour`, 'Give the p99 response time the service must keep, such as Duration.millis(500).');
+      throw new InvalidPropError(
+        NAME,
+        'latencySlo',
+        `(${props.latencySlo.toHumanString()}) is longer than an hour`,
+        'Give the p99 response time the service must keep, such as Duration.millis(500).',
+      );
     }
     this.minCapacity = props.minCapacity ?? 1;
     requireWholeNumber(NAME, 'minCapacity', this.minCapacity, 0);
     requireWholeNumber(NAME, 'maxCapacity', props.maxCapacity, 1);
     if (this.minCapacity > props.maxCapacity) {
-      throw new InvalidPropError(NAME, 'minCapacity', `(${this.minCapacity}) is above maxCapacity (${props.maxCapacity})`, 'Lower minCapacity or raise maxCapacity.');
+      throw new InvalidPropError(
+        NAME,
+        'minCapacity',
+        `(${this.minCapacity}) is above maxCapacity (${props.maxCapacity})`,
+        'Lower minCapacity or raise maxCapacity.',
+      );
     }
     const targetUtilization = props.targetUtilization ?? 0.8;
     if (!(targetUtilization > 0 && targetUtilization <= 1)) {
-      throw new InvalidPropError(NAME, 'targetUtilization', `must be a fraction in (0, 1], got ${targetUtilization}`, 'Use for example 0.8 (not a percentage).');
+      throw new InvalidPropError(
+        NAME,
+        'targetUtilization',
+        `must be a fraction in (0, 1], got ${targetUtilization}`,
+        'Use for example 0.8 (not a percentage).',
+      );
     }
     const guardMinutes = props.latencyGuardMinutes ?? 2;
     requireWholeNumber(NAME, 'latencyGuardMinutes', guardMinutes, 1, 1440);
     if (props.latencyGuard === false && props.latencyGuardMinutes !== undefined) {
-      throw new InvalidPropError(NAME, 'latencyGuardMinutes', 'is set but latencyGuard is false', 'Remove latencyGuardMinutes, or turn the guard on.');
+      throw new InvalidPropError(
+        NAME,
+        'latencyGuardMinutes',
+        'is set but latencyGuard is false',
+        'Remove latencyGuardMinutes, or turn the guard on.',
+      );
     }
     this.props = props;
     this.workload = props.workload ?? Names.uniqueId(this);
@@ -286,7 +324,11 @@ export class RequestScaledService extends Construct {
 
   /** Requests the targets answered with a 5xx (Sum). */
   metricTargetErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: Duration.minutes(1), ...props });
+    return this.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
+      statistic: 'Sum',
+      period: Duration.minutes(1),
+      ...props,
+    });
   }
 
   /**
@@ -315,7 +357,13 @@ export class RequestScaledService extends Construct {
    */
   addNativePredictiveScaling(options: RequestNativePredictiveOptions = {}): appscaling.CfnScalingPolicy {
     const buffer = options.schedulingBuffer ?? Duration.minutes(5);
-    if (buffer.toSeconds() > 3600) throw new InvalidPropError(`${NAME}.addNativePredictiveScaling`, 'schedulingBuffer', 'is over AWS’s limit of 1 hour', 'Use at most Duration.hours(1).');
+    if (buffer.toSeconds() > 3600)
+      throw new InvalidPropError(
+        `${NAME}.addNativePredictiveScaling`,
+        'schedulingBuffer',
+        'is over AWS’s limit of 1 hour',
+        'Use at most Duration.hours(1).',
+      );
     // aws-cdk-lib's L2 has no predictive scaling: the L1 policy is the only way to declare it.
     return new appscaling.CfnScalingPolicy(this, 'NativePredictive', {
       policyName: `${Stack.of(this).stackName}-${this.workload}-predictive`.slice(0, 255),

@@ -1,2 +1,9 @@
 export { SloBurnRateAlarms, type BurnRateAlarmPair, type SloBurnRateAlarmsProps } from './slo-burn-rate-alarms.ts';
-export { albErrorIndicator, albLatencyIndicator, latencyIndicator, messageWaitIndicator, ratioIndicator, type ServiceLevelIndicator } from './service-level-indicator.ts';
+export {
+  albErrorIndicator,
+  albLatencyIndicator,
+  latencyIndicator,
+  messageWaitIndicator,
+  ratioIndicator,
+  type ServiceLevelIndicator,
+} from './service-level-indicator.ts';

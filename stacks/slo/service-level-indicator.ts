@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { MetricName } from '../../shared/metrics/names.ts';
@@ -36,7 +36,13 @@ export function periodId(period: Duration): string {
  * left out the way a p99 of per-minute maxima would.
  */
 export function latencyIndicator(metric: cloudwatch.Metric, threshold: number, description: string): ServiceLevelIndicator {
-  if (!(threshold > 0 && Number.isFinite(threshold))) throw new InvalidPropError(NAME, 'threshold', `must be a positive number in the metric's unit, got ${threshold}`, 'Give the latency SLO in the unit the metric is published in.');
+  if (!(threshold > 0 && Number.isFinite(threshold)))
+    throw new InvalidPropError(
+      NAME,
+      'threshold',
+      `must be a positive number in the metric's unit, got ${threshold}`,
+      'Give the latency SLO in the unit the metric is published in.',
+    );
   return {
     description,
     badShare: (period) => {
@@ -79,7 +85,11 @@ export function albLatencyIndicator(targetGroup: elbv2.IApplicationTargetGroup, 
 
 /** A web service's availability SLI: requests answered 5xx by the targets, over all requests. */
 export function albErrorIndicator(targetGroup: elbv2.IApplicationTargetGroup): ServiceLevelIndicator {
-  return ratioIndicator(targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT), targetGroup.metrics.requestCount(), 'requests answered 5xx by a target');
+  return ratioIndicator(
+    targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT),
+    targetGroup.metrics.requestCount(),
+    'requests answered 5xx by a target',
+  );
 }
 
 /**

@@ -3,7 +3,15 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { badShareThreshold, DEFAULT_SLO_PERIOD_MS, errorBudget, SloInputError, validateAlerts, WORKBOOK_ALERTS, type BurnRateAlert } from '../../shared/slo/index.ts';
+import {
+  badShareThreshold,
+  DEFAULT_SLO_PERIOD_MS,
+  errorBudget,
+  SloInputError,
+  validateAlerts,
+  WORKBOOK_ALERTS,
+  type BurnRateAlert,
+} from '../../shared/slo/index.ts';
 import { InvalidPropError } from '../common/prop-validation.ts';
 import { periodId, type ServiceLevelIndicator } from './service-level-indicator.ts';
 
@@ -93,7 +101,10 @@ export class SloBurnRateAlarms extends Construct {
       const shortWindow = windowAlarm('Short', alert.shortWindowMs);
       const composite = new cloudwatch.CompositeAlarm(this, alert.name, {
         alarmDescription: `${alert.severity === 'page' ? 'Page' : 'Ticket'}: the error budget of ${props.indicator.description} is burning at ${alert.burnRate}x over ${Duration.millis(alert.longWindowMs).toHumanString()} and still now`,
-        alarmRule: cloudwatch.AlarmRule.allOf(cloudwatch.AlarmRule.fromAlarm(longWindow, cloudwatch.AlarmState.ALARM), cloudwatch.AlarmRule.fromAlarm(shortWindow, cloudwatch.AlarmState.ALARM)),
+        alarmRule: cloudwatch.AlarmRule.allOf(
+          cloudwatch.AlarmRule.fromAlarm(longWindow, cloudwatch.AlarmState.ALARM),
+          cloudwatch.AlarmRule.fromAlarm(shortWindow, cloudwatch.AlarmState.ALARM),
+        ),
       });
       const topic = alert.severity === 'page' ? props.pageTopic : props.ticketTopic;
       if (topic) {
@@ -154,7 +165,11 @@ export class SloBurnRateAlarms extends Construct {
         width: 18,
         height: 6,
         left: longWindows.map((windowMs) => this.metricBurnRate(Duration.millis(windowMs))),
-        leftAnnotations: this.pairs.map((pair) => ({ value: pair.alert.burnRate, label: `${pair.alert.name} (${pair.alert.burnRate}x)`, color: pair.alert.severity === 'page' ? cloudwatch.Color.RED : cloudwatch.Color.ORANGE })),
+        leftAnnotations: this.pairs.map((pair) => ({
+          value: pair.alert.burnRate,
+          label: `${pair.alert.name} (${pair.alert.burnRate}x)`,
+          color: pair.alert.severity === 'page' ? cloudwatch.Color.RED : cloudwatch.Color.ORANGE,
+        })),
       }),
     ];
   }

@@ -62,24 +62,54 @@ export class TableScaling extends Construct {
     super(scope, id);
     const tableName = props.table.tableName;
     if (!props.read && !props.write && !props.globalSecondaryIndexes) {
-      throw new InvalidPropError(NAME, 'read', 'and write and globalSecondaryIndexes are all unset, so nothing is scaled', 'Give at least one capacity range.');
+      throw new InvalidPropError(
+        NAME,
+        'read',
+        'and write and globalSecondaryIndexes are all unset, so nothing is scaled',
+        'Give at least one capacity range.',
+      );
     }
-    const cooldowns = { scaleInCooldown: props.scaleInCooldown ?? Duration.minutes(15), scaleOutCooldown: props.scaleOutCooldown ?? Duration.minutes(1) };
+    const cooldowns = {
+      scaleInCooldown: props.scaleInCooldown ?? Duration.minutes(15),
+      scaleOutCooldown: props.scaleOutCooldown ?? Duration.minutes(1),
+    };
     requireSecondsBetween(NAME, 'scaleInCooldown', cooldowns.scaleInCooldown, Duration.seconds(0), Duration.days(1));
     requireSecondsBetween(NAME, 'scaleOutCooldown', cooldowns.scaleOutCooldown, Duration.seconds(0), Duration.days(1));
     this.node.addValidation({ validate: () => billingModeErrors(props.table) });
-    const scale = (targetId: string, range: CapacityRange, resourceId: string, dimension: 'table' | 'index', capacity: 'Read' | 'Write', where: string) => {
+    const scale = (
+      targetId: string,
+      range: CapacityRange,
+      resourceId: string,
+      dimension: 'table' | 'index',
+      capacity: 'Read' | 'Write',
+      where: string,
+    ) => {
       requireWholeNumber(NAME, `${where}.min`, range.min, 1);
       requireWholeNumber(NAME, `${where}.max`, range.max, 1);
       if (Token.isUnresolved(range.min) !== Token.isUnresolved(range.max)) {
-        requireResolved(NAME, Token.isUnresolved(range.min) ? `${where}.min` : `${where}.max`, Token.isUnresolved(range.min) ? range.min : range.max, `it must be compared with ${where}.${Token.isUnresolved(range.min) ? 'max' : 'min'}; make both tokens, or neither`);
+        requireResolved(
+          NAME,
+          Token.isUnresolved(range.min) ? `${where}.min` : `${where}.max`,
+          Token.isUnresolved(range.min) ? range.min : range.max,
+          `it must be compared with ${where}.${Token.isUnresolved(range.min) ? 'max' : 'min'}; make both tokens, or neither`,
+        );
       }
       if (!Token.isUnresolved(range.min) && range.max < range.min) {
-        throw new InvalidPropError(NAME, `${where}.max`, `must be a whole number >= ${where}.min (${range.min}), got ${range.max}`, `Raise ${where}.max or lower ${where}.min.`);
+        throw new InvalidPropError(
+          NAME,
+          `${where}.max`,
+          `must be a whole number >= ${where}.min (${range.min}), got ${range.max}`,
+          `Raise ${where}.max or lower ${where}.min.`,
+        );
       }
       const utilization = range.targetUtilizationPercent ?? 70;
       if (!(utilization >= 20 && utilization <= 90)) {
-        throw new InvalidPropError(NAME, `${where}.targetUtilizationPercent`, `must be between 20 and 90, got ${utilization}`, 'DynamoDB target tracking accepts 20-90%; 70 is the usual choice.');
+        throw new InvalidPropError(
+          NAME,
+          `${where}.targetUtilizationPercent`,
+          `must be between 20 and 90, got ${utilization}`,
+          'DynamoDB target tracking accepts 20-90%; 70 is the usual choice.',
+        );
       }
       const target = new appscaling.ScalableTarget(this, targetId, {
         serviceNamespace: appscaling.ServiceNamespace.DYNAMODB,
@@ -89,7 +119,10 @@ export class TableScaling extends Construct {
         maxCapacity: range.max,
       });
       target.scaleToTrackMetric('Tracking', {
-        predefinedMetric: capacity === 'Read' ? appscaling.PredefinedMetric.DYNAMODB_READ_CAPACITY_UTILIZATION : appscaling.PredefinedMetric.DYNAMODB_WRITE_CAPACITY_UTILIZATION,
+        predefinedMetric:
+          capacity === 'Read'
+            ? appscaling.PredefinedMetric.DYNAMODB_READ_CAPACITY_UTILIZATION
+            : appscaling.PredefinedMetric.DYNAMODB_WRITE_CAPACITY_UTILIZATION,
         targetValue: utilization,
         ...cooldowns,
       });
@@ -101,12 +134,25 @@ export class TableScaling extends Construct {
     const indexTargets = new Map<string, appscaling.ScalableTarget>();
     for (const [indexName, ranges] of Object.entries(props.globalSecondaryIndexes ?? {})) {
       if (!Token.isUnresolved(indexName) && !/^[A-Za-z0-9_.-]{3,255}$/.test(indexName)) {
-        throw new InvalidPropError(NAME, 'globalSecondaryIndexes', `has an invalid index name "${indexName}"`, 'Use the index names the table defines.');
+        throw new InvalidPropError(
+          NAME,
+          'globalSecondaryIndexes',
+          `has an invalid index name "${indexName}"`,
+          'Use the index names the table defines.',
+        );
       }
       this.node.addValidation({ validate: () => missingIndexErrors(props.table, indexName) });
       const resourceId = `table/${tableName}/index/${indexName}`;
-      if (ranges.read) indexTargets.set(`${indexName}/read`, scale(`${indexName}Read`, ranges.read, resourceId, 'index', 'Read', `globalSecondaryIndexes.${indexName}.read`));
-      if (ranges.write) indexTargets.set(`${indexName}/write`, scale(`${indexName}Write`, ranges.write, resourceId, 'index', 'Write', `globalSecondaryIndexes.${indexName}.write`));
+      if (ranges.read)
+        indexTargets.set(
+          `${indexName}/read`,
+          scale(`${indexName}Read`, ranges.read, resourceId, 'index', 'Read', `globalSecondaryIndexes.${indexName}.read`),
+        );
+      if (ranges.write)
+        indexTargets.set(
+          `${indexName}/write`,
+          scale(`${indexName}Write`, ranges.write, resourceId, 'index', 'Write', `globalSecondaryIndexes.${indexName}.write`),
+        );
     }
     this.indexTargets = indexTargets;
   }
@@ -116,7 +162,9 @@ export class TableScaling extends Construct {
 function billingModeErrors(table: dynamodb.Table): string[] {
   const billingMode = Stack.of(table).resolve((table.node.defaultChild as dynamodb.CfnTable).billingMode);
   return billingMode === dynamodb.BillingMode.PAY_PER_REQUEST
-    ? [`${NAME}: table ${table.node.path} is PAY_PER_REQUEST (on demand), which has no provisioned capacity to scale. Create it with billingMode: dynamodb.BillingMode.PROVISIONED, or remove TableScaling.`]
+    ? [
+        `${NAME}: table ${table.node.path} is PAY_PER_REQUEST (on demand), which has no provisioned capacity to scale. Create it with billingMode: dynamodb.BillingMode.PROVISIONED, or remove TableScaling.`,
+      ]
     : [];
 }
 

@@ -31,7 +31,13 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps = {}) {
     super(scope, id);
-    this.key = props.masterKey ?? new kms.Key(this, 'Key', { description: 'Encrypts headroom alarm notifications', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
+    this.key =
+      props.masterKey ??
+      new kms.Key(this, 'Key', {
+        description: 'Encrypts headroom alarm notifications',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
     this.key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.topic = new sns.Topic(this, 'Topic', { displayName: props.displayName ?? 'headroom alarms', masterKey: this.key, enforceSSL: true });
   }

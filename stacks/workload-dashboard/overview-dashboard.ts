@@ -19,11 +19,19 @@ export class OverviewDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: OverviewDashboardProps) {
     super(scope, id);
-    if (props.workloads.length === 0) throw new InvalidPropError('OverviewDashboard', 'workloads', 'is empty', 'Pass the WorkloadDashboards to show.');
+    if (props.workloads.length === 0)
+      throw new InvalidPropError('OverviewDashboard', 'workloads', 'is empty', 'Pass the WorkloadDashboards to show.');
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName ?? 'headroom-overview',
       widgets: [
-        [new cloudwatch.AlarmStatusWidget({ title: 'Workload health', alarms: props.workloads.map((workload) => workload.unhealthyStatus), width: 24, height: 3 })],
+        [
+          new cloudwatch.AlarmStatusWidget({
+            title: 'Workload health',
+            alarms: props.workloads.map((workload) => workload.unhealthyStatus),
+            width: 24,
+            height: 3,
+          }),
+        ],
         props.workloads.map((workload) => workload.capacityWidgetForOverview()),
       ],
     });

@@ -2,21 +2,15 @@ import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DefaultDashboardFactory, MonitoringFacade } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
 import { MetricName } from '../../shared/metrics/names.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
 import { describeNumber, InvalidPropError, requireResolved, requireSecondsBetween, requireWholeNumber } from '../common/prop-validation.ts';
 import { alarmName, requireWorkloadName } from './alarm-name.ts';
-import {
-  maxCapacityOf,
-  metricConsumedCapacity,
-  metricCurrentCapacity,
-  metricRequestedCapacity,
-  type WorkloadCapacity,
-} from './workload-capacity.ts';
+import { maxCapacityOf, metricConsumedCapacity, metricCurrentCapacity, metricRequestedCapacity, type WorkloadCapacity } from './workload-capacity.ts';
 
 export interface WorkloadQueue {
   readonly queue: sqs.IQueue;
@@ -85,7 +79,9 @@ export interface WorkloadDashboardProps {
 }
 
 /** What a construct that builds its own dashboard lets its user add or change. */
-export type WorkloadDashboardOptions = Partial<Pick<WorkloadDashboardProps, 'load' | 'predictor' | 'capacityPinnedMinutes' | 'alarmTopic' | 'namespace' | 'extraWidgets'>>;
+export type WorkloadDashboardOptions = Partial<
+  Pick<WorkloadDashboardProps, 'load' | 'predictor' | 'capacityPinnedMinutes' | 'alarmTopic' | 'namespace' | 'extraWidgets'>
+>;
 
 export interface WorkloadPredictorOptions {
   /** How often the predictor runs (whole minutes, at most 12 hours): its plan is stale after two runs without a success. */
@@ -133,7 +129,12 @@ export class WorkloadDashboard extends Construct {
     if (props.predictor) requirePredictorInterval(props.predictor.interval);
     const maxError = props.predictor?.maxForecastErrorPercent ?? 50;
     if (!(maxError > 0)) {
-      throw new InvalidPropError(NAME, 'predictor.maxForecastErrorPercent', `must be above 0, got ${maxError}`, 'Set a positive percentage such as 50.');
+      throw new InvalidPropError(
+        NAME,
+        'predictor.maxForecastErrorPercent',
+        `must be above 0, got ${maxError}`,
+        'Set a positive percentage such as 50.',
+      );
     }
     const metric = (name: MetricName, statistic = 'Average') => headroomMetric(name, props.workload, { namespace: props.namespace, statistic });
 
@@ -198,7 +199,9 @@ export class WorkloadDashboard extends Construct {
     this.unhealthy = new cloudwatch.CompositeAlarm(this, 'Unhealthy', {
       compositeAlarmName: unhealthyName,
       alarmDescription: `${props.workload} is unhealthy: one of its headroom alarms is firing`,
-      alarmRule: cloudwatch.AlarmRule.anyOf(...[...ownAlarms, ...(props.workloadAlarms ?? [])].map((alarm) => cloudwatch.AlarmRule.fromAlarm(alarm, cloudwatch.AlarmState.ALARM))),
+      alarmRule: cloudwatch.AlarmRule.anyOf(
+        ...[...ownAlarms, ...(props.workloadAlarms ?? [])].map((alarm) => cloudwatch.AlarmRule.fromAlarm(alarm, cloudwatch.AlarmState.ALARM)),
+      ),
     });
     if (props.alarmTopic) {
       const action = new actions.SnsAction(props.alarmTopic);
@@ -249,7 +252,9 @@ export class WorkloadDashboard extends Construct {
     metric: (name: MetricName, statistic?: string) => cloudwatch.Metric,
     unhealthy: cloudwatch.IAlarm,
   ): cloudwatch.IWidget[] {
-    const widgets: cloudwatch.IWidget[] = [new cloudwatch.AlarmStatusWidget({ title: `${props.workload}: alarms`, alarms: [unhealthy], width: 24, height: 3 })];
+    const widgets: cloudwatch.IWidget[] = [
+      new cloudwatch.AlarmStatusWidget({ title: `${props.workload}: alarms`, alarms: [unhealthy], width: 24, height: 3 }),
+    ];
     if (props.predictor || props.load) {
       widgets.push(
         new cloudwatch.GraphWidget({
@@ -257,7 +262,9 @@ export class WorkloadDashboard extends Construct {
           width: 12,
           left: [
             ...(props.load ? [props.load] : []),
-            ...(props.predictor ? [metric(MetricName.forecastP50).with({ label: 'Forecast p50' }), metric(MetricName.forecastP90).with({ label: 'Forecast p90' })] : []),
+            ...(props.predictor
+              ? [metric(MetricName.forecastP50).with({ label: 'Forecast p50' }), metric(MetricName.forecastP90).with({ label: 'Forecast p90' })]
+              : []),
           ],
         }),
       );
@@ -314,7 +321,14 @@ export class WorkloadDashboard extends Construct {
           title: 'DynamoDB throttled requests',
           width: 12,
           left: ['ReadThrottleEvents', 'WriteThrottleEvents'].map(
-            (metricName) => new cloudwatch.Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: table.tableName }, statistic: 'Sum', period: MINUTE }),
+            (metricName) =>
+              new cloudwatch.Metric({
+                namespace: 'AWS/DynamoDB',
+                metricName,
+                dimensionsMap: { TableName: table.tableName },
+                statistic: 'Sum',
+                period: MINUTE,
+              }),
           ),
         }),
       );
@@ -324,7 +338,10 @@ export class WorkloadDashboard extends Construct {
         new cloudwatch.GraphWidget({
           title: 'Predictor runs and errors',
           width: 12,
-          left: [metric(MetricName.predictorSuccess, 'Sum').with({ label: 'Succeeded' }), metric(MetricName.predictorFailure, 'Sum').with({ label: 'Failed' })],
+          left: [
+            metric(MetricName.predictorSuccess, 'Sum').with({ label: 'Succeeded' }),
+            metric(MetricName.predictorFailure, 'Sum').with({ label: 'Failed' }),
+          ],
         }),
         new cloudwatch.GraphWidget({
           title: 'Forecast error of the previous run',
@@ -343,7 +360,12 @@ export class WorkloadDashboard extends Construct {
     return this.overviewCapacity();
   }
 
-  private capacityGraph(props: WorkloadDashboardProps, metric: (name: MetricName, statistic?: string) => cloudwatch.Metric, title: string, width: number): cloudwatch.GraphWidget {
+  private capacityGraph(
+    props: WorkloadDashboardProps,
+    metric: (name: MetricName, statistic?: string) => cloudwatch.Metric,
+    title: string,
+    width: number,
+  ): cloudwatch.GraphWidget {
     const minCapacity = props.capacity.kind === 'ecs' ? props.capacity.minCapacity : undefined;
     const requested = metricRequestedCapacity(props.capacity);
     const consumed = metricConsumedCapacity(props.capacity);
@@ -386,9 +408,14 @@ export class WorkloadDashboard extends Construct {
 
 // The plan-stale alarm looks at two runs in one period, and CloudWatch evaluates an alarm over at most a day.
 function requirePredictorInterval(interval: Duration): void {
-  requireResolved(NAME, 'predictor.interval', interval, 'the alarms\' periods are derived from it');
+  requireResolved(NAME, 'predictor.interval', interval, "the alarms' periods are derived from it");
   const seconds = requireSecondsBetween(NAME, 'predictor.interval', interval, Duration.minutes(1), Duration.hours(12));
   if (seconds % 60 !== 0) {
-    throw new InvalidPropError(NAME, 'predictor.interval', `(${interval.toHumanString()}) is not a whole number of minutes, which CloudWatch alarm periods must be`, 'Use the predictor\'s own interval (PredictiveScaling.interval).');
+    throw new InvalidPropError(
+      NAME,
+      'predictor.interval',
+      `(${interval.toHumanString()}) is not a whole number of minutes, which CloudWatch alarm periods must be`,
+      "Use the predictor's own interval (PredictiveScaling.interval).",
+    );
   }
 }

@@ -12,13 +12,32 @@ const CHROMIUM = '/usr/bin/chromium';
 // draw every chart.
 describe('the backtest report in a browser', () => {
   it('loads with no console errors and draws its charts', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the report's browser test`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the report's browser test`);
     const dir = mkdtempSync(join(tmpdir(), 'headroom-browser-'));
-    const { status } = runCli(['backtest', '--trace', join(tracesDir, 'aws-elb-requests-5min.csv'), '--throughput', '0.05', '--max', '40', '--report', dir]);
+    const { status } = runCli([
+      'backtest',
+      '--trace',
+      join(tracesDir, 'aws-elb-requests-5min.csv'),
+      '--throughput',
+      '0.05',
+      '--max',
+      '40',
+      '--report',
+      dir,
+    ]);
     expect(status).toBe(0);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     try {
       const page = await browser.newPage();

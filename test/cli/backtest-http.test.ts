@@ -22,18 +22,51 @@ const trace = webTrace();
 
 describe('headroom backtest --workload http', () => {
   it('prints every request-driven policy as JSON, with the derived target', () => {
-    const { status, stdout, stderr } = runCli(['backtest', '--workload', 'http', '--trace', trace, '--requests-per-task', '50', '--slo', '500ms', '--max', '40', '--json']);
+    const { status, stdout, stderr } = runCli([
+      'backtest',
+      '--workload',
+      'http',
+      '--trace',
+      trace,
+      '--requests-per-task',
+      '50',
+      '--slo',
+      '500ms',
+      '--max',
+      '40',
+      '--json',
+    ]);
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const answer = JSON.parse(stdout) as { parameters: Record<string, number>; policies: Array<Record<string, unknown>> };
     expect(answer.parameters).toMatchObject({ requestsPerSecondPerTask: 50, sloMs: 500, startupMs: 90_000, maxCapacity: 40 });
     expect(answer.parameters.headroomTarget).toBeCloseTo((50 - Math.log(100) / 0.5) * 60 * 0.8, 3);
-    expect(answer.policies.map((policy) => policy.name)).toEqual(['cpu-target-tracking', 'request-count-tracking', 'headroom-reactive', 'headroom', 'oracle']);
+    expect(answer.policies.map((policy) => policy.name)).toEqual([
+      'cpu-target-tracking',
+      'request-count-tracking',
+      'headroom-reactive',
+      'headroom',
+      'oracle',
+    ]);
     expect(answer.policies.at(-1)).toMatchObject({ name: 'oracle', sloViolationMinutes: 0, taskHoursVsOracle: 1 });
   });
 
   it('prints a table by default', () => {
-    const { status, stdout } = runCli(['backtest', '--workload', 'http', '--trace', trace, '--requests-per-task', '50', '--slo', '500ms', '--max', '40', '--http-policies', 'request-count-tracking,oracle']);
+    const { status, stdout } = runCli([
+      'backtest',
+      '--workload',
+      'http',
+      '--trace',
+      trace,
+      '--requests-per-task',
+      '50',
+      '--slo',
+      '500ms',
+      '--max',
+      '40',
+      '--http-policies',
+      'request-count-tracking,oracle',
+    ]);
     expect(status).toBe(0);
     expect(stdout).toMatch(/^policy +SLO-violation min +dropped +bad % +task-hours +actions +vs oracle$/m);
     expect(stdout).toMatch(/^oracle +0 +0 +[\d.]+ +[\d.]+ +\d+ +1\.00$/m);
@@ -46,7 +79,19 @@ describe('headroom backtest --workload http', () => {
   });
 
   it('refuses the queue flags that mean nothing for a web service', () => {
-    const { status, stderr } = runCli(['backtest', '--workload', 'http', '--trace', trace, '--requests-per-task', '50', '--max', '40', '--throughput', '2']);
+    const { status, stderr } = runCli([
+      'backtest',
+      '--workload',
+      'http',
+      '--trace',
+      trace,
+      '--requests-per-task',
+      '50',
+      '--max',
+      '40',
+      '--throughput',
+      '2',
+    ]);
     expect(status).toBe(1);
     expect(stderr).toMatch(/--throughput do not apply with --workload http/);
   });
@@ -58,7 +103,19 @@ describe('headroom backtest --workload http', () => {
   });
 
   it('refuses an SLO no number of tasks can meet, saying why', () => {
-    const { status, stderr } = runCli(['backtest', '--workload', 'http', '--trace', trace, '--requests-per-task', '5', '--slo', '500ms', '--max', '40']);
+    const { status, stderr } = runCli([
+      'backtest',
+      '--workload',
+      'http',
+      '--trace',
+      trace,
+      '--requests-per-task',
+      '5',
+      '--slo',
+      '500ms',
+      '--max',
+      '40',
+    ]);
     expect(status).toBe(1);
     expect(stderr).toMatch(/sloMs \(500 ms\) is under the p99 of the service time alone/);
   });

@@ -15,20 +15,60 @@ const elb = join(tracesDir, 'aws-elb-requests-5min.csv');
 
 describe('headroom backtest', () => {
   it('prints the documented JSON for every policy', () => {
-    const { status, stdout, stderr } = runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--startup', '90s', '--slo', '5m', '--max', '40', '--json']);
+    const { status, stdout, stderr } = runCli([
+      'backtest',
+      '--trace',
+      elb,
+      '--throughput',
+      '0.05',
+      '--startup',
+      '90s',
+      '--slo',
+      '5m',
+      '--max',
+      '40',
+      '--json',
+    ]);
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const answer = JSON.parse(stdout) as { parameters: Record<string, unknown>; policies: Array<Record<string, unknown>> };
     expect(answer.parameters).toMatchObject({ throughputPerWorker: 0.05, startupMs: 90_000, sloMs: 300_000, maxCapacity: 40, minCapacity: 1 });
-    expect(answer.policies.map((policy) => policy.name)).toEqual(['cpu-target-tracking', 'queue-step-scaling', 'backlog-target-tracking', 'headroom-reactive', 'headroom-predictive', 'oracle']);
+    expect(answer.policies.map((policy) => policy.name)).toEqual([
+      'cpu-target-tracking',
+      'queue-step-scaling',
+      'backlog-target-tracking',
+      'headroom-reactive',
+      'headroom-predictive',
+      'oracle',
+    ]);
     for (const policy of answer.policies) {
-      expect(Object.keys(policy).sort()).toEqual(['capacityHours', 'capacityHoursVsOracle', 'name', 'p99WaitSeconds', 'scalingActions', 'sloViolationMinutes']);
+      expect(Object.keys(policy).sort()).toEqual([
+        'capacityHours',
+        'capacityHoursVsOracle',
+        'name',
+        'p99WaitSeconds',
+        'scalingActions',
+        'sloViolationMinutes',
+      ]);
     }
     expect(answer.policies.at(-1)).toMatchObject({ name: 'oracle', capacityHoursVsOracle: 1 });
   });
 
   it('runs under either model of target tracking’s unpublished scale-in step, and names the choices when given another', () => {
-    const gradual = runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--max', '40', '--policies', 'headroom-reactive', '--scale-in-model', 'gradual', '--json']);
+    const gradual = runCli([
+      'backtest',
+      '--trace',
+      elb,
+      '--throughput',
+      '0.05',
+      '--max',
+      '40',
+      '--policies',
+      'headroom-reactive',
+      '--scale-in-model',
+      'gradual',
+      '--json',
+    ]);
     expect(gradual.status).toBe(0);
     expect(JSON.parse(gradual.stdout).parameters).toMatchObject({ scaleInModel: 'gradual' });
     const unknown = runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--max', '40', '--scale-in-model', 'sudden']);
@@ -37,7 +77,17 @@ describe('headroom backtest', () => {
   });
 
   it('prints a table in the terminal by default, with the parameters it ran with', () => {
-    const { status, stdout } = runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--max', '40', '--policies', 'backlog-target-tracking,oracle']);
+    const { status, stdout } = runCli([
+      'backtest',
+      '--trace',
+      elb,
+      '--throughput',
+      '0.05',
+      '--max',
+      '40',
+      '--policies',
+      'backlog-target-tracking,oracle',
+    ]);
     expect(status).toBe(0);
     expect(stdout).toMatch(/^throughput 0.05 msg\/s per worker, start-up 90 s, SLO 300 s, capacity 1-40, 14.0 days$/m);
     expect(stdout).toMatch(/^policy +SLO-violation min +p99 wait s +capacity-hours +actions +vs oracle$/m);
@@ -56,7 +106,22 @@ describe('headroom backtest', () => {
 
   it('takes the backlog policies’ scale-out cooldown, and a longer one stops scale-outs compounding while tasks start', () => {
     const run = (cooldown: string) =>
-      JSON.parse(runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--max', '40', '--policies', 'backlog-target-tracking', '--scale-out-cooldown', cooldown, '--json']).stdout) as {
+      JSON.parse(
+        runCli([
+          'backtest',
+          '--trace',
+          elb,
+          '--throughput',
+          '0.05',
+          '--max',
+          '40',
+          '--policies',
+          'backlog-target-tracking',
+          '--scale-out-cooldown',
+          cooldown,
+          '--json',
+        ]).stdout,
+      ) as {
         parameters: { scaleOutCooldownMs: number };
         policies: Array<{ capacityHours: number }>;
       };
@@ -66,8 +131,22 @@ describe('headroom backtest', () => {
   });
 
   it('runs only the policies asked for', () => {
-    const { stdout } = runCli(['backtest', '--trace', elb, '--throughput', '0.05', '--max', '40', '--policies', 'backlog-target-tracking,oracle', '--json']);
-    expect((JSON.parse(stdout) as { policies: Array<{ name: string }> }).policies.map((policy) => policy.name)).toEqual(['backlog-target-tracking', 'oracle']);
+    const { stdout } = runCli([
+      'backtest',
+      '--trace',
+      elb,
+      '--throughput',
+      '0.05',
+      '--max',
+      '40',
+      '--policies',
+      'backlog-target-tracking,oracle',
+      '--json',
+    ]);
+    expect((JSON.parse(stdout) as { policies: Array<{ name: string }> }).policies.map((policy) => policy.name)).toEqual([
+      'backlog-target-tracking',
+      'oracle',
+    ]);
   });
 
   it('rejects an unknown policy, naming the ones there are', () => {
@@ -90,7 +169,18 @@ describe('headroom backtest', () => {
   });
 
   it('replays the load through Lambda’s SQS poller with --consumer lambda', () => {
-    const { status, stdout } = runCli(['backtest', '--trace', elb, '--consumer', 'lambda', '--throughput', '0.05', '--max-concurrency', '50', '--json']);
+    const { status, stdout } = runCli([
+      'backtest',
+      '--trace',
+      elb,
+      '--consumer',
+      'lambda',
+      '--throughput',
+      '0.05',
+      '--max-concurrency',
+      '50',
+      '--json',
+    ]);
     expect(status).toBe(0);
     const answer = JSON.parse(stdout) as { consumer: string; result: { peakConcurrency: number; concurrencyHours: number } };
     expect(answer.consumer).toBe('lambda');

@@ -17,7 +17,8 @@ function trace(name: string, lines: readonly string[], header = 'timestamp,value
   writeFileSync(file, [header, ...lines].join('\n'));
   return file;
 }
-const rows = (count: number, stepMs = 300_000, value = (index: number) => String(100 + (index % 50))) => Array.from({ length: count }, (_, index) => `${stamp(START + index * stepMs)},${value(index)}`);
+const rows = (count: number, stepMs = 300_000, value = (index: number) => String(100 + (index % 50))) =>
+  Array.from({ length: count }, (_, index) => `${stamp(START + index * stepMs)},${value(index)}`);
 const threeDays = rows(864);
 const good = trace('good.csv', threeDays);
 const withRow = (name: string, at: number, row: string) => trace(name, [...threeDays.slice(0, at), row, ...threeDays.slice(at + 1)]);
@@ -33,26 +34,78 @@ const lambda = (...args: string[]) => ['backtest', '--trace', good, '--consumer'
 
 const cases: Array<[string, string[], RegExp]> = [
   // Dates that rolled over, in the trace and in --until
-  ['trace: month 13', ['forecast', '--trace', withRow('month.csv', 5, '2026-13-01 00:00:00,5')], /month\.csv: line 7, column timestamp: "2026-13-01 00:00:00" has month 13: it must be 1-12/],
-  ['trace: 24:00', ['forecast', '--trace', withRow('hour.csv', 5, '2026-01-05 24:00:00,5')], /line 7, column timestamp: .*has hour 24: it must be 0-23/],
-  ['trace: February 30', ['forecast', '--trace', withRow('feb.csv', 5, '2026-02-30 00:00:00,5')], /line 7, column timestamp: .*has day 30: it must be 1-28/],
-  ['trace: second 60', ['forecast', '--trace', withRow('second.csv', 5, '2026-01-05 00:14:60,5')], /line 7, column timestamp: .*has second 60: it must be 0-59/],
-  ['backtest trace: month 13', ['backtest', '--trace', withRow('month-b.csv', 5, '2026-13-01 00:00:00,5'), ...ecs], /line 7, column timestamp: .*month 13/],
-  ['--until yesterday', forecast('--until', 'yesterday'), /option '--until <iso-time>' argument 'yesterday' is invalid\. "yesterday" is not a time such as/],
+  [
+    'trace: month 13',
+    ['forecast', '--trace', withRow('month.csv', 5, '2026-13-01 00:00:00,5')],
+    /month\.csv: line 7, column timestamp: "2026-13-01 00:00:00" has month 13: it must be 1-12/,
+  ],
+  [
+    'trace: 24:00',
+    ['forecast', '--trace', withRow('hour.csv', 5, '2026-01-05 24:00:00,5')],
+    /line 7, column timestamp: .*has hour 24: it must be 0-23/,
+  ],
+  [
+    'trace: February 30',
+    ['forecast', '--trace', withRow('feb.csv', 5, '2026-02-30 00:00:00,5')],
+    /line 7, column timestamp: .*has day 30: it must be 1-28/,
+  ],
+  [
+    'trace: second 60',
+    ['forecast', '--trace', withRow('second.csv', 5, '2026-01-05 00:14:60,5')],
+    /line 7, column timestamp: .*has second 60: it must be 0-59/,
+  ],
+  [
+    'backtest trace: month 13',
+    ['backtest', '--trace', withRow('month-b.csv', 5, '2026-13-01 00:00:00,5'), ...ecs],
+    /line 7, column timestamp: .*month 13/,
+  ],
+  [
+    '--until yesterday',
+    forecast('--until', 'yesterday'),
+    /option '--until <iso-time>' argument 'yesterday' is invalid\. "yesterday" is not a time such as/,
+  ],
   ['--until month 13', forecast('--until', '2015-13-01'), /'--until <iso-time>' argument '2015-13-01' is invalid\. .*month 13/],
   ['--until 24:00', forecast('--until', '2026-01-07T24:00:00Z'), /'--until <iso-time>' .*hour 24/],
   ['--until February 30', forecast('--until', '2015-02-30'), /'--until <iso-time>' .*day 30: it must be 1-28/],
   ['--until second 60', forecast('--until', '2026-01-05T00:14:60Z'), /'--until <iso-time>' .*second 60/],
-  ['--until before the trace', forecast('--until', '2020-01-01'), /--until 2020-01-01T00:00:00\.000Z leaves 0 step\(s\) of history: the trace runs from 2026-01-05 00:00:00/],
+  [
+    '--until before the trace',
+    forecast('--until', '2020-01-01'),
+    /--until 2020-01-01T00:00:00\.000Z leaves 0 step\(s\) of history: the trace runs from 2026-01-05 00:00:00/,
+  ],
   // Numbers
-  ['trace: hex value', ['forecast', '--trace', withRow('hex.csv', 5, `${stamp(START + 5 * 300_000)},0x10`)], /line 7, column value: expected a number, got "0x10"/],
-  ['trace: empty exponent', ['backtest', '--trace', withRow('exp.csv', 5, `${stamp(START + 5 * 300_000)},1e`), ...ecs], /line 7, column value: expected a number, got "1e"/],
-  ['trace: negative load (forecast)', ['forecast', '--trace', withRow('neg.csv', 5, `${stamp(START + 5 * 300_000)},-3`)], /line 7, column value: -3 is negative/],
-  ['trace: negative load (backtest)', ['backtest', '--trace', withRow('neg-b.csv', 5, `${stamp(START + 5 * 300_000)},-3`), ...ecs], /line 7, column value: -3 is negative/],
-  ['--throughput 0x10', backtest('--throughput', '0x10', '--max', '4'), /option '--throughput <msgs>' argument '0x10' is invalid\. "0x10" is not a number/],
+  [
+    'trace: hex value',
+    ['forecast', '--trace', withRow('hex.csv', 5, `${stamp(START + 5 * 300_000)},0x10`)],
+    /line 7, column value: expected a number, got "0x10"/,
+  ],
+  [
+    'trace: empty exponent',
+    ['backtest', '--trace', withRow('exp.csv', 5, `${stamp(START + 5 * 300_000)},1e`), ...ecs],
+    /line 7, column value: expected a number, got "1e"/,
+  ],
+  [
+    'trace: negative load (forecast)',
+    ['forecast', '--trace', withRow('neg.csv', 5, `${stamp(START + 5 * 300_000)},-3`)],
+    /line 7, column value: -3 is negative/,
+  ],
+  [
+    'trace: negative load (backtest)',
+    ['backtest', '--trace', withRow('neg-b.csv', 5, `${stamp(START + 5 * 300_000)},-3`), ...ecs],
+    /line 7, column value: -3 is negative/,
+  ],
+  [
+    '--throughput 0x10',
+    backtest('--throughput', '0x10', '--max', '4'),
+    /option '--throughput <msgs>' argument '0x10' is invalid\. "0x10" is not a number/,
+  ],
   ['--throughput 1e', backtest('--throughput', '1e', '--max', '4'), /'--throughput <msgs>' argument '1e' is invalid/],
   ['--throughput empty', backtest('--throughput', '', '--max', '4'), /'--throughput <msgs>' argument '' is invalid/],
-  ['--throughput negative', backtest('--throughput', '-2', '--max', '4'), /'--throughput <msgs>' argument '-2' is invalid\. "-2" is not a positive number/],
+  [
+    '--throughput negative',
+    backtest('--throughput', '-2', '--max', '4'),
+    /'--throughput <msgs>' argument '-2' is invalid\. "-2" is not a positive number/,
+  ],
   ['--scale hex', backtest(...ecs, '--scale', '0x2'), /'--scale <factor>' argument '0x2' is invalid/],
   ['--min empty', backtest(...ecs, '--min', ''), /'--min <n>' argument '' is invalid\. "" is not a whole number/],
   ['--max fractional', backtest('--throughput', '1', '--max', '2.5'), /'--max <n>' argument '2.5' is invalid/],
@@ -60,11 +113,19 @@ const cases: Array<[string, string[], RegExp]> = [
   ['--max 0', backtest('--throughput', '1', '--max', '0'), /'--max <n>' argument '0' is invalid\. "0" is out of range/],
   ['--min above --max', backtest(...ecs, '--min', '5'), /--min 5 is above --max 4/],
   // --target-utilization
-  ['--target-utilization 5', dynamodb('--target-utilization', '5'), /'--target-utilization <fraction>' argument '5' is invalid\. "5" is not a fraction: use 0\.05 or 5%/],
+  [
+    '--target-utilization 5',
+    dynamodb('--target-utilization', '5'),
+    /'--target-utilization <fraction>' argument '5' is invalid\. "5" is not a fraction: use 0\.05 or 5%/,
+  ],
   ['--target-utilization 70', dynamodb('--target-utilization', '70'), /"70" is not a fraction: use 0\.7 or 70%/],
   ['--target-utilization 0', dynamodb('--target-utilization', '0'), /"0" is out of range: use a fraction in \(0, 1\]/],
   ['--target-utilization 150%', dynamodb('--target-utilization', '150%'), /"150%" is out of range/],
-  ['--target-utilization 95% on a table', dynamodb('--target-utilization', '95%'), /--target-utilization 95% is out of range for a DynamoDB table: AWS takes 20% to 90%/],
+  [
+    '--target-utilization 95% on a table',
+    dynamodb('--target-utilization', '95%'),
+    /--target-utilization 95% is out of range for a DynamoDB table: AWS takes 20% to 90%/,
+  ],
   // Flags that did nothing for the consumer or the load source
   ['lambda --report', lambda('--report', folder), /--report does nothing with --consumer lambda: it applies only with --consumer ecs/],
   ['lambda --policies', lambda('--policies', 'oracle'), /--policies does nothing with --consumer lambda/],
@@ -86,48 +147,123 @@ const cases: Array<[string, string[], RegExp]> = [
   ['--trace with --dimension', backtest(...ecs, '--dimension', 'QueueName=orders'), /--dimension does nothing with --trace/],
   ['--trace with --stat', backtest(...ecs, '--stat', 'Average'), /--stat does nothing with --trace/],
   // Bounds
-  ['--horizon 1000000d', forecast('--horizon', '1000000d'), /'--horizon <duration>' argument '1000000d' is invalid\. "1000000d" is out of range: use 1ms to 366d/],
-  ['--horizon over 100,000 steps', forecast('--horizon', '366d'), /--horizon 366d is 105408 steps of the trace's 5m step; at most 100000 are forecast at once: use --horizon 347d or less/],
+  [
+    '--horizon 1000000d',
+    forecast('--horizon', '1000000d'),
+    /'--horizon <duration>' argument '1000000d' is invalid\. "1000000d" is out of range: use 1ms to 366d/,
+  ],
+  [
+    '--horizon over 100,000 steps',
+    forecast('--horizon', '366d'),
+    /--horizon 366d is 105408 steps of the trace's 5m step; at most 100000 are forecast at once: use --horizon 347d or less/,
+  ],
   ['--horizon 0h', forecast('--horizon', '0h'), /"0h" must be longer than zero/],
   ['--step not a multiple', forecast('--step', '7m'), /--step 7m must be a multiple of the trace's 5m step/],
   ['--model unknown', forecast('--model', 'magic'), /'--model <name>' argument 'magic' is invalid\. Allowed choices are auto, recent-median/],
-  ['--model with too little history', forecast('--model', 'seasonal-naive-weekly'), /cannot forecast --trace .* with --model seasonal-naive-weekly: insufficient history: seasonal-naive-weekly needs 2016 steps/],
+  [
+    '--model with too little history',
+    forecast('--model', 'seasonal-naive-weekly'),
+    /cannot forecast --trace .* with --model seasonal-naive-weekly: insufficient history: seasonal-naive-weekly needs 2016 steps/,
+  ],
   ['--slo 365d', backtest(...ecs, '--slo', '365d'), /'--slo <duration>' argument '365d' is invalid\. "365d" is out of range: use 1m to 1d/],
   ['--slo 30s', backtest(...ecs, '--slo', '30s'), /"30s" is out of range: use 1m to 1d/],
   ['--startup 2h', backtest(...ecs, '--startup', '2h'), /'--startup <duration>' argument '2h' is invalid\. "2h" is out of range/],
   ['--scale-out-cooldown 2d', backtest(...ecs, '--scale-out-cooldown', '2d'), /'--scale-out-cooldown <duration>' argument '2d' is invalid/],
   ['--max-concurrency 1', lambda('--max-concurrency', '1'), /'--max-concurrency <n>' argument '1' is invalid\. "1" is out of range: use 2 to 1000/],
-  ['--days 0', ['backtest', '--from-cloudwatch', '--namespace', 'AWS/SQS', '--metric', 'NumberOfMessagesSent', ...ecs, '--days', '0'], /'--days <n>' argument '0' is invalid\. "0" is out of range: use 1 to 455/],
-  ['trace: year 9999', ['forecast', '--trace', trace('y9999.csv', [...rows(3), '9999-01-01 00:00:00,5'])], /line 5, column timestamp: the trace cannot be used: over 99\.9% of it is gaps .*widest jump is from line 4 \(2026-01-05 00:10:00\) to line 5 \(9999-01-01 00:00:00\)/],
-  ['trace: 62% gaps in a backtest (the rule forecast has)', ['backtest', '--trace', trace('gappy.csv', rows(100).filter((_, index) => index < 38 || index === 99)), ...ecs], /line 40, column timestamp: the trace cannot be used: 61% of it is gaps \(at most 50% allowed\)/],
+  [
+    '--days 0',
+    ['backtest', '--from-cloudwatch', '--namespace', 'AWS/SQS', '--metric', 'NumberOfMessagesSent', ...ecs, '--days', '0'],
+    /'--days <n>' argument '0' is invalid\. "0" is out of range: use 1 to 455/,
+  ],
+  [
+    'trace: year 9999',
+    ['forecast', '--trace', trace('y9999.csv', [...rows(3), '9999-01-01 00:00:00,5'])],
+    /line 5, column timestamp: the trace cannot be used: over 99\.9% of it is gaps .*widest jump is from line 4 \(2026-01-05 00:10:00\) to line 5 \(9999-01-01 00:00:00\)/,
+  ],
+  [
+    'trace: 62% gaps in a backtest (the rule forecast has)',
+    [
+      'backtest',
+      '--trace',
+      trace(
+        'gappy.csv',
+        rows(100).filter((_, index) => index < 38 || index === 99),
+      ),
+      ...ecs,
+    ],
+    /line 40, column timestamp: the trace cannot be used: 61% of it is gaps \(at most 50% allowed\)/,
+  ],
   // --report
-  ['--report under /proc', backtest(...ecs, '--report', '/proc/headroom-report'), /--report \/proc\/headroom-report: cannot write the report there \(ENOENT\)/],
+  [
+    '--report under /proc',
+    backtest(...ecs, '--report', '/proc/headroom-report'),
+    /--report \/proc\/headroom-report: cannot write the report there \(ENOENT\)/,
+  ],
   ['--report under a file', backtest(...ecs, '--report', join(notAFolder, 'out')), /--report .*: cannot write the report there \(ENOTDIR\)/],
   // Other malformed traces and flags
   ['trace: missing file', ['forecast', '--trace', join(folder, 'nope.csv')], /cannot read the trace .*nope\.csv: ENOENT/],
   ['trace: a folder', ['forecast', '--trace', join(folder, 'a-folder.csv')], /cannot read the trace .*a-folder\.csv: it is not a file/],
-  ['trace: empty file', ['forecast', '--trace', trace('empty.csv', [], '')], /empty\.csv: line 1, column header: the file is empty: expected the header "timestamp,value"/],
-  ['trace: wrong header', ['forecast', '--trace', trace('header.csv', threeDays, 'time;count')], /line 1, column header: expected the header "timestamp,value", got "time;count"/],
-  ['trace: off-step row', ['forecast', '--trace', withRow('offstep.csv', 5, '2026-01-05 00:27:30,5')], /line 7, column timestamp: not on the trace's 300 s step/],
-  ['trace: time going back', ['forecast', '--trace', withRow('back.csv', 5, '2026-01-05 00:10:00,5')], /line 7, column timestamp: timestamps must increase from row to row/],
-  ['trace: three columns', ['forecast', '--trace', withRow('cols.csv', 5, `${stamp(START + 5 * 300_000)},5,6`)], /line 7, column value: expected 2 columns, found 3/],
+  [
+    'trace: empty file',
+    ['forecast', '--trace', trace('empty.csv', [], '')],
+    /empty\.csv: line 1, column header: the file is empty: expected the header "timestamp,value"/,
+  ],
+  [
+    'trace: wrong header',
+    ['forecast', '--trace', trace('header.csv', threeDays, 'time;count')],
+    /line 1, column header: expected the header "timestamp,value", got "time;count"/,
+  ],
+  [
+    'trace: off-step row',
+    ['forecast', '--trace', withRow('offstep.csv', 5, '2026-01-05 00:27:30,5')],
+    /line 7, column timestamp: not on the trace's 300 s step/,
+  ],
+  [
+    'trace: time going back',
+    ['forecast', '--trace', withRow('back.csv', 5, '2026-01-05 00:10:00,5')],
+    /line 7, column timestamp: timestamps must increase from row to row/,
+  ],
+  [
+    'trace: three columns',
+    ['forecast', '--trace', withRow('cols.csv', 5, `${stamp(START + 5 * 300_000)},5,6`)],
+    /line 7, column value: expected 2 columns, found 3/,
+  ],
   ['no --trace', ['forecast'], /required option '--trace <file>' not specified/],
   ['no load to replay', ['backtest', ...ecs], /give the load to replay: --trace FILE\.csv, or --from-cloudwatch/],
   ['both load sources', backtest(...ecs, '--from-cloudwatch'), /give either --trace or --from-cloudwatch, not both/],
-  ['--from-cloudwatch without --metric', ['backtest', '--from-cloudwatch', '--namespace', 'AWS/SQS', ...ecs], /--from-cloudwatch needs --namespace and --metric/],
+  [
+    '--from-cloudwatch without --metric',
+    ['backtest', '--from-cloudwatch', '--namespace', 'AWS/SQS', ...ecs],
+    /--from-cloudwatch needs --namespace and --metric/,
+  ],
   ['no --max', backtest('--throughput', '1'), /--max is required here/],
-  ['unknown --consumer', backtest(...ecs, '--consumer', 'k8s'), /'--consumer <kind>' argument 'k8s' is invalid\. Allowed choices are ecs, lambda, dynamodb/],
+  [
+    'unknown --consumer',
+    backtest(...ecs, '--consumer', 'k8s'),
+    /'--consumer <kind>' argument 'k8s' is invalid\. Allowed choices are ecs, lambda, dynamodb/,
+  ],
   ['unknown policy', backtest(...ecs, '--policies', 'magic'), /unknown policy magic: use cpu-target-tracking/],
-  ['malformed --dimension', ['backtest', '--from-cloudwatch', '--namespace', 'AWS/SQS', '--metric', 'M', ...ecs, '--dimension', 'orders'], /"orders" is not a dimension: use Name=Value/],
+  [
+    'malformed --dimension',
+    ['backtest', '--from-cloudwatch', '--namespace', 'AWS/SQS', '--metric', 'M', ...ecs, '--dimension', 'orders'],
+    /"orders" is not a dimension: use Name=Value/,
+  ],
   ['unknown flag', forecast('--horizn', '24h'), /unknown option '--horizn'/],
 ];
 
 let stdout = '';
 let stderr = '';
 beforeEach(() => {
-  stdout = stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  stdout = '';
+  stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
   process.exitCode = undefined;
 });
 afterEach(() => {
@@ -154,10 +290,25 @@ describe('bad input gets a clear error, never a wrong answer', () => {
   });
 
   it('a trace at a 90 s step costs the oracle what the same load at 30 s does', async () => {
-    const oneMessagePerSecond = (stepSeconds: number) => trace(`rate-${stepSeconds}.csv`, rows(Math.floor(86_400 / stepSeconds), stepSeconds * 1000, () => String(stepSeconds)));
+    const oneMessagePerSecond = (stepSeconds: number) =>
+      trace(
+        `rate-${stepSeconds}.csv`,
+        rows(Math.floor(86_400 / stepSeconds), stepSeconds * 1000, () => String(stepSeconds)),
+      );
     const capacity = async (stepSeconds: number) => {
       stdout = '';
-      const result = await run(['backtest', '--trace', oneMessagePerSecond(stepSeconds), '--throughput', '1', '--max', '10', '--policies', 'oracle', '--json']);
+      const result = await run([
+        'backtest',
+        '--trace',
+        oneMessagePerSecond(stepSeconds),
+        '--throughput',
+        '1',
+        '--max',
+        '10',
+        '--policies',
+        'oracle',
+        '--json',
+      ]);
       expect(result.code).toBe(0);
       return (JSON.parse(result.stdout) as { policies: Array<{ capacityHours: number }> }).policies[0]!.capacityHours;
     };
@@ -182,4 +333,3 @@ describe('the real command', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 });
-

@@ -16,7 +16,11 @@ describe('headroom demo (npm start)', () => {
   });
 
   it('pairs every floor it raised on the local AWS with a restore: in time order each run of raises ends in a restore to the worker’s minCapacity', () => {
-    const actions = [...demo.stdout.matchAll(/at\((\S+?)\) +MinCapacity=(\d+) +headroom-(raise|restore)-/g)].map(([, at, minCapacity, kind]) => ({ at: at!, minCapacity: Number(minCapacity), kind: kind! }));
+    const actions = [...demo.stdout.matchAll(/at\((\S+?)\) +MinCapacity=(\d+) +headroom-(raise|restore)-/g)].map(([, at, minCapacity, kind]) => ({
+      at: at!,
+      minCapacity: Number(minCapacity),
+      kind: kind!,
+    }));
     const sorted = [...actions].sort((a, b) => a.at.localeCompare(b.at));
     expect(sorted.filter((action) => action.kind === 'raise').length).toBeGreaterThan(0);
     let open = false;
@@ -35,7 +39,14 @@ describe('headroom demo (npm start)', () => {
   });
 
   it('scores every policy on the same two weeks', () => {
-    for (const policy of ['cpu-target-tracking', 'queue-step-scaling', 'backlog-target-tracking', 'headroom-reactive', 'headroom-predictive', 'oracle']) {
+    for (const policy of [
+      'cpu-target-tracking',
+      'queue-step-scaling',
+      'backlog-target-tracking',
+      'headroom-reactive',
+      'headroom-predictive',
+      'oracle',
+    ]) {
       expect(demo.stdout).toMatch(new RegExp(`${policy} +SLO-violation minutes +\\d+ +capacity-hours +\\d+`));
     }
   });

@@ -21,7 +21,11 @@ describe('headroom forecast', () => {
   it('prints the documented JSON: model, step and one row per step with p50 <= p90 <= p99', () => {
     const { status, stdout } = runCli(['forecast', '--trace', threeWeeksHourly, '--horizon', '24h', '--json']);
     expect(status).toBe(0);
-    const answer = JSON.parse(stdout) as { model: string; step: string; forecast: Array<{ timestamp: string; p50: number; p90: number; p99: number }> };
+    const answer = JSON.parse(stdout) as {
+      model: string;
+      step: string;
+      forecast: Array<{ timestamp: string; p50: number; p90: number; p99: number }>;
+    };
     expect(answer.step).toBe('1h');
     expect(answer.forecast).toHaveLength(24);
     expect(answer.forecast[0]!.timestamp).toBe('2026-01-26T00:00:00.000Z');
@@ -29,7 +33,16 @@ describe('headroom forecast', () => {
   });
 
   it('fits only on the data before --until, on a real trace', () => {
-    const { status, stdout } = runCli(['forecast', '--trace', join(tracesDir, 'nyc-taxi-passengers-30min.csv'), '--until', '2015-01-20T00:00:00Z', '--horizon', '6h', '--json']);
+    const { status, stdout } = runCli([
+      'forecast',
+      '--trace',
+      join(tracesDir, 'nyc-taxi-passengers-30min.csv'),
+      '--until',
+      '2015-01-20T00:00:00Z',
+      '--horizon',
+      '6h',
+      '--json',
+    ]);
     expect(status).toBe(0);
     const answer = JSON.parse(stdout) as { step: string; forecast: Array<{ timestamp: string }> };
     expect(answer.step).toBe('30m');
@@ -46,7 +59,9 @@ describe('headroom forecast', () => {
   it('refuses a history that is mostly gaps, by the gap rule backtest shares', () => {
     const { status, stderr } = runCli(['forecast', '--trace', csv(['2026-01-05 00:00:00,1', '2026-01-05 01:00:00,', '2026-01-05 02:00:00,'])]);
     expect(status).not.toBe(0);
-    expect(stderr).toMatch(/line 4, column value: the trace cannot be used: 66.7% of it is gaps \(at most 50% allowed\): 2 empty value\(s\) and 0 missing row\(s\)/);
+    expect(stderr).toMatch(
+      /line 4, column value: the trace cannot be used: 66.7% of it is gaps \(at most 50% allowed\): 2 empty value\(s\) and 0 missing row\(s\)/,
+    );
   });
 
   it('rejects a malformed --horizon with the form it takes', () => {

@@ -25,7 +25,12 @@ describe('BacklogPublisher', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          { Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'Team/Scaling' } } },
+          {
+            Action: 'cloudwatch:PutMetricData',
+            Effect: 'Allow',
+            Resource: '*',
+            Condition: { StringEquals: { 'cloudwatch:namespace': 'Team/Scaling' } },
+          },
         ]),
       },
     });
@@ -50,13 +55,17 @@ describe('BacklogPublisher', () => {
   for (const namespace of ['AWS/SQS', 'aws/custom']) {
     it(`refuses the reserved namespace ${namespace}`, () => {
       const stack = new Stack(nagCheckedApp(), 'Reserved');
-      expect(() => new BacklogPublisher(stack, 'Backlog', { namespace })).toThrow(/BacklogPublisher: namespace ".*" starts with "AWS\/", which CloudWatch reserves for AWS services.*Use a namespace of your own/);
+      expect(() => new BacklogPublisher(stack, 'Backlog', { namespace })).toThrow(
+        /BacklogPublisher: namespace ".*" starts with "AWS\/", which CloudWatch reserves for AWS services.*Use a namespace of your own/,
+      );
     });
   }
 
   it('refuses a namespace with characters CloudWatch rejects', () => {
     const stack = new Stack(nagCheckedApp(), 'BadNamespace');
-    expect(() => new BacklogPublisher(stack, 'Backlog', { namespace: 'Team Scaling!' })).toThrow(/BacklogPublisher: namespace "Team Scaling!" is not a valid CloudWatch namespace/);
+    expect(() => new BacklogPublisher(stack, 'Backlog', { namespace: 'Team Scaling!' })).toThrow(
+      /BacklogPublisher: namespace "Team Scaling!" is not a valid CloudWatch namespace/,
+    );
   });
 
   it('refuses two sources with the same workload name', () => {
@@ -64,7 +73,9 @@ describe('BacklogPublisher', () => {
     const { service, queue } = fargateWorker(stack);
     const publisher = new BacklogPublisher(stack, 'Backlog');
     publisher.addSource({ workload: 'orders', queue, consumer: { kind: 'ecs', service } });
-    expect(() => publisher.addSource({ workload: 'orders', queue, consumer: { kind: 'ecs', service } })).toThrow(/workload "orders" is already published/);
+    expect(() => publisher.addSource({ workload: 'orders', queue, consumer: { kind: 'ecs', service } })).toThrow(
+      /workload "orders" is already published/,
+    );
   });
 });
 
@@ -77,7 +88,11 @@ describe('BacklogPublisher with a Lambda consumer', () => {
     checkedTemplate(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          { Action: 'lambda:GetFunctionConcurrency', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsumerFunction'), 'Arn'] } },
+          {
+            Action: 'lambda:GetFunctionConcurrency',
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsumerFunction'), 'Arn'] },
+          },
           { Action: 'cloudwatch:GetMetricData', Effect: 'Allow', Resource: '*' },
         ]),
       },

@@ -42,10 +42,16 @@ describe('examples', () => {
     const stack = new LambdaQueueConsumerStack(app, 'LambdaQueueConsumer');
     app.synth();
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 20 } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 20 },
+    });
     template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 180 });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
+    });
     assertCfnLintClean(stack);
   });
 });

@@ -10,7 +10,14 @@ import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
 function predictedStack(): { stack: Stack; target: appscaling.ScalableTarget } {
   const stack = new Stack(nagCheckedApp(), 'Predicted');
   const { service, queue } = fargateWorker(stack);
-  const scaling = new QueueScaledService(stack, 'Scaling', { service, queue, acceptableLatency: Duration.minutes(5), timePerMessage: Duration.seconds(2), maxCapacity: 40, workload: 'orders' });
+  const scaling = new QueueScaledService(stack, 'Scaling', {
+    service,
+    queue,
+    acceptableLatency: Duration.minutes(5),
+    timePerMessage: Duration.seconds(2),
+    maxCapacity: 40,
+    workload: 'orders',
+  });
   const predictor = new PredictiveScaling(stack, 'Predictor', { mode: PredictorMode.FORECAST_AND_SCALE });
   predictor.addTarget({
     workload: 'orders',
@@ -48,7 +55,8 @@ describe('PredictiveScaling', () => {
 
   it('is granted no register, deregister or policy action', () => {
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
-    for (const action of ['RegisterScalableTarget', 'DeregisterScalableTarget', 'PutScalingPolicy', 'DeleteScalingPolicy']) expect(policies).not.toContain(action);
+    for (const action of ['RegisterScalableTarget', 'DeregisterScalableTarget', 'PutScalingPolicy', 'DeleteScalingPolicy'])
+      expect(policies).not.toContain(action);
   });
 
   it('tags the scalable targets it manages', () => {
@@ -58,7 +66,14 @@ describe('PredictiveScaling', () => {
   it('configures the predictor with the target, its load metric and forecastAndScale mode', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('forecasts load') } });
     const config = JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG);
-    for (const fragment of ['forecastAndScale', 'NumberOfMessagesSent', 'ecs:service:DesiredCount', '\\"workload\\":\\"orders\\"', '\\"unitThroughput\\":0.5']) expect(config).toContain(fragment);
+    for (const fragment of [
+      'forecastAndScale',
+      'NumberOfMessagesSent',
+      'ecs:service:DesiredCount',
+      '\\"workload\\":\\"orders\\"',
+      '\\"unitThroughput\\":0.5',
+    ])
+      expect(config).toContain(fragment);
   });
 
   it('alarms when a predictor run fails', () => {
@@ -82,16 +97,33 @@ describe('PredictiveScaling', () => {
 
   it('rejects historyDays beyond the 63 days CloudWatch keeps 5-minute data, naming the prop', () => {
     const { stack } = predictedStack();
-    expect(() => new PredictiveScaling(stack, 'LongMemory', { historyDays: 90 })).toThrow(/historyDays must be a whole number between 2 and 63, got 90/);
+    expect(() => new PredictiveScaling(stack, 'LongMemory', { historyDays: 90 })).toThrow(
+      /historyDays must be a whole number between 2 and 63, got 90/,
+    );
   });
 
   it('takes a QueueScaledService in one line: its workload, walls, throughput and queue arrivals', () => {
     const stack = new Stack(nagCheckedApp(), 'OneLine');
     const { service, queue } = fargateWorker(stack);
-    const scaling = new QueueScaledService(stack, 'Scaling', { service, queue, acceptableLatency: Duration.minutes(5), timePerMessage: Duration.millis(250), minCapacity: 3, maxCapacity: 30, workload: 'jobs' });
+    const scaling = new QueueScaledService(stack, 'Scaling', {
+      service,
+      queue,
+      acceptableLatency: Duration.minutes(5),
+      timePerMessage: Duration.millis(250),
+      minCapacity: 3,
+      maxCapacity: 30,
+      workload: 'jobs',
+    });
     scaling.addToPredictor(new PredictiveScaling(stack, 'Predictor'));
     const config = JSON.stringify(predictorConfigOf(checkedTemplate(stack)));
-    for (const fragment of ['\\"workload\\":\\"jobs\\"', '\\"unitThroughput\\":4', '\\"minCapacity\\":3', '\\"maxCapacity\\":30', 'NumberOfMessagesSent']) expect(config).toContain(fragment);
+    for (const fragment of [
+      '\\"workload\\":\\"jobs\\"',
+      '\\"unitThroughput\\":4',
+      '\\"minCapacity\\":3',
+      '\\"maxCapacity\\":30',
+      'NumberOfMessagesSent',
+    ])
+      expect(config).toContain(fragment);
   });
 
   it('derives minCapacity and maxCapacity from the scalable target it is given', () => {
@@ -100,32 +132,43 @@ describe('PredictiveScaling', () => {
     expect(config).toContain('\\"maxCapacity\\":40');
   });
 
-  it('rejects historyDays beyond the 63 days CloudWatch keeps 5-minute data, naming the prop', () => {
-    const { stack } = predictedStack();
-    expect(() => new PredictiveScaling(stack, 'LongMemory', { historyDays: 90 })).toThrow(/historyDays must be a whole number between 2 and 63, got 90/);
-  });
-
   it('rejects a reserved AWS/ namespace for its metrics', () => {
     const { stack } = predictedStack();
-    expect(() => new PredictiveScaling(stack, 'Reserved', { namespace: 'AWS/Headroom' })).toThrow(/PredictiveScaling: namespace must not start with "AWS\/"/);
+    expect(() => new PredictiveScaling(stack, 'Reserved', { namespace: 'AWS/Headroom' })).toThrow(
+      /PredictiveScaling: namespace must not start with "AWS\/"/,
+    );
   });
 
   it.each(['s', 'hr-', 'headroom'])('rejects the action prefix %j, which could claim the user’s own actions', (actionPrefix) => {
     const { stack } = predictedStack();
-    expect(() => new PredictiveScaling(stack, 'Short', { actionPrefix })).toThrow(/PredictiveScaling: actionPrefix must be 4-32 letters, digits, _ or - ending in "-"/);
+    expect(() => new PredictiveScaling(stack, 'Short', { actionPrefix })).toThrow(
+      /PredictiveScaling: actionPrefix must be 4-32 letters, digits, _ or - ending in "-"/,
+    );
   });
 
   describe('addTarget', () => {
     const load = [new cloudwatch.Metric({ namespace: 'Jobs', metricName: 'Arrivals' })];
     function twoTargets() {
       const { stack, target } = predictedStack();
-      const other = new appscaling.ScalableTarget(stack, 'Other', { serviceNamespace: appscaling.ServiceNamespace.ECS, resourceId: 'service/main/other', scalableDimension: 'ecs:service:DesiredCount', minCapacity: 5, maxCapacity: 30 });
+      const other = new appscaling.ScalableTarget(stack, 'Other', {
+        serviceNamespace: appscaling.ServiceNamespace.ECS,
+        resourceId: 'service/main/other',
+        scalableDimension: 'ecs:service:DesiredCount',
+        minCapacity: 5,
+        maxCapacity: 30,
+      });
       return { stack, target, other, predictor: new PredictiveScaling(stack, 'Another') };
     }
 
     it('rejects a second target with the same workload', () => {
       const { other, predictor } = twoTargets();
-      const third = new appscaling.ScalableTarget(predictor, 'Third', { serviceNamespace: appscaling.ServiceNamespace.ECS, resourceId: 'service/main/third', scalableDimension: 'ecs:service:DesiredCount', minCapacity: 1, maxCapacity: 3 });
+      const third = new appscaling.ScalableTarget(predictor, 'Third', {
+        serviceNamespace: appscaling.ServiceNamespace.ECS,
+        resourceId: 'service/main/third',
+        scalableDimension: 'ecs:service:DesiredCount',
+        minCapacity: 1,
+        maxCapacity: 3,
+      });
       predictor.addTarget({ workload: 'w', scalableTarget: other, load, unitThroughput: 1 });
       expect(() => predictor.addTarget({ workload: 'w', scalableTarget: third, load, unitThroughput: 1 })).toThrow(/workload "w" is already managed/);
     });
@@ -152,7 +195,9 @@ describe('PredictiveScaling', () => {
 
     it('rejects a maxCapacity above the scalable target’s', () => {
       const { other, predictor } = twoTargets();
-      expect(() => predictor.addTarget({ workload: 'w', scalableTarget: other, load, unitThroughput: 1, maxCapacity: 31 })).toThrow(/maxCapacity \(31\) is above the scalable target's maxCapacity \(30\)/);
+      expect(() => predictor.addTarget({ workload: 'w', scalableTarget: other, load, unitThroughput: 1, maxCapacity: 31 })).toThrow(
+        /maxCapacity \(31\) is above the scalable target's maxCapacity \(30\)/,
+      );
     });
 
     it.each([
@@ -179,8 +224,16 @@ describe('PredictiveScaling', () => {
 
     it('rejects a target outside ECS and DynamoDB', () => {
       const { stack, predictor } = twoTargets();
-      const lambdaTarget = new appscaling.ScalableTarget(stack, 'Concurrency', { serviceNamespace: appscaling.ServiceNamespace.LAMBDA, resourceId: 'function:f:live', scalableDimension: 'lambda:function:ProvisionedConcurrency', minCapacity: 0, maxCapacity: 5 });
-      expect(() => predictor.addTarget({ workload: 'l', scalableTarget: lambdaTarget, load, unitThroughput: 1 })).toThrow(/scalableTarget is in the lambda namespace/);
+      const lambdaTarget = new appscaling.ScalableTarget(stack, 'Concurrency', {
+        serviceNamespace: appscaling.ServiceNamespace.LAMBDA,
+        resourceId: 'function:f:live',
+        scalableDimension: 'lambda:function:ProvisionedConcurrency',
+        minCapacity: 0,
+        maxCapacity: 5,
+      });
+      expect(() => predictor.addTarget({ workload: 'l', scalableTarget: lambdaTarget, load, unitThroughput: 1 })).toThrow(
+        /scalableTarget is in the lambda namespace/,
+      );
     });
   });
 });
@@ -189,7 +242,13 @@ describe('NativePredictiveScaling', () => {
   it('declares AWS’s own predictive scaling policy for an ECS service, forecast only by default', () => {
     const stack = new Stack(nagCheckedApp(), 'Native');
     const { service, queue } = fargateWorker(stack);
-    const scaling = new QueueScaledService(stack, 'Scaling', { service, queue, acceptableLatency: Duration.minutes(5), timePerMessage: Duration.seconds(2), maxCapacity: 10 });
+    const scaling = new QueueScaledService(stack, 'Scaling', {
+      service,
+      queue,
+      acceptableLatency: Duration.minutes(5),
+      timePerMessage: Duration.seconds(2),
+      maxCapacity: 10,
+    });
     new NativePredictiveScaling(stack, 'Native', { scalableTarget: scaling.scalableTarget, targetValue: 60 });
     checkedTemplate(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       PolicyType: 'PredictiveScaling',
@@ -204,19 +263,35 @@ describe('NativePredictiveScaling', () => {
   function nativeStack() {
     const stack = new Stack(nagCheckedApp(), 'NativeChecks');
     const { service, queue } = fargateWorker(stack);
-    const scaling = new QueueScaledService(stack, 'Scaling', { service, queue, acceptableLatency: Duration.minutes(5), timePerMessage: Duration.seconds(2), maxCapacity: 10 });
+    const scaling = new QueueScaledService(stack, 'Scaling', {
+      service,
+      queue,
+      acceptableLatency: Duration.minutes(5),
+      timePerMessage: Duration.seconds(2),
+      maxCapacity: 10,
+    });
     return { stack, target: scaling.scalableTarget };
   }
 
   it('rejects a scalable target outside ECS, naming the alternative', () => {
     const { stack } = nativeStack();
-    const table = new appscaling.ScalableTarget(stack, 'Table', { serviceNamespace: appscaling.ServiceNamespace.DYNAMODB, resourceId: 'table/t', scalableDimension: 'dynamodb:table:ReadCapacityUnits', minCapacity: 1, maxCapacity: 5 });
-    expect(() => new NativePredictiveScaling(stack, 'N', { scalableTarget: table, targetValue: 60 })).toThrow(/NativePredictiveScaling: scalableTarget is in the dynamodb namespace: .* ECS services only\. .*use PredictiveScaling/);
+    const table = new appscaling.ScalableTarget(stack, 'Table', {
+      serviceNamespace: appscaling.ServiceNamespace.DYNAMODB,
+      resourceId: 'table/t',
+      scalableDimension: 'dynamodb:table:ReadCapacityUnits',
+      minCapacity: 1,
+      maxCapacity: 5,
+    });
+    expect(() => new NativePredictiveScaling(stack, 'N', { scalableTarget: table, targetValue: 60 })).toThrow(
+      /NativePredictiveScaling: scalableTarget is in the dynamodb namespace: .* ECS services only\. .*use PredictiveScaling/,
+    );
   });
 
   it('requires resourceLabel with ALBRequestCount', () => {
     const { stack, target } = nativeStack();
-    expect(() => new NativePredictiveScaling(stack, 'N', { scalableTarget: target, targetValue: 500, metric: 'ALBRequestCount' })).toThrow(/NativePredictiveScaling: resourceLabel is required with ALBRequestCount/);
+    expect(() => new NativePredictiveScaling(stack, 'N', { scalableTarget: target, targetValue: 500, metric: 'ALBRequestCount' })).toThrow(
+      /NativePredictiveScaling: resourceLabel is required with ALBRequestCount/,
+    );
   });
 
   it('passes the resource label of ALBRequestCount through, with a target in requests per target', () => {
@@ -224,7 +299,11 @@ describe('NativePredictiveScaling', () => {
     const resourceLabel = 'app/web/50dc6c495c0c9188/targetgroup/workers/6d0ecf831eec9f09';
     new NativePredictiveScaling(stack, 'N', { scalableTarget: target, targetValue: 500, metric: 'ALBRequestCount', resourceLabel });
     checkedTemplate(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      PredictiveScalingPolicyConfiguration: { MetricSpecifications: [{ TargetValue: 500, PredefinedMetricPairSpecification: { PredefinedMetricType: 'ALBRequestCount', ResourceLabel: resourceLabel } }] },
+      PredictiveScalingPolicyConfiguration: {
+        MetricSpecifications: [
+          { TargetValue: 500, PredefinedMetricPairSpecification: { PredefinedMetricType: 'ALBRequestCount', ResourceLabel: resourceLabel } },
+        ],
+      },
     });
   });
 });

@@ -14,7 +14,13 @@ interface PropDoc {
 
 /** Every property of every exported `*Props` interface of the construct library, with its TSDoc. */
 function exportedConstructProps(): PropDoc[] {
-  const program = ts.createProgram([entry], { allowImportingTsExtensions: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true });
+  const program = ts.createProgram([entry], {
+    allowImportingTsExtensions: true,
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+  });
   const checker = program.getTypeChecker();
   const module = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
   const props: PropDoc[] = [];

@@ -65,7 +65,12 @@ describe('QueueConsumerFunction', () => {
       const actions = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
         (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((statement) => statement.Action),
       );
-      expect(actions.filter((action) => action.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+      expect(actions.filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]);
     });
 
     it('bundles the entry with NodejsFunction’s own defaults, adding none of headroom’s', () => {
@@ -89,7 +94,9 @@ describe('QueueConsumerFunction', () => {
 
     it('tells the consumer kit its workload and metrics namespace', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ HEADROOM_WORKLOAD: Match.stringLikeRegexp('^ConsumerOrders'), POWERTOOLS_METRICS_NAMESPACE: 'Headroom' }) },
+        Environment: {
+          Variables: Match.objectLike({ HEADROOM_WORKLOAD: Match.stringLikeRegexp('^ConsumerOrders'), POWERTOOLS_METRICS_NAMESPACE: 'Headroom' }),
+        },
       });
     });
 
@@ -165,15 +172,34 @@ describe('QueueConsumerFunction with the Lambda options users expect', () => {
 
   it('wires the queue to your own function, reads its timeout and gives it the kit’s environment', () => {
     const stack = new Stack(new App(), 'OwnFunction');
-    const own = new lambda.Function(stack, 'Mine', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({ batchItemFailures: [] });'), timeout: Duration.seconds(40) });
-    const consumer = new QueueConsumerFunction(stack, 'Orders', { function: own, acceptableLatency: Duration.minutes(2), idempotency: true, workload: 'orders' });
+    const own = new lambda.Function(stack, 'Mine', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({ batchItemFailures: [] });'),
+      timeout: Duration.seconds(40),
+    });
+    const consumer = new QueueConsumerFunction(stack, 'Orders', {
+      function: own,
+      acceptableLatency: Duration.minutes(2),
+      idempotency: true,
+      workload: 'orders',
+    });
     expect(consumer.function).toBe(own);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 240 });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: Match.stringLikeRegexp('^Mine') }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^Mine') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 40,
-      Environment: { Variables: { HEADROOM_WORKLOAD: 'orders', POWERTOOLS_METRICS_NAMESPACE: 'Headroom', HEADROOM_IDEMPOTENCY_TABLE: { Ref: Match.stringLikeRegexp('^OrdersIdempotencyTable') } } },
+      Environment: {
+        Variables: {
+          HEADROOM_WORKLOAD: 'orders',
+          POWERTOOLS_METRICS_NAMESPACE: 'Headroom',
+          HEADROOM_IDEMPOTENCY_TABLE: { Ref: Match.stringLikeRegexp('^OrdersIdempotencyTable') },
+        },
+      },
     });
     assertCfnLintClean(stack);
   });
@@ -224,20 +250,56 @@ describe('QueueConsumerFunction with the Lambda options users expect', () => {
 
 describe('QueueConsumerFunction rejects at synth, naming the prop and the fix', () => {
   const cases: [string, () => Partial<QueueConsumerFunctionProps>, RegExp][] = [
-    ['a timeout over Lambda’s 15 minutes', () => ({ timeout: Duration.minutes(16) }), /timeout \(16 minutes\) must be between 1 second and 15 minutes/],
-    ['a timeout that is not whole seconds', () => ({ timeout: Duration.millis(1500) }), /timeout \(1.5 seconds\) is not a whole number of seconds.*Duration.seconds\(1\) or Duration.seconds\(2\)/],
+    [
+      'a timeout over Lambda’s 15 minutes',
+      () => ({ timeout: Duration.minutes(16) }),
+      /timeout \(16 minutes\) must be between 1 second and 15 minutes/,
+    ],
+    [
+      'a timeout that is not whole seconds',
+      () => ({ timeout: Duration.millis(1500) }),
+      /timeout \(1.5 seconds\) is not a whole number of seconds.*Duration.seconds\(1\) or Duration.seconds\(2\)/,
+    ],
     ['memory under 128 MiB', () => ({ memorySize: 64 }), /memorySize must be a whole number between 128 and 10240, got 64/],
     ['memory that is not a whole number of MiB', () => ({ memorySize: 600.5 }), /memorySize must be a whole number between 128 and 10240, got 600.5/],
     ['memory over 10240 MiB', () => ({ memorySize: 10_241 }), /memorySize must be a whole number between 128 and 10240, got 10241/],
-    ['a FIFO batch over 10 records', () => ({ fifo: true, batchSize: 11, maxBatchingWindow: Duration.seconds(5) }), /batchSize must be a whole number between 1 and 10, got 11/],
-    ['a batching window over 5 minutes', () => ({ batchSize: 100, maxBatchingWindow: Duration.minutes(6) }), /maxBatchingWindow \(6 minutes\) must be between 0 seconds and 5 minutes/],
-    ['a visibility timeout over SQS’s 12 hours', () => ({ visibilityTimeout: Duration.hours(13) }), /visibilityTimeout \(13 hours\) must be between 0 seconds and 12 hours/],
-    ['a retention period under SQS’s minute', () => ({ retentionPeriod: Duration.seconds(30) }), /retentionPeriod \(30 seconds\) must be between 1 minute and 14 days/],
-    ['a retention period that is not whole seconds', () => ({ retentionPeriod: Duration.millis(90_500) }), /retentionPeriod \(90.5 seconds\) is not a whole number of seconds/],
-    ['an SLO under one second (an alarm threshold of 0)', () => ({ acceptableLatency: Duration.millis(400) }), /acceptableLatency \(400 millis\) is under one second.*at least Duration.seconds\(1\)/],
+    [
+      'a FIFO batch over 10 records',
+      () => ({ fifo: true, batchSize: 11, maxBatchingWindow: Duration.seconds(5) }),
+      /batchSize must be a whole number between 1 and 10, got 11/,
+    ],
+    [
+      'a batching window over 5 minutes',
+      () => ({ batchSize: 100, maxBatchingWindow: Duration.minutes(6) }),
+      /maxBatchingWindow \(6 minutes\) must be between 0 seconds and 5 minutes/,
+    ],
+    [
+      'a visibility timeout over SQS’s 12 hours',
+      () => ({ visibilityTimeout: Duration.hours(13) }),
+      /visibilityTimeout \(13 hours\) must be between 0 seconds and 12 hours/,
+    ],
+    [
+      'a retention period under SQS’s minute',
+      () => ({ retentionPeriod: Duration.seconds(30) }),
+      /retentionPeriod \(30 seconds\) must be between 1 minute and 14 days/,
+    ],
+    [
+      'a retention period that is not whole seconds',
+      () => ({ retentionPeriod: Duration.millis(90_500) }),
+      /retentionPeriod \(90.5 seconds\) is not a whole number of seconds/,
+    ],
+    [
+      'an SLO under one second (an alarm threshold of 0)',
+      () => ({ acceptableLatency: Duration.millis(400) }),
+      /acceptableLatency \(400 millis\) is under one second.*at least Duration.seconds\(1\)/,
+    ],
     ['a runtime that is not Node.js', () => ({ runtime: lambda.Runtime.PYTHON_3_13 }), /runtime \(python3.13\) is not a Node.js runtime.*NODEJS_/],
     ['subnets without a VPC', () => ({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }), /vpcSubnets is set without a vpc/],
-    ['a workload CloudWatch cannot take as a dimension', () => ({ workload: 'Bestellungen-Köln' }), /workload "Bestellungen-Köln" cannot be a CloudWatch dimension value \(it contains "ö"/],
+    [
+      'a workload CloudWatch cannot take as a dimension',
+      () => ({ workload: 'Bestellungen-Köln' }),
+      /workload "Bestellungen-Köln" cannot be a CloudWatch dimension value \(it contains "ö"/,
+    ],
   ];
   for (const [name, props, message] of cases) {
     it(name, () => {
@@ -248,34 +310,82 @@ describe('QueueConsumerFunction rejects at synth, naming the prop and the fix', 
   it('a token timeout with no visibilityTimeout, which is derived from it', () => {
     const stack = new Stack(new App(), 'TokenTimeout');
     expect(
-      () => new QueueConsumerFunction(stack, 'Orders', { entry: demoWorkerEntry, acceptableLatency: Duration.minutes(2), timeout: Duration.seconds(parameter(stack, 'Timeout').valueAsNumber) }),
-    ).toThrow(/QueueConsumerFunction: timeout is a token .* cannot check or compute with at synth: the visibility timeout is derived from it .* give visibilityTimeout as well/);
+      () =>
+        new QueueConsumerFunction(stack, 'Orders', {
+          entry: demoWorkerEntry,
+          acceptableLatency: Duration.minutes(2),
+          timeout: Duration.seconds(parameter(stack, 'Timeout').valueAsNumber),
+        }),
+    ).toThrow(
+      /QueueConsumerFunction: timeout is a token .* cannot check or compute with at synth: the visibility timeout is derived from it .* give visibilityTimeout as well/,
+    );
   });
 
   it('a token retention period, which must be compared with the DLQ’s', () => {
     const stack = new Stack(new App(), 'TokenRetention');
     expect(
-      () => new QueueConsumerFunction(stack, 'Orders', { entry: demoWorkerEntry, acceptableLatency: Duration.minutes(2), retentionPeriod: Duration.seconds(parameter(stack, 'Retention').valueAsNumber) }),
+      () =>
+        new QueueConsumerFunction(stack, 'Orders', {
+          entry: demoWorkerEntry,
+          acceptableLatency: Duration.minutes(2),
+          retentionPeriod: Duration.seconds(parameter(stack, 'Retention').valueAsNumber),
+        }),
     ).toThrow(/retentionPeriod is a token .* it must be compared with deadLetterRetentionPeriod/);
   });
 
   const functionCases: [string, (stack: Stack) => Partial<QueueConsumerFunctionProps>, RegExp][] = [
-    ['both an entry and a function', (stack) => ({ function: lambda.Function.fromFunctionName(stack, 'F', 'orders'), timeout: Duration.seconds(10) }), /entry and function are both set. Give entry .* or function .*, not both/],
+    [
+      'both an entry and a function',
+      (stack) => ({ function: lambda.Function.fromFunctionName(stack, 'F', 'orders'), timeout: Duration.seconds(10) }),
+      /entry and function are both set. Give entry .* or function .*, not both/,
+    ],
     ['neither an entry nor a function', () => ({ entry: undefined }), /entry and function are both unset/],
-    ['build options with your own function', (stack) => ({ entry: undefined, function: inlineFunction(stack), memorySize: 1024, layers: [] }), /memorySize, layers only configure the function headroom builds from entry. Set them on your own function instead/],
-    ['a timeout beside your own lambda.Function', (stack) => ({ entry: undefined, function: inlineFunction(stack), timeout: Duration.seconds(10) }), /timeout is set with your own lambda.Function, whose timeout headroom reads/],
-    ['an imported function without its timeout', (stack) => ({ entry: undefined, function: lambda.Function.fromFunctionName(stack, 'F', 'orders') }), /timeout is required with an imported function/],
-    ['idempotency on an imported function', (stack) => ({ entry: undefined, function: lambda.Function.fromFunctionName(stack, 'F', 'orders'), timeout: Duration.seconds(10), idempotency: true }), /idempotency needs HEADROOM_IDEMPOTENCY_TABLE set on the function, which headroom cannot do on an imported function/],
-    ['your own function whose timeout is too long for the queue', (stack) => ({ entry: undefined, function: inlineFunction(stack, Duration.minutes(5)), visibilityTimeout: Duration.minutes(10) }), /visibilityTimeout \(10 minutes\) is under six times the function timeout \(5 minutes\)/],
+    [
+      'build options with your own function',
+      (stack) => ({ entry: undefined, function: inlineFunction(stack), memorySize: 1024, layers: [] }),
+      /memorySize, layers only configure the function headroom builds from entry. Set them on your own function instead/,
+    ],
+    [
+      'a timeout beside your own lambda.Function',
+      (stack) => ({ entry: undefined, function: inlineFunction(stack), timeout: Duration.seconds(10) }),
+      /timeout is set with your own lambda.Function, whose timeout headroom reads/,
+    ],
+    [
+      'an imported function without its timeout',
+      (stack) => ({ entry: undefined, function: lambda.Function.fromFunctionName(stack, 'F', 'orders') }),
+      /timeout is required with an imported function/,
+    ],
+    [
+      'idempotency on an imported function',
+      (stack) => ({
+        entry: undefined,
+        function: lambda.Function.fromFunctionName(stack, 'F', 'orders'),
+        timeout: Duration.seconds(10),
+        idempotency: true,
+      }),
+      /idempotency needs HEADROOM_IDEMPOTENCY_TABLE set on the function, which headroom cannot do on an imported function/,
+    ],
+    [
+      'your own function whose timeout is too long for the queue',
+      (stack) => ({ entry: undefined, function: inlineFunction(stack, Duration.minutes(5)), visibilityTimeout: Duration.minutes(10) }),
+      /visibilityTimeout \(10 minutes\) is under six times the function timeout \(5 minutes\)/,
+    ],
   ];
   for (const [name, props, message] of functionCases) {
     it(name, () => {
       const stack = new Stack(new App(), 'Own');
-      expect(() => new QueueConsumerFunction(stack, 'Orders', { entry: demoWorkerEntry, acceptableLatency: Duration.minutes(2), ...props(stack) })).toThrow(message);
+      expect(
+        () => new QueueConsumerFunction(stack, 'Orders', { entry: demoWorkerEntry, acceptableLatency: Duration.minutes(2), ...props(stack) }),
+      ).toThrow(message);
     });
   }
 });
 
 function inlineFunction(stack: Stack, timeout = Duration.seconds(30)): lambda.Function {
-  return new lambda.Function(stack, 'Mine', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({});'), timeout });
+  return new lambda.Function(stack, 'Mine', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+    timeout,
+  });
 }

@@ -130,10 +130,20 @@ describe('QueueScaledService', () => {
   describe('scaled to zero', () => {
     it('starts the first task with step scaling on BacklogWithoutCapacity (target tracking cannot leave zero)', () => {
       const template = checkedTemplate(scaledStack({ minCapacity: 0 }));
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'Headroom', MetricName: 'BacklogWithoutCapacity', Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1, Threshold: 0.5 });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'Headroom',
+        MetricName: 'BacklogWithoutCapacity',
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 0.5,
+      });
       template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
         PolicyType: 'StepScaling',
-        StepScalingPolicyConfiguration: Match.objectLike({ AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }),
+        StepScalingPolicyConfiguration: Match.objectLike({
+          AdjustmentType: 'ChangeInCapacity',
+          StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }],
+        }),
       });
     });
 
@@ -150,7 +160,10 @@ describe('QueueScaledService', () => {
 
     it('tracks backlog per task at acceptableLatency / timePerMessage', () => {
       template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-        TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 100, CustomizedMetricSpecification: Match.objectLike({ MetricName: 'BacklogPerTask' }) }),
+        TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+          TargetValue: 100,
+          CustomizedMetricSpecification: Match.objectLike({ MetricName: 'BacklogPerTask' }),
+        }),
       });
     });
 
@@ -171,9 +184,19 @@ describe('QueueScaledService', () => {
           ScaleOutCooldown: 60,
           CustomizedMetricSpecification: {
             Metrics: Match.arrayWith([
-              Match.objectLike({ Id: 'sent', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesSent' }), Stat: 'Sum' }) }),
-              Match.objectLike({ Id: 'desired', MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'ECS/ContainerInsights', MetricName: 'DesiredTaskCount' }) }) }),
-              Match.objectLike({ Id: 'signal', ReturnData: true, Expression: '((sent / 60) * 3 + (visible + inFlight) * 3 / 105) / IF(desired > 1, desired, 1)' }),
+              Match.objectLike({
+                Id: 'sent',
+                MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesSent' }), Stat: 'Sum' }),
+              }),
+              Match.objectLike({
+                Id: 'desired',
+                MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'ECS/ContainerInsights', MetricName: 'DesiredTaskCount' }) }),
+              }),
+              Match.objectLike({
+                Id: 'signal',
+                ReturnData: true,
+                Expression: '((sent / 60) * 3 + (visible + inFlight) * 3 / 105) / IF(desired > 1, desired, 1)',
+              }),
             ]),
           },
         },
@@ -185,7 +208,11 @@ describe('QueueScaledService', () => {
       recipe.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
         TargetTrackingScalingPolicyConfiguration: Match.objectLike({
           TargetValue: 100,
-          CustomizedMetricSpecification: { Metrics: Match.arrayWith([Match.objectLike({ Id: 'signal', Expression: 'IF(running > 0, (visible + inFlight) / running, visible + inFlight)' })]) },
+          CustomizedMetricSpecification: {
+            Metrics: Match.arrayWith([
+              Match.objectLike({ Id: 'signal', Expression: 'IF(running > 0, (visible + inFlight) / running, visible + inFlight)' }),
+            ]),
+          },
         }),
       });
     });
@@ -199,7 +226,14 @@ describe('QueueScaledService', () => {
   describe('its dashboard', () => {
     const stack = new Stack(nagCheckedApp(), 'Dashboard');
     const { service, queue } = fargateWorker(stack);
-    new QueueScaledService(stack, 'Scaling', { service, queue, acceptableLatency: Duration.minutes(5), timePerMessage: Duration.seconds(3), maxCapacity: 30, workload: 'orders' }).addDashboard();
+    new QueueScaledService(stack, 'Scaling', {
+      service,
+      queue,
+      acceptableLatency: Duration.minutes(5),
+      timePerMessage: Duration.seconds(3),
+      maxCapacity: 30,
+      workload: 'orders',
+    }).addDashboard();
     const template = checkedTemplate(stack);
     const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
 
@@ -220,7 +254,12 @@ describe('QueueScaledService', () => {
         TreatMissingData: 'notBreaching',
         Metrics: Match.arrayWith([
           Match.objectLike({ Expression: 'MAX([measured / 3000, 3000 / measured])' }),
-          Match.objectLike({ Id: 'measured', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'MessageProcessingTime', Dimensions: Match.arrayWith([{ Name: 'service', Value: 'orders' }]) }) }) }),
+          Match.objectLike({
+            Id: 'measured',
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({ MetricName: 'MessageProcessingTime', Dimensions: Match.arrayWith([{ Name: 'service', Value: 'orders' }]) }),
+            }),
+          }),
         ]),
       });
     });
@@ -250,12 +289,16 @@ describe('QueueScaledService', () => {
     });
 
     it('a targetUtilization with AWS’s recipe, which has its own target', () => {
-      expect(invalid({ signal: ScalingSignal.BACKLOG_PER_TASK, targetUtilization: 0.8 })).toThrow(/targetUtilization is the RequiredCapacityPerTask target/);
+      expect(invalid({ signal: ScalingSignal.BACKLOG_PER_TASK, targetUtilization: 0.8 })).toThrow(
+        /targetUtilization is the RequiredCapacityPerTask target/,
+      );
     });
 
     it('a measured time per message with metric math, which cannot read it', () => {
       const measured = new cloudwatch.Metric({ namespace: 'Headroom', metricName: 'MessageProcessingTime' });
-      expect(invalid({ metricSource: BacklogMetricSource.METRIC_MATH, measuredTimePerMessage: measured })).toThrow(/measuredTimePerMessage is read by the backlog publisher only/);
+      expect(invalid({ metricSource: BacklogMetricSource.METRIC_MATH, measuredTimePerMessage: measured })).toThrow(
+        /measuredTimePerMessage is read by the backlog publisher only/,
+      );
     });
   });
 });

@@ -44,7 +44,14 @@ function scaledStack(overrides: Partial<RequestScaledServiceProps> = {}, extend?
 }
 
 const RESOURCE_LABEL = {
-  'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^WebLB'), 'LoadBalancerFullName'] }, '/', { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebLBPublicListenerECSGroup'), 'TargetGroupFullName'] }]],
+  'Fn::Join': [
+    '',
+    [
+      { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebLB'), 'LoadBalancerFullName'] },
+      '/',
+      { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebLBPublicListenerECSGroup'), 'TargetGroupFullName'] },
+    ],
+  ],
 };
 
 describe('RequestScaledService', () => {
@@ -102,7 +109,11 @@ describe('RequestScaledService', () => {
     });
 
     it('registers the service desired count between min and max and removes DesiredCount from the service', () => {
-      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 20 });
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        ScalableDimension: 'ecs:service:DesiredCount',
+        MinCapacity: 1,
+        MaxCapacity: 20,
+      });
       expect(Object.values(template.findResources('AWS::ECS::Service'))[0]!.Properties).not.toHaveProperty('DesiredCount');
     });
 
@@ -123,20 +134,28 @@ describe('RequestScaledService', () => {
         PredictiveScalingPolicyConfiguration: {
           Mode: 'ForecastOnly',
           SchedulingBufferTime: 300,
-          MetricSpecifications: [{ TargetValue: 1920, PredefinedMetricPairSpecification: { PredefinedMetricType: 'ALBRequestCount', ResourceLabel: RESOURCE_LABEL } }],
+          MetricSpecifications: [
+            { TargetValue: 1920, PredefinedMetricPairSpecification: { PredefinedMetricType: 'ALBRequestCount', ResourceLabel: RESOURCE_LABEL } },
+          ],
         },
       });
     });
 
     it('builds latency and availability burn-rate alerts: three composite pairs each', () => {
-      const composites = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm')).filter((alarm) => /burning/.test(alarm.Properties.AlarmDescription));
+      const composites = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm')).filter((alarm) =>
+        /burning/.test(alarm.Properties.AlarmDescription),
+      );
       expect(composites).toHaveLength(6);
     });
 
     it('measures latency events by TargetResponseTime’s percentile rank at the SLO', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Threshold: Match.anyValue(),
-        Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'TargetResponseTime' }), Stat: 'PR(:0.5)', Period: 3600 }) })]),
+        Metrics: Match.arrayWith([
+          Match.objectLike({
+            MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'TargetResponseTime' }), Stat: 'PR(:0.5)', Period: 3600 }),
+          }),
+        ]),
       });
     });
 
@@ -144,21 +163,36 @@ describe('RequestScaledService', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Metrics: Match.arrayWith([
           Match.objectLike({ Expression: 'FILL(bad5m, 0) / total5m' }),
-          Match.objectLike({ Id: 'bad5m', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'HTTPCode_Target_5XX_Count' }), Stat: 'Sum', Period: 300 }) }),
-          Match.objectLike({ Id: 'total5m', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'RequestCount' }), Stat: 'Sum', Period: 300 }) }),
+          Match.objectLike({
+            Id: 'bad5m',
+            MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'HTTPCode_Target_5XX_Count' }), Stat: 'Sum', Period: 300 }),
+          }),
+          Match.objectLike({
+            Id: 'total5m',
+            MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'RequestCount' }), Stat: 'Sum', Period: 300 }),
+          }),
         ]),
       });
     });
 
     it('folds the latency breach and the page alerts into the dashboard’s unhealthy alarm', () => {
-      const unhealthy = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm')).find((alarm) => /unhealthy/.test(String(alarm.Properties.AlarmDescription)))!;
+      const unhealthy = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm')).find((alarm) =>
+        /unhealthy/.test(String(alarm.Properties.AlarmDescription)),
+      )!;
       const rule = JSON.stringify(unhealthy.Properties.AlarmRule);
       expect(rule.match(/ALARM\(/g)!.length).toBe(1 /* capacity pinned */ + 1 /* latency breach */ + 4 /* page pairs: 2 SLIs x 2 */);
     });
 
     it('shows requests per target, p99 vs SLO, burn rates and error budgets on the dashboard', () => {
-      const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard')).map((dashboard) => dashboard.Properties.DashboardBody));
-      for (const title of ['Requests per target vs target (per minute)', 'p99 response time vs SLO (seconds)', 'Error budget remaining: requests slower than 500 ms (objective 99.90%)', 'Burn rate: requests answered 5xx by a target']) {
+      const body = JSON.stringify(
+        Object.values(template.findResources('AWS::CloudWatch::Dashboard')).map((dashboard) => dashboard.Properties.DashboardBody),
+      );
+      for (const title of [
+        'Requests per target vs target (per minute)',
+        'p99 response time vs SLO (seconds)',
+        'Error budget remaining: requests slower than 500 ms (objective 99.90%)',
+        'Burn rate: requests answered 5xx by a target',
+      ]) {
         expect(body).toContain(title);
       }
     });
@@ -177,7 +211,9 @@ describe('RequestScaledService', () => {
         maxCapacity: 8,
         latencyGuard: false,
       });
-      expect(stack.resolve(scaling.resourceLabel)).toEqual(stack.resolve(`${web.loadBalancer.loadBalancerFullName}/${web.targetGroup.targetGroupFullName}`));
+      expect(stack.resolve(scaling.resourceLabel)).toEqual(
+        stack.resolve(`${web.loadBalancer.loadBalancerFullName}/${web.targetGroup.targetGroupFullName}`),
+      );
       const template = checkedTemplate(stack);
       template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 0);
     });
@@ -191,12 +227,16 @@ describe('RequestScaledService', () => {
           scaling.addPredictiveScaling(predictor);
         }),
       );
-      const functions = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { HEADROOM_PREDICTOR_CONFIG: Match.anyValue() } } } });
+      const functions = template.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { HEADROOM_PREDICTOR_CONFIG: Match.anyValue() } } },
+      });
       const config = JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG);
       expect(config).toContain('\\"metricName\\":\\"RequestCount\\"');
       expect(config).toContain('\\"stat\\":\\"Sum\\"');
       expect(config).toMatch(/\\"unitThroughput\\":40,\\"targetUtilization\\":1,.*\\"floor\\":2,\\"max\\":20,\\"quantile\\":\\"p50\\"/);
-      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { Tags: Match.arrayWith([{ Key: 'headroom:managed', Value: 'true' }]) });
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        Tags: Match.arrayWith([{ Key: 'headroom:managed', Value: 'true' }]),
+      });
     });
   });
 
@@ -206,7 +246,16 @@ describe('RequestScaledService', () => {
     it('names a missing part of the service, target group and load balancer', () => {
       const stack = new Stack(nagCheckedApp(), 'Missing');
       const web = webService(stack);
-      expect(() => new RequestScaledService(stack, 'Scaling', { service: web.service, targetGroup: web.targetGroup, requestsPerSecondPerTask: 1, latencySlo: Duration.seconds(1), maxCapacity: 2 })).toThrow(
+      expect(
+        () =>
+          new RequestScaledService(stack, 'Scaling', {
+            service: web.service,
+            targetGroup: web.targetGroup,
+            requestsPerSecondPerTask: 1,
+            latencySlo: Duration.seconds(1),
+            maxCapacity: 2,
+          }),
+      ).toThrow(
         /RequestScaledService: loadBalancer is missing\. Give service, targetGroup and loadBalancer together \(missing: loadBalancer\), or loadBalancedService\./,
       );
     });
@@ -214,7 +263,16 @@ describe('RequestScaledService', () => {
     it('refuses both a load-balanced service and a service of the user’s', () => {
       const stack = new Stack(nagCheckedApp(), 'Both');
       const web = webService(stack);
-      expect(() => new RequestScaledService(stack, 'Scaling', { loadBalancedService: web, service: web.service, requestsPerSecondPerTask: 1, latencySlo: Duration.seconds(1), maxCapacity: 2 })).toThrow(/loadBalancedService is given with service/);
+      expect(
+        () =>
+          new RequestScaledService(stack, 'Scaling', {
+            loadBalancedService: web,
+            service: web.service,
+            requestsPerSecondPerTask: 1,
+            latencySlo: Duration.seconds(1),
+            maxCapacity: 2,
+          }),
+      ).toThrow(/loadBalancedService is given with service/);
     });
 
     it.each([
@@ -231,7 +289,9 @@ describe('RequestScaledService', () => {
     });
 
     it('refuses a native scheduling buffer over an hour', () => {
-      expect(() => scaledStack({}, (scaling) => scaling.addNativePredictiveScaling({ schedulingBuffer: Duration.hours(2) }))).toThrow(/addNativePredictiveScaling: schedulingBuffer is over AWS’s limit of 1 hour/);
+      expect(() => scaledStack({}, (scaling) => scaling.addNativePredictiveScaling({ schedulingBuffer: Duration.hours(2) }))).toThrow(
+        /addNativePredictiveScaling: schedulingBuffer is over AWS’s limit of 1 hour/,
+      );
     });
   });
 });

@@ -26,7 +26,9 @@ function sloStack(overrides: Partial<SloBurnRateAlarmsProps> = {}): { stack: Sta
 /** The metric-math alarms of the stack, by their single period. */
 function windowAlarms(template: Template): Array<{ period: number; threshold: number; statistic: string; id: string }> {
   return Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => {
-    const stat = (alarm.Properties.Metrics as Array<{ Id: string; MetricStat?: { Period: number; Stat: string } }>).find((query) => query.MetricStat)!;
+    const stat = (alarm.Properties.Metrics as Array<{ Id: string; MetricStat?: { Period: number; Stat: string } }>).find(
+      (query) => query.MetricStat,
+    )!;
     return { period: stat.MetricStat!.Period, threshold: alarm.Properties.Threshold as number, statistic: stat.MetricStat!.Stat, id: stat.Id };
   });
 }
@@ -36,7 +38,11 @@ describe('SloBurnRateAlarms for a queue consumer (MessageWaitTime per message)',
   const template = checkedTemplate(stack);
 
   it('builds one alarm per window of the workbook’s alerts: 1 h + 5 min, 6 h + 30 min, 3 days + 6 h', () => {
-    expect(windowAlarms(template).map((alarm) => alarm.period).sort((a, b) => a - b)).toEqual([300, 1800, 3600, 21600, 21600, 259200]);
+    expect(
+      windowAlarms(template)
+        .map((alarm) => alarm.period)
+        .sort((a, b) => a - b),
+    ).toEqual([300, 1800, 3600, 21600, 21600, 259200]);
   });
 
   it('sets each window’s threshold at burn rate x the error budget (99%: 14.4% bad, 6%, 1%)', () => {
@@ -47,7 +53,13 @@ describe('SloBurnRateAlarms for a queue consumer (MessageWaitTime per message)',
   it('counts every message: the percentile rank of MessageWaitTime at the SLO (ms)', () => {
     for (const alarm of windowAlarms(template)) expect(alarm.statistic).toBe('PR(:300000)');
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: { Namespace: 'Headroom', MetricName: 'MessageWaitTime', Dimensions: [{ Name: 'Workload', Value: 'orders' }] } }) })]),
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          MetricStat: Match.objectLike({
+            Metric: { Namespace: 'Headroom', MetricName: 'MessageWaitTime', Dimensions: [{ Name: 'Workload', Value: 'orders' }] },
+          }),
+        }),
+      ]),
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       EvaluationPeriods: 1,
       TreatMissingData: 'notBreaching',
@@ -67,7 +79,8 @@ describe('SloBurnRateAlarms for a queue consumer (MessageWaitTime per message)',
 
   it('pairs the long window with its own short window in each composite', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
-    const periodOf = (logicalId: string) => (alarms[logicalId]!.Properties.Metrics as Array<{ MetricStat?: { Period: number } }>).find((query) => query.MetricStat)!.MetricStat!.Period;
+    const periodOf = (logicalId: string) =>
+      (alarms[logicalId]!.Properties.Metrics as Array<{ MetricStat?: { Period: number } }>).find((query) => query.MetricStat)!.MetricStat!.Period;
     const pairs = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm')).map((composite) => {
       const ids = [...JSON.stringify(composite.Properties.AlarmRule).matchAll(/"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/g)].map((match) => match[1]!);
       return ids.map(periodOf).sort((a, b) => b - a);
@@ -81,7 +94,10 @@ describe('SloBurnRateAlarms for a queue consumer (MessageWaitTime per message)',
 
   it('sends pages to the page topic and tickets to the ticket topic', () => {
     const composites = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm'));
-    const topicsOf = (text: RegExp) => composites.filter((composite) => text.test(composite.Properties.AlarmDescription)).map((composite) => JSON.stringify(composite.Properties.AlarmActions));
+    const topicsOf = (text: RegExp) =>
+      composites
+        .filter((composite) => text.test(composite.Properties.AlarmDescription))
+        .map((composite) => JSON.stringify(composite.Properties.AlarmActions));
     expect(topicsOf(/^Page/)).toHaveLength(2);
     for (const actions of topicsOf(/^Page/)) expect(actions).toMatch(/Page/);
     expect(topicsOf(/^Ticket/)).toHaveLength(1);
@@ -91,16 +107,26 @@ describe('SloBurnRateAlarms for a queue consumer (MessageWaitTime per message)',
 
 describe('SloBurnRateAlarms with configured alerts', () => {
   it('takes other burn rates and windows', () => {
-    const { stack } = sloStack({ alerts: [{ name: 'fast', severity: 'page', burnRate: 10, longWindowMs: 2 * 3_600_000, shortWindowMs: 10 * 60_000 }] });
+    const { stack } = sloStack({
+      alerts: [{ name: 'fast', severity: 'page', burnRate: 10, longWindowMs: 2 * 3_600_000, shortWindowMs: 10 * 60_000 }],
+    });
     const template = checkedTemplate(stack);
-    expect(windowAlarms(template).map((alarm) => [alarm.period, alarm.threshold])).toEqual(expect.arrayContaining([[7200, 0.1], [600, 0.1]]));
+    expect(windowAlarms(template).map((alarm) => [alarm.period, alarm.threshold])).toEqual(
+      expect.arrayContaining([
+        [7200, 0.1],
+        [600, 0.1],
+      ]),
+    );
     template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 1);
   });
 
   it('builds an availability SLI from a ratio of counts (a Lambda consumer’s failures over its messages)', () => {
     const stack = new Stack(nagCheckedApp(), 'Ratio');
     const metric = (metricName: string) => new cloudwatch.Metric({ namespace: 'Headroom', metricName, dimensionsMap: { Workload: 'thumbnails' } });
-    new SloBurnRateAlarms(stack, 'Failures', { indicator: ratioIndicator(metric('MessagesFailed'), metric('MessagesProcessed'), 'failed messages'), objective: 0.999 });
+    new SloBurnRateAlarms(stack, 'Failures', {
+      indicator: ratioIndicator(metric('MessagesFailed'), metric('MessagesProcessed'), 'failed messages'),
+      objective: 0.999,
+    });
     checkedTemplate(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 0.0144,
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(bad60m, 0) / total60m' })]),
@@ -124,7 +150,10 @@ describe('SloBurnRateAlarms validation', () => {
     [{ objective: 99 }, /SloBurnRateAlarms: objective must be a fraction strictly between 0 and 1, got 99\. Use for example 0.999/],
     [{ objective: 0.9 }, /SloBurnRateAlarms: alerts\[page-1h\]\.burnRate \(14.4\) x the error budget/],
     [{ alerts: [] }, /SloBurnRateAlarms: alerts is empty/],
-    [{ alerts: [{ ...WORKBOOK_ALERTS[2]!, longWindowMs: 10 * 86_400_000 }] }, /alerts\[ticket-3d\]\.longWindowMs must be whole minutes from 1 minute to 7 days/],
+    [
+      { alerts: [{ ...WORKBOOK_ALERTS[2]!, longWindowMs: 10 * 86_400_000 }] },
+      /alerts\[ticket-3d\]\.longWindowMs must be whole minutes from 1 minute to 7 days/,
+    ],
     [{ period: Duration.hours(12) }, /SloBurnRateAlarms: period must be whole minutes and at least a day/],
   ])('refuses %o, naming the prop', (overrides, message) => {
     expect(() => sloStack(overrides as Partial<SloBurnRateAlarmsProps>)).toThrow(message);

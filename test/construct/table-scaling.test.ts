@@ -26,14 +26,27 @@ function tableStack(props: Omit<TableScalingProps, 'table'>): Stack {
 }
 
 describe('TableScaling', () => {
-  const template = checkedTemplate(tableStack({ read: { min: 5, max: 500 }, write: { min: 5, max: 100, targetUtilizationPercent: 60 }, globalSecondaryIndexes: { byUser: { read: { min: 5, max: 200 } } } }));
+  const template = checkedTemplate(
+    tableStack({
+      read: { min: 5, max: 500 },
+      write: { min: 5, max: 100, targetUtilizationPercent: 60 },
+      globalSecondaryIndexes: { byUser: { read: { min: 5, max: 200 } } },
+    }),
+  );
 
   it('tracks 70% read utilization by default, and the write target given', () => {
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      TargetTrackingScalingPolicyConfiguration: { TargetValue: 70, ScaleInCooldown: 900, PredefinedMetricSpecification: { PredefinedMetricType: 'DynamoDBReadCapacityUtilization' } },
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 70,
+        ScaleInCooldown: 900,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'DynamoDBReadCapacityUtilization' },
+      },
     });
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      TargetTrackingScalingPolicyConfiguration: { TargetValue: 60, PredefinedMetricSpecification: { PredefinedMetricType: 'DynamoDBWriteCapacityUtilization' } },
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 60,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'DynamoDBWriteCapacityUtilization' },
+      },
     });
   });
 
@@ -47,11 +60,16 @@ describe('TableScaling', () => {
   });
 
   it('lets the predictor manage the table’s read capacity', () => {
-    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { ScalableDimension: 'dynamodb:table:ReadCapacityUnits', Tags: [{ Key: 'headroom:managed', Value: 'true' }] });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ScalableDimension: 'dynamodb:table:ReadCapacityUnits',
+      Tags: [{ Key: 'headroom:managed', Value: 'true' }],
+    });
   });
 
   it('rejects a utilization target DynamoDB does not accept, and a max below the min', () => {
-    expect(() => tableStack({ read: { min: 5, max: 50, targetUtilizationPercent: 95 } })).toThrow(/read.targetUtilizationPercent must be between 20 and 90, got 95/);
+    expect(() => tableStack({ read: { min: 5, max: 50, targetUtilizationPercent: 95 } })).toThrow(
+      /read.targetUtilizationPercent must be between 20 and 90, got 95/,
+    );
     expect(() => tableStack({ write: { min: 10, max: 5 } })).toThrow(/write.max must be a whole number >= write.min \(10\), got 5/);
   });
 });
@@ -65,7 +83,9 @@ describe('TableScaling rejects, naming the prop and the fix', () => {
     const app = new App();
     const stack = new Stack(app, 'OnDemand');
     new TableScaling(stack, 'Scaling', { table: bareTable(stack, dynamodb.BillingMode.PAY_PER_REQUEST), read: { min: 5, max: 50 } });
-    expect(() => app.synth()).toThrow(/TableScaling: table OnDemand\/Sessions is PAY_PER_REQUEST \(on demand\).*billingMode: dynamodb.BillingMode.PROVISIONED/);
+    expect(() => app.synth()).toThrow(
+      /TableScaling: table OnDemand\/Sessions is PAY_PER_REQUEST \(on demand\).*billingMode: dynamodb.BillingMode.PROVISIONED/,
+    );
   });
 
   it('an index the table does not have, listing those it has', () => {
@@ -74,7 +94,9 @@ describe('TableScaling rejects, naming the prop and the fix', () => {
     const table = bareTable(stack, dynamodb.BillingMode.PROVISIONED);
     table.addGlobalSecondaryIndex({ indexName: 'byUser', partitionKey: { name: 'user', type: dynamodb.AttributeType.STRING } });
     new TableScaling(stack, 'Scaling', { table, globalSecondaryIndexes: { byUsr: { read: { min: 1, max: 10 } } } });
-    expect(() => app.synth()).toThrow(/globalSecondaryIndexes names "byUsr", which is not a global secondary index of NoIndex\/Sessions \(it has byUser\)/);
+    expect(() => app.synth()).toThrow(
+      /globalSecondaryIndexes names "byUsr", which is not a global secondary index of NoIndex\/Sessions \(it has byUser\)/,
+    );
   });
 
   it('a local secondary index, which shares the table’s capacity', () => {
@@ -100,9 +122,14 @@ describe('TableScaling rejects, naming the prop and the fix', () => {
 
   it('a cooldown that is not whole seconds', () => {
     const stack = new Stack(new App(), 'Cooldown');
-    expect(() => new TableScaling(stack, 'Scaling', { table: bareTable(stack, dynamodb.BillingMode.PROVISIONED), read: { min: 5, max: 50 }, scaleInCooldown: Duration.millis(2500) })).toThrow(
-      /TableScaling: scaleInCooldown \(2.5 seconds\) is not a whole number of seconds/,
-    );
+    expect(
+      () =>
+        new TableScaling(stack, 'Scaling', {
+          table: bareTable(stack, dynamodb.BillingMode.PROVISIONED),
+          read: { min: 5, max: 50 },
+          scaleInCooldown: Duration.millis(2500),
+        }),
+    ).toThrow(/TableScaling: scaleInCooldown \(2.5 seconds\) is not a whole number of seconds/);
   });
 });
 
@@ -112,7 +139,10 @@ describe('TableScaling with tokens', () => {
     const min = new CfnParameter(stack, 'Min', { type: 'Number' }).valueAsNumber;
     const max = new CfnParameter(stack, 'Max', { type: 'Number' }).valueAsNumber;
     new TableScaling(stack, 'Scaling', { table: bareTable(stack, dynamodb.BillingMode.PROVISIONED), write: { min, max } });
-    Template.fromStack(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: { Ref: 'Min' }, MaxCapacity: { Ref: 'Max' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: { Ref: 'Min' },
+      MaxCapacity: { Ref: 'Max' },
+    });
   });
 
   it('uses no deprecated aws-cdk-lib API (synth fails on one with JSII_DEPRECATED=fail)', () => {
@@ -120,7 +150,14 @@ describe('TableScaling with tokens', () => {
     process.env.JSII_DEPRECATED = 'fail';
     try {
       const stack = new Stack(new App(), 'NotDeprecated');
-      expect(() => new TableScaling(stack, 'Scaling', { table: bareTable(stack, dynamodb.BillingMode.PROVISIONED), read: { min: 5, max: 50 }, write: { min: 5, max: 50 } })).not.toThrow();
+      expect(
+        () =>
+          new TableScaling(stack, 'Scaling', {
+            table: bareTable(stack, dynamodb.BillingMode.PROVISIONED),
+            read: { min: 5, max: 50 },
+            write: { min: 5, max: 50 },
+          }),
+      ).not.toThrow();
     } finally {
       if (previous === undefined) delete process.env.JSII_DEPRECATED;
       else process.env.JSII_DEPRECATED = previous;

@@ -77,7 +77,12 @@ describe('WorkloadDashboard', () => {
     });
 
     it('alarms when the forecast error is above 50% in two of three runs', () => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ForecastErrorMAPE', Threshold: 50, DatapointsToAlarm: 2, EvaluationPeriods: 3 });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ForecastErrorMAPE',
+        Threshold: 50,
+        DatapointsToAlarm: 2,
+        EvaluationPeriods: 3,
+      });
     });
 
     it('folds every alarm, the SLO and DLQ alarms included, into one composite "unhealthy" alarm with notifications', () => {
@@ -110,7 +115,12 @@ describe('WorkloadDashboard', () => {
     const stack = new Stack(nagCheckedApp(), 'Bad');
     const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
     expect(
-      () => new WorkloadDashboard(stack, 'Dashboard', { workload: 'x', capacity: { kind: 'dynamodb', table, maxCapacity: 5, capacity: 'write' }, capacityPinnedMinutes: 0.5 }),
+      () =>
+        new WorkloadDashboard(stack, 'Dashboard', {
+          workload: 'x',
+          capacity: { kind: 'dynamodb', table, maxCapacity: 5, capacity: 'write' },
+          capacityPinnedMinutes: 0.5,
+        }),
     ).toThrow(/capacityPinnedMinutes must be a whole number between 1 and 1440, got 0.5/);
   });
 });
@@ -118,14 +128,20 @@ describe('WorkloadDashboard', () => {
 function tableDashboard(props: Partial<WorkloadDashboardProps> & { readonly stackName?: string } = {}): Stack {
   const stack = new Stack(new App(), props.stackName ?? 'Workloads');
   const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
-  new WorkloadDashboard(stack, 'Dashboard', { workload: 'sessions', capacity: { kind: 'dynamodb', table, maxCapacity: 50, capacity: 'read' }, ...props });
+  new WorkloadDashboard(stack, 'Dashboard', {
+    workload: 'sessions',
+    capacity: { kind: 'dynamodb', table, maxCapacity: 50, capacity: 'read' },
+    ...props,
+  });
   return stack;
 }
 
 describe('WorkloadDashboard names and limits', () => {
   it('keeps a composite alarm name built from a long workload within CloudWatch’s 255 characters, distinct per workload', () => {
     const names = ['a', 'b'].map((last) => {
-      const composites = Template.fromStack(tableDashboard({ workload: `${'w'.repeat(249)}${last}` })).findResources('AWS::CloudWatch::CompositeAlarm');
+      const composites = Template.fromStack(tableDashboard({ workload: `${'w'.repeat(249)}${last}` })).findResources(
+        'AWS::CloudWatch::CompositeAlarm',
+      );
       return Object.values(composites)[0]!.Properties.AlarmName as string;
     });
     for (const name of names) {
@@ -141,7 +157,10 @@ describe('WorkloadDashboard names and limits', () => {
     const maxCapacity = new CfnParameter(stack, 'Max', { type: 'Number' }).valueAsNumber;
     new WorkloadDashboard(stack, 'Dashboard', { workload: 'sessions', capacity: { kind: 'dynamodb', table, maxCapacity, capacity: 'read' } });
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: { Ref: 'Max' }, AlarmDescription: { 'Fn::Join': ['', Match.arrayWith([{ Ref: 'Max' }])] } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: { Ref: 'Max' },
+      AlarmDescription: { 'Fn::Join': ['', Match.arrayWith([{ Ref: 'Max' }])] },
+    });
     expect(JSON.stringify(template.toJSON())).not.toMatch(/e\+2[89]\d/);
   });
 
@@ -155,12 +174,28 @@ describe('WorkloadDashboard names and limits', () => {
   });
 
   const rejected: [string, Partial<WorkloadDashboardProps>, RegExp][] = [
-    ['a workload with characters CloudWatch rejects in a dimension', { workload: 'Bestellungen-Köln' }, /WorkloadDashboard: workload "Bestellungen-Köln" cannot be a CloudWatch dimension value \(it contains "ö"/],
-    ['a blank workload', { workload: '   ' }, /workload "   " cannot be a CloudWatch dimension value .*not all spaces/],
+    [
+      'a workload with characters CloudWatch rejects in a dimension',
+      { workload: 'Bestellungen-Köln' },
+      /WorkloadDashboard: workload "Bestellungen-Köln" cannot be a CloudWatch dimension value \(it contains "ö"/,
+    ],
+    ['a blank workload', { workload: '   ' }, /workload " {3}" cannot be a CloudWatch dimension value .*not all spaces/],
     ['a workload with a control character', { workload: 'orders\n' }, /it contains "\\n"/],
-    ['a predictor interval whose stale alarm would look beyond a day', { predictor: { interval: Duration.days(1) } }, /predictor.interval \(1 day\) must be between 1 minute and 12 hours/],
-    ['a predictor interval that is not whole minutes', { predictor: { interval: Duration.seconds(90) } }, /predictor.interval \(1 minute 30 seconds\) is not a whole number of minutes/],
-    ['a predictor interval that is not whole seconds', { predictor: { interval: Duration.millis(60_500) } }, /predictor.interval \(60.5 seconds\) is not a whole number of seconds/],
+    [
+      'a predictor interval whose stale alarm would look beyond a day',
+      { predictor: { interval: Duration.days(1) } },
+      /predictor.interval \(1 day\) must be between 1 minute and 12 hours/,
+    ],
+    [
+      'a predictor interval that is not whole minutes',
+      { predictor: { interval: Duration.seconds(90) } },
+      /predictor.interval \(1 minute 30 seconds\) is not a whole number of minutes/,
+    ],
+    [
+      'a predictor interval that is not whole seconds',
+      { predictor: { interval: Duration.millis(60_500) } },
+      /predictor.interval \(60.5 seconds\) is not a whole number of seconds/,
+    ],
   ];
   for (const [name, props, message] of rejected) {
     it(`rejects ${name}`, () => {
@@ -172,8 +207,13 @@ describe('WorkloadDashboard names and limits', () => {
     const stack = new Stack(new App(), 'TokenInterval');
     const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
     const interval = Duration.seconds(new CfnParameter(stack, 'Interval', { type: 'Number' }).valueAsNumber);
-    expect(() => new WorkloadDashboard(stack, 'Dashboard', { workload: 'x', capacity: { kind: 'dynamodb', table, maxCapacity: 5, capacity: 'read' }, predictor: { interval } })).toThrow(
-      /predictor.interval is a token .* the alarms' periods are derived from it/,
-    );
+    expect(
+      () =>
+        new WorkloadDashboard(stack, 'Dashboard', {
+          workload: 'x',
+          capacity: { kind: 'dynamodb', table, maxCapacity: 5, capacity: 'read' },
+          predictor: { interval },
+        }),
+    ).toThrow(/predictor.interval is a token .* the alarms' periods are derived from it/);
   });
 });

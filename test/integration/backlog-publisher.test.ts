@@ -37,14 +37,20 @@ async function queueWith(visible: number, inFlight: number, delayed: number): Pr
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('backlog') }));
   const send = async (count: number, delaySeconds: number): Promise<void> => {
     for (let sent = 0; sent < count; sent += 10) {
-      const entries = Array.from({ length: Math.min(10, count - sent) }, (_, index) => ({ Id: `m${index}`, MessageBody: `job ${sent + index}`, DelaySeconds: delaySeconds }));
+      const entries = Array.from({ length: Math.min(10, count - sent) }, (_, index) => ({
+        Id: `m${index}`,
+        MessageBody: `job ${sent + index}`,
+        DelaySeconds: delaySeconds,
+      }));
       await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: entries }));
     }
   };
   await send(visible + inFlight, 0);
   let received = 0;
   while (received < inFlight) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: Math.min(10, inFlight - received), VisibilityTimeout: 600 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: Math.min(10, inFlight - received), VisibilityTimeout: 600 }),
+    );
     received += Messages.length;
   }
   await send(delayed, 600);
@@ -61,7 +67,15 @@ async function ecsService(cluster: string, running: number): Promise<string> {
       containerDefinitions: [{ name: 'worker', image: 'public.ecr.aws/docker/library/busybox:stable', memory: 128 }],
     }),
   );
-  await ecs.send(new CreateServiceCommand({ cluster, serviceName: service, taskDefinition: taskDefinition!.taskDefinitionArn, desiredCount: running, launchType: 'EC2' }));
+  await ecs.send(
+    new CreateServiceCommand({
+      cluster,
+      serviceName: service,
+      taskDefinition: taskDefinition!.taskDefinitionArn,
+      desiredCount: running,
+      launchType: 'EC2',
+    }),
+  );
   // moto starts a service with no running task and reports the desired count as running once it is updated.
   if (running > 0) await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: running }));
   return service;
@@ -75,11 +89,22 @@ async function lambdaFunction(): Promise<string> {
     Resources: {
       Role: {
         Type: 'AWS::IAM::Role',
-        Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } },
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+        },
       },
       Function: {
         Type: 'AWS::Lambda::Function',
-        Properties: { FunctionName: functionName, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, Code: { ZipFile: 'exports.handler = async () => {};' } },
+        Properties: {
+          FunctionName: functionName,
+          Runtime: 'nodejs22.x',
+          Handler: 'index.handler',
+          Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
+          Code: { ZipFile: 'exports.handler = async () => {};' },
+        },
       },
     },
   };
@@ -95,7 +120,16 @@ async function publishedValues(namespace: string, metricName: string, workload: 
     new GetMetricDataCommand({
       StartTime: new Date(now - 10 * 60_000),
       EndTime: new Date(now + 60_000),
-      MetricDataQueries: [{ Id: 'm', MetricStat: { Metric: { Namespace: namespace, MetricName: metricName, Dimensions: [{ Name: 'Workload', Value: workload }] }, Period: 60, Stat: 'Maximum' } }],
+      MetricDataQueries: [
+        {
+          Id: 'm',
+          MetricStat: {
+            Metric: { Namespace: namespace, MetricName: metricName, Dimensions: [{ Name: 'Workload', Value: workload }] },
+            Period: 60,
+            Stat: 'Maximum',
+          },
+        },
+      ],
     }),
   );
   return MetricDataResults[0]?.Values ?? [];
@@ -122,8 +156,18 @@ describe('the backlog publisher against moto', () => {
       new PutMetricDataCommand({
         Namespace: 'AWS/Lambda',
         MetricData: [
-          { MetricName: 'ConcurrentExecutions', Dimensions: [{ Name: 'FunctionName', Value: busyFunction }], Timestamp: new Date(Date.now() - 150_000), Value: 2 },
-          { MetricName: 'ConcurrentExecutions', Dimensions: [{ Name: 'FunctionName', Value: busyFunction }], Timestamp: new Date(Date.now() - 90_000), Value: 8 },
+          {
+            MetricName: 'ConcurrentExecutions',
+            Dimensions: [{ Name: 'FunctionName', Value: busyFunction }],
+            Timestamp: new Date(Date.now() - 150_000),
+            Value: 2,
+          },
+          {
+            MetricName: 'ConcurrentExecutions',
+            Dimensions: [{ Name: 'FunctionName', Value: busyFunction }],
+            Timestamp: new Date(Date.now() - 90_000),
+            Value: 8,
+          },
         ],
       }),
     );
@@ -134,7 +178,11 @@ describe('the backlog publisher against moto', () => {
       { workload: 'idle-and-stopped', queueUrl: idleQueue, consumer: { kind: 'ecs', cluster, service: stoppedService } },
       { workload: 'emails', queueUrl: emailsQueue, consumer: { kind: 'lambda', functionName: busyFunction } },
       { workload: 'emails-idle-consumer', queueUrl: emailsQueue, consumer: { kind: 'lambda', functionName: idleFunction } },
-      { workload: 'missing-queue', queueUrl: ordersQueue.replace(/[^/]+$/, uniqueName('no-such-queue')), consumer: { kind: 'ecs', cluster, service: runningService } },
+      {
+        workload: 'missing-queue',
+        queueUrl: ordersQueue.replace(/[^/]+$/, uniqueName('no-such-queue')),
+        consumer: { kind: 'ecs', cluster, service: runningService },
+      },
       { workload: 'missing-service', queueUrl: ordersQueue, consumer: { kind: 'ecs', cluster, service: uniqueName('no-such-service') } },
       { workload: 'missing-function', queueUrl: emailsQueue, consumer: { kind: 'lambda', functionName: uniqueName('no-such-function') } },
     ];
@@ -142,7 +190,10 @@ describe('the backlog publisher against moto', () => {
     const stdout = vi.spyOn(process.stdout, 'write');
     try {
       outcome = await handler({}, lambdaContext('backlog-publisher'));
-      emf = stdout.mock.calls.map(([chunk]) => String(chunk)).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      emf = stdout.mock.calls
+        .map(([chunk]) => String(chunk))
+        .filter((line) => line.includes('"_aws"'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
     } finally {
       stdout.mockRestore();
     }
@@ -222,14 +273,39 @@ describe('the backlog publisher’s required capacity against moto', () => {
       new PutMetricDataCommand({
         Namespace: 'AWS/SQS',
         MetricData: [
-          { MetricName: 'NumberOfMessagesSent', Dimensions: [{ Name: 'QueueName', Value: queueName }], Timestamp: minutesAgo(3), Value: 120, Unit: 'Count' },
-          { MetricName: 'NumberOfMessagesSent', Dimensions: [{ Name: 'QueueName', Value: queueName }], Timestamp: minutesAgo(4), Value: 240, Unit: 'Count' },
+          {
+            MetricName: 'NumberOfMessagesSent',
+            Dimensions: [{ Name: 'QueueName', Value: queueName }],
+            Timestamp: minutesAgo(3),
+            Value: 120,
+            Unit: 'Count',
+          },
+          {
+            MetricName: 'NumberOfMessagesSent',
+            Dimensions: [{ Name: 'QueueName', Value: queueName }],
+            Timestamp: minutesAgo(4),
+            Value: 240,
+            Unit: 'Count',
+          },
           // Older than the 10-minute arrival window: not counted.
-          { MetricName: 'NumberOfMessagesSent', Dimensions: [{ Name: 'QueueName', Value: queueName }], Timestamp: minutesAgo(13), Value: 6000, Unit: 'Count' },
+          {
+            MetricName: 'NumberOfMessagesSent',
+            Dimensions: [{ Name: 'QueueName', Value: queueName }],
+            Timestamp: minutesAgo(13),
+            Value: 6000,
+            Unit: 'Count',
+          },
         ],
       }),
     );
-    const measured = { namespace, metricName: 'MessageProcessingTime', dimensions: [{ name: 'Workload', value: 'measured' }, { name: 'service', value: 'orders-worker' }] };
+    const measured = {
+      namespace,
+      metricName: 'MessageProcessingTime',
+      dimensions: [
+        { name: 'Workload', value: 'measured' },
+        { name: 'service', value: 'orders-worker' },
+      ],
+    };
     await cloudwatch.send(
       new PutMetricDataCommand({
         Namespace: namespace,
@@ -246,7 +322,12 @@ describe('the backlog publisher’s required capacity against moto', () => {
     );
     const requiredCapacity = { timePerMessageMs: declaredMs, drainBudgetMs };
     const sources = [
-      { workload: 'measured', queueUrl, consumer: { kind: 'ecs', cluster, service: running }, requiredCapacity: { ...requiredCapacity, measuredTimePerMessage: measured } },
+      {
+        workload: 'measured',
+        queueUrl,
+        consumer: { kind: 'ecs', cluster, service: running },
+        requiredCapacity: { ...requiredCapacity, measuredTimePerMessage: measured },
+      },
       { workload: 'declared', queueUrl, consumer: { kind: 'ecs', cluster, service: running }, requiredCapacity },
       { workload: 'scaled-to-zero', queueUrl, consumer: { kind: 'ecs', cluster, service: stopped }, requiredCapacity },
       { workload: 'recipe-only', queueUrl, consumer: { kind: 'ecs', cluster, service: running } },

@@ -15,12 +15,36 @@ describe('headroom backtest --from-cloudwatch and the gap rule forecast shares',
     await new CloudWatchClient({}).send(
       new PutMetricDataCommand({
         Namespace: NAMESPACE,
-        MetricData: hours.map((hour) => ({ MetricName: 'Arrivals', Dimensions: [{ Name: 'Queue', Value: queue }], Timestamp: new Date(endMs - (71 - hour) * HOUR), Value: 3600, Unit: 'Count' })),
+        MetricData: hours.map((hour) => ({
+          MetricName: 'Arrivals',
+          Dimensions: [{ Name: 'Queue', Value: queue }],
+          Timestamp: new Date(endMs - (71 - hour) * HOUR),
+          Value: 3600,
+          Unit: 'Count',
+        })),
       }),
     );
-    const { status, stdout, stderr } = runCli(['backtest', '--from-cloudwatch', '--namespace', NAMESPACE, '--metric', 'Arrivals', '--dimension', `Queue=${queue}`, '--days', '4', '--throughput', '1', '--max', '5', '--json']);
+    const { status, stdout, stderr } = runCli([
+      'backtest',
+      '--from-cloudwatch',
+      '--namespace',
+      NAMESPACE,
+      '--metric',
+      'Arrivals',
+      '--dimension',
+      `Queue=${queue}`,
+      '--days',
+      '4',
+      '--throughput',
+      '1',
+      '--max',
+      '5',
+      '--json',
+    ]);
     expect(stdout).toBe('');
     expect(status).toBe(1);
-    expect(stderr).toMatch(/^headroom: the metric HeadroomBacktestGapsTest Arrivals over the last 4 day\(s\) cannot be used: \d+(\.\d)?% of it is gaps \(at most 50% allowed\)$/m);
+    expect(stderr).toMatch(
+      /^headroom: the metric HeadroomBacktestGapsTest Arrivals over the last 4 day\(s\) cannot be used: \d+(\.\d)?% of it is gaps \(at most 50% allowed\)$/m,
+    );
   });
 });

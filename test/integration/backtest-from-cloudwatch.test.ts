@@ -34,12 +34,30 @@ describe('headroom backtest --from-cloudwatch against the local AWS', () => {
     const queue = uniqueName('orders');
     await seedHourly(queue, 3, Math.floor(Date.now() / HOUR) * HOUR - HOUR);
     const { status, stdout, stderr } = runCli([
-      'backtest', '--from-cloudwatch', '--namespace', NAMESPACE, '--metric', 'Arrivals', '--dimension', `Queue=${queue}`, '--days', '4',
-      '--throughput', '0.5', '--max', '30', '--policies', 'backlog-target-tracking,oracle', '--json',
+      'backtest',
+      '--from-cloudwatch',
+      '--namespace',
+      NAMESPACE,
+      '--metric',
+      'Arrivals',
+      '--dimension',
+      `Queue=${queue}`,
+      '--days',
+      '4',
+      '--throughput',
+      '0.5',
+      '--max',
+      '30',
+      '--policies',
+      'backlog-target-tracking,oracle',
+      '--json',
     ]);
     expect(stderr).toBe('');
     expect(status).toBe(0);
-    const answer = JSON.parse(stdout) as { parameters: { source: string; minutes: number }; policies: Array<{ name: string; capacityHours: number }> };
+    const answer = JSON.parse(stdout) as {
+      parameters: { source: string; minutes: number };
+      policies: Array<{ name: string; capacityHours: number }>;
+    };
     expect(answer.parameters.source).toBe(`cloudwatch:${NAMESPACE}/Arrivals`);
     // Hourly points are read at their own step and spread over their minutes (not one minute of load an hour).
     expect(answer.parameters.minutes).toBe(3 * 24 * 60);
@@ -69,21 +87,54 @@ describe('headroom backtest --from-cloudwatch against the local AWS', () => {
       },
       { step: 'initialize', name: 'page-get-metric-data' },
     );
-    const series = await readMetricHistory(cloudwatch, { namespace: NAMESPACE, metricName: 'Arrivals', dimensions: { Queue: queue }, periodSeconds: 3600, days: 4, now: new Date(endMs + HOUR) });
+    const series = await readMetricHistory(cloudwatch, {
+      namespace: NAMESPACE,
+      metricName: 'Arrivals',
+      dimensions: { Queue: queue },
+      periodSeconds: 3600,
+      days: 4,
+      now: new Date(endMs + HOUR),
+    });
     expect(tokensSeen).toEqual([undefined, 'page-2']);
     expect(series.values.filter(Number.isFinite)).toEqual(values);
   });
 
   it('says which metric has no history', () => {
-    const { status, stderr } = runCli(['backtest', '--from-cloudwatch', '--namespace', NAMESPACE, '--metric', 'Nothing', '--throughput', '1', '--max', '3']);
+    const { status, stderr } = runCli([
+      'backtest',
+      '--from-cloudwatch',
+      '--namespace',
+      NAMESPACE,
+      '--metric',
+      'Nothing',
+      '--throughput',
+      '1',
+      '--max',
+      '3',
+    ]);
     expect(status).not.toBe(0);
-    expect(stderr).toMatch(/the metric HeadroomBacktestTest Nothing \{\} has 0 datapoint\(s\) in the last 14 day\(s\): check its namespace, name and dimensions/);
+    expect(stderr).toMatch(
+      /the metric HeadroomBacktestTest Nothing \{\} has 0 datapoint\(s\) in the last 14 day\(s\): check its namespace, name and dimensions/,
+    );
   });
 
   it('says how to provide credentials when there are none', () => {
-    const noCredentials = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '', AWS_PROFILE: '', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' };
-    const { status, stderr } = runCli(['backtest', '--from-cloudwatch', '--namespace', NAMESPACE, '--metric', 'Arrivals', '--throughput', '1', '--max', '3'], noCredentials);
+    const noCredentials = {
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_PROFILE: '',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      AWS_CONFIG_FILE: '/nonexistent',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    const { status, stderr } = runCli(
+      ['backtest', '--from-cloudwatch', '--namespace', NAMESPACE, '--metric', 'Arrivals', '--throughput', '1', '--max', '3'],
+      noCredentials,
+    );
     expect(status).not.toBe(0);
-    expect(stderr).toMatch(/headroom: no AWS credentials were found: set AWS_PROFILE \(or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\) and AWS_REGION/);
+    expect(stderr).toMatch(
+      /headroom: no AWS credentials were found: set AWS_PROFILE \(or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\) and AWS_REGION/,
+    );
   });
 });

@@ -27,7 +27,12 @@ const dynamodb = new DynamoDBClient({});
 async function idempotencyTable(): Promise<string> {
   const TableName = uniqueName('idempotency');
   await dynamodb.send(
-    new CreateTableCommand({ TableName, AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }),
+    new CreateTableCommand({
+      TableName,
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
   );
   return TableName;
 }
@@ -52,7 +57,11 @@ async function queueWithDeadLetters(maxReceiveCount = 5, fifo = false): Promise<
   const { QueueUrl: queueUrl } = await sqs.send(
     new CreateQueueCommand({
       QueueName: `${name}${suffix}`,
-      Attributes: { ...fifoAttributes, VisibilityTimeout: '30', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount }) },
+      Attributes: {
+        ...fifoAttributes,
+        VisibilityTimeout: '30',
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount }),
+      },
     }),
   );
   const { Attributes: own } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
@@ -64,9 +73,13 @@ async function send(queueUrl: string, bodies: readonly string[]): Promise<void> 
   for (let start = 0; start < bodies.length; start += 10) batches.push(bodies.slice(start, start + 10));
   for (let start = 0; start < batches.length; start += 20) {
     await Promise.all(
-      batches.slice(start, start + 20).map((batch) =>
-        sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((body, index) => ({ Id: `m${index}`, MessageBody: body })) })),
-      ),
+      batches
+        .slice(start, start + 20)
+        .map((batch) =>
+          sqs.send(
+            new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((body, index) => ({ Id: `m${index}`, MessageBody: body })) }),
+          ),
+        ),
     );
   }
 }
@@ -75,11 +88,17 @@ async function send(queueUrl: string, bodies: readonly string[]): Promise<void> 
 function sqsEvent(messages: readonly Message[], queueArn: string): SQSEvent {
   return {
     Records: messages.map((message) =>
-      sqsRecord({ messageId: message.MessageId!, body: message.Body!, receiptHandle: message.ReceiptHandle!, md5OfBody: message.MD5OfBody!, attributes: message.Attributes, queueArn }),
+      sqsRecord({
+        messageId: message.MessageId!,
+        body: message.Body!,
+        receiptHandle: message.ReceiptHandle!,
+        md5OfBody: message.MD5OfBody!,
+        attributes: message.Attributes,
+        queueArn,
+      }),
     ),
   };
 }
-
 
 interface PollResult {
   readonly received: readonly Message[];
@@ -107,7 +126,12 @@ async function pollOnce(queue: QueuePair, handler: QueueConsumerHandler): Promis
   const failed = received.filter((message) => failedIds.includes(message.MessageId!));
   await Promise.all([
     succeeded.length > 0 &&
-      sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: succeeded.map((message, index) => ({ Id: `d${index}`, ReceiptHandle: message.ReceiptHandle! })) })),
+      sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queue.queueUrl,
+          Entries: succeeded.map((message, index) => ({ Id: `d${index}`, ReceiptHandle: message.ReceiptHandle! })),
+        }),
+      ),
     failed.length > 0 &&
       sqs.send(
         new ChangeMessageVisibilityBatchCommand({
@@ -157,7 +181,10 @@ describe('the queue consumer kit on real moto queues', () => {
     const bodies = Array.from({ length: 35 }, (_, index) => `job-${index}`);
     await send(queue.queueUrl, bodies);
     const handled: string[] = [];
-    await drain(queue, createQueueConsumer((body) => handled.push(body), { env: {} }));
+    await drain(
+      queue,
+      createQueueConsumer((body) => handled.push(body), { env: {} }),
+    );
     expect(handled.sort()).toEqual([...bodies].sort());
     expect(await queueDepth(queue.queueUrl)).toBe(0);
     expect(await queueDepth(queue.deadLetterQueueUrl)).toBe(0);
@@ -165,7 +192,10 @@ describe('the queue consumer kit on real moto queues', () => {
 
   it('redelivers exactly the records the handler failed on', async () => {
     const queue = await queueWithDeadLetters();
-    await send(queue.queueUrl, Array.from({ length: 10 }, (_, index) => `job-${index}`));
+    await send(
+      queue.queueUrl,
+      Array.from({ length: 10 }, (_, index) => `job-${index}`),
+    );
     const failOnce = new Set(['job-2', 'job-5', 'job-7']);
     const handler = createQueueConsumer(
       (body, record) => {
@@ -205,12 +235,17 @@ describe('the queue consumer kit on real moto queues', () => {
     const tableName = await idempotencyTable();
     await send(queue.queueUrl, ['charge card 42']);
     let charges = 0;
-    const handler = createQueueConsumer(() => {
-      charges += 1;
-      return { charged: true };
-    }, { env: {}, idempotency: dynamoDBIdempotency({ tableName }) });
+    const handler = createQueueConsumer(
+      () => {
+        charges += 1;
+        return { charged: true };
+      },
+      { env: {}, idempotency: dynamoDBIdempotency({ tableName }) },
+    );
     // A delivery whose delete never happened, as when an invocation finishes just after its visibility timeout.
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MessageSystemAttributeNames: ['All'], VisibilityTimeout: 0 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MessageSystemAttributeNames: ['All'], VisibilityTimeout: 0 }),
+    );
     expect(await handler(sqsEvent(Messages, queue.queueArn), lambdaContext())).toEqual({ batchItemFailures: [] });
     const redelivery = await pollOnce(queue, handler);
     expect(redelivery.received.map((message) => message.Attributes?.ApproximateReceiveCount)).toEqual(['2']);
@@ -264,8 +299,19 @@ describe('the queue consumer kit on real moto queues', () => {
     const queue = await queueWithDeadLetters(5, true);
     expect(queue.queueArn.endsWith('.fifo')).toBe(true);
     // Group a = a1, a2, a3 and group b = b1, b2, sent interleaved; a1 fails on its first delivery.
-    const sends = [['a', 'a1'], ['b', 'b1'], ['a', 'a2'], ['b', 'b2'], ['a', 'a3']];
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: sends.map(([group, body], index) => ({ Id: `m${index}`, MessageBody: body, MessageGroupId: group })) }));
+    const sends = [
+      ['a', 'a1'],
+      ['b', 'b1'],
+      ['a', 'a2'],
+      ['b', 'b2'],
+      ['a', 'a3'],
+    ];
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queue.queueUrl,
+        Entries: sends.map(([group, body], index) => ({ Id: `m${index}`, MessageBody: body, MessageGroupId: group })),
+      }),
+    );
     const handled: string[] = [];
     const handler = createQueueConsumer(
       (body, record) => {
@@ -287,8 +333,19 @@ describe('the queue consumer kit on real moto queues', () => {
 
   it('without skipGroupOnError, fails every record after the first failure on a FIFO queue, and still loses none', async () => {
     const queue = await queueWithDeadLetters(5, true);
-    const sends = [['b', 'b0'], ['a', 'a1'], ['b', 'b1'], ['a', 'a2'], ['a', 'a3']];
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: sends.map(([group, body], index) => ({ Id: `m${index}`, MessageBody: body, MessageGroupId: group })) }));
+    const sends = [
+      ['b', 'b0'],
+      ['a', 'a1'],
+      ['b', 'b1'],
+      ['a', 'a2'],
+      ['a', 'a3'],
+    ];
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queue.queueUrl,
+        Entries: sends.map(([group, body], index) => ({ Id: `m${index}`, MessageBody: body, MessageGroupId: group })),
+      }),
+    );
     const handled: string[] = [];
     const handler = createQueueConsumer(
       (body, record) => {

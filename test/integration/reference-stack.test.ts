@@ -1,4 +1,8 @@
-import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, DescribeScalingPoliciesCommand } from '@aws-sdk/client-application-auto-scaling';
+import {
+  ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
+} from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { ECSClient, DescribeServicesCommand } from '@aws-sdk/client-ecs';
@@ -98,7 +102,9 @@ describe('the reference app deployed to the local AWS', () => {
       const alarms = await new CloudWatchClient({}).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'HeadroomReference-' }));
       const metrics = (alarms.MetricAlarms ?? []).map((alarm) => alarm.MetricName);
       // The worker's burst guard alarms on the same metric, at half the latency and >= (the SLO alarms use >).
-      const sloAlarms = (alarms.MetricAlarms ?? []).filter((alarm) => alarm.MetricName === 'ApproximateAgeOfOldestMessage' && alarm.ComparisonOperator === 'GreaterThanThreshold');
+      const sloAlarms = (alarms.MetricAlarms ?? []).filter(
+        (alarm) => alarm.MetricName === 'ApproximateAgeOfOldestMessage' && alarm.ComparisonOperator === 'GreaterThanThreshold',
+      );
       expect(sloAlarms).toHaveLength(2);
       expect(metrics.filter((name) => name === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
       expect(appliedByType.get('AWS::Scheduler::Schedule')).toBe(2);

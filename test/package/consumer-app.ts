@@ -28,7 +28,9 @@ export async function sh(cwd: string, command: string, args: readonly string[], 
     const failure = error as Error & { stdout?: string; stderr?: string };
     const output = `${failure.stdout ?? ''}\n${failure.stderr ?? ''}`;
     if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH/.test(output)) {
-      throw new Error(`the packaged-consumer test needs the npm registry (or a warm npm cache) to scaffold apps, and could not reach it:\n${output.slice(-2000)}`);
+      throw new Error(
+        `the packaged-consumer test needs the npm registry (or a warm npm cache) to scaffold apps, and could not reach it:\n${output.slice(-2000)}`,
+      );
     }
     throw new Error(`\`${command} ${args.join(' ')}\` failed in ${cwd}:\n${output.slice(-6000)}`);
   }

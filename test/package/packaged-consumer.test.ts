@@ -21,7 +21,10 @@ beforeAll(async () => {
 }, STEP_TIMEOUT);
 
 function tarballFiles(tarball: string): string[] {
-  return execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((line) => line.replace(/^package\//, ''));
+  return execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.replace(/^package\//, ''));
 }
 
 describe('the cdk-headroom tarball', () => {
@@ -50,7 +53,15 @@ describe('a TypeScript app from `cdk init app --language typescript`', () => {
   beforeAll(async () => {
     app = await scaffoldApp('typescript', 'ts-app');
     // As the README says: the idempotency example needs the AWS SDK's DynamoDB clients.
-    await sh(app, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarballs.library, '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']);
+    await sh(app, 'npm', [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      tarballs.library,
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/lib-dynamodb',
+    ]);
     for (const example of examples.filter((candidate) => candidate.language === 'ts')) writeInto(app, example.path, example.code);
   }, SCAFFOLD_TIMEOUT);
 
@@ -59,32 +70,48 @@ describe('a TypeScript app from `cdk init app --language typescript`', () => {
     expect(examples.length).toBeGreaterThanOrEqual(6);
   });
 
-  it("builds with the template's own `npm run build` (tsc), no compiler flag added", async () => {
-    await sh(app, 'npm', ['run', 'build']);
-  }, STEP_TIMEOUT);
+  it(
+    "builds with the template's own `npm run build` (tsc), no compiler flag added",
+    async () => {
+      await sh(app, 'npm', ['run', 'build']);
+    },
+    STEP_TIMEOUT,
+  );
 
   // aws-cdk-lib's own declarations do not hold under exactOptionalPropertyTypes (a Vpc is not an IVpc there), so
   // the claim is about ours: checked with skipLibCheck off, headroom's declarations report nothing.
-  it('keeps its declarations clean under exactOptionalPropertyTypes and noPropertyAccessFromIndexSignature', async () => {
-    const flags = ['--noEmit', '--skipLibCheck', 'false', '--exactOptionalPropertyTypes', '--noPropertyAccessFromIndexSignature'];
-    const output = await sh(app, 'npx', ['tsc', ...flags]).then(
-      (result) => result.stdout,
-      (error: Error) => error.message,
-    );
-    expect(output.split('\n').filter((line) => line.includes('node_modules/cdk-headroom/'))).toEqual([]);
-  }, STEP_TIMEOUT);
+  it(
+    'keeps its declarations clean under exactOptionalPropertyTypes and noPropertyAccessFromIndexSignature',
+    async () => {
+      const flags = ['--noEmit', '--skipLibCheck', 'false', '--exactOptionalPropertyTypes', '--noPropertyAccessFromIndexSignature'];
+      const output = await sh(app, 'npx', ['tsc', ...flags]).then(
+        (result) => result.stdout,
+        (error: Error) => error.message,
+      );
+      expect(output.split('\n').filter((line) => line.includes('node_modules/cdk-headroom/'))).toEqual([]);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it('synthesizes the quickstart with `cdk synth`, using the pre-built handlers without bundling anything', async () => {
-    const { stdout, stderr } = await sh(app, 'npx', ['cdk', 'synth', '--quiet']);
-    expect(`${stdout}${stderr}`).not.toMatch(/Bundling asset/);
-    const template = readFileSync(join(app, 'cdk.out', 'Workers.template.json'), 'utf8');
-    expect(template).toContain('AWS::ApplicationAutoScaling::ScalingPolicy');
-    const assetDirs = readdirSync(join(app, 'cdk.out')).filter((name) => name.startsWith('asset.'));
-    expect(assetDirs.length).toBeGreaterThan(0);
-    for (const dir of assetDirs) expect(readdirSync(join(app, 'cdk.out', dir)).filter((file) => file.endsWith('.map'))).toEqual([]);
-  }, STEP_TIMEOUT);
+  it(
+    'synthesizes the quickstart with `cdk synth`, using the pre-built handlers without bundling anything',
+    async () => {
+      const { stdout, stderr } = await sh(app, 'npx', ['cdk', 'synth', '--quiet']);
+      expect(`${stdout}${stderr}`).not.toMatch(/Bundling asset/);
+      const template = readFileSync(join(app, 'cdk.out', 'Workers.template.json'), 'utf8');
+      expect(template).toContain('AWS::ApplicationAutoScaling::ScalingPolicy');
+      const assetDirs = readdirSync(join(app, 'cdk.out')).filter((name) => name.startsWith('asset.'));
+      expect(assetDirs.length).toBeGreaterThan(0);
+      for (const dir of assetDirs) expect(readdirSync(join(app, 'cdk.out', dir)).filter((file) => file.endsWith('.map'))).toEqual([]);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it.each(examples.filter((example) => example.language === 'ts' && example.path.startsWith('bin/') && example.path !== 'bin/ts-app.ts').map((example) => example.path))(
+  it.each(
+    examples
+      .filter((example) => example.language === 'ts' && example.path.startsWith('bin/') && example.path !== 'bin/ts-app.ts')
+      .map((example) => example.path),
+  )(
     'synthesizes the README example %s',
     async (path) => {
       const out = join(app, `cdk.out.${path.replace(/\W/g, '-')}`);
@@ -94,26 +121,45 @@ describe('a TypeScript app from `cdk init app --language typescript`', () => {
     STEP_TIMEOUT,
   );
 
-  it("passes the template's own jest test and the README's test example", async () => {
-    const { stdout, stderr } = await sh(app, 'npm', ['test']);
-    expect(`${stdout}${stderr}`).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-    expect(`${stdout}${stderr}`).not.toMatch(/failed/);
-  }, STEP_TIMEOUT);
+  it(
+    "passes the template's own jest test and the README's test example",
+    async () => {
+      const { stdout, stderr } = await sh(app, 'npm', ['test']);
+      expect(`${stdout}${stderr}`).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+      expect(`${stdout}${stderr}`).not.toMatch(/failed/);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it('loads with require() and import from plain Node', async () => {
-    const required = await sh(app, 'node', ['-e', "const h = require('cdk-headroom'); const c = require('cdk-headroom/consumer'); console.log(typeof h.QueueScaledService, typeof c.createQueueConsumer)"]);
-    expect(required.stdout.trim()).toBe('function function');
-    const imported = await sh(app, 'node', ['--input-type=module', '-e', "import { PredictiveScaling } from 'cdk-headroom'; import { createQueueConsumer } from 'cdk-headroom/consumer'; console.log(typeof PredictiveScaling, typeof createQueueConsumer)"]);
-    expect(imported.stdout.trim()).toBe('function function');
-  }, STEP_TIMEOUT);
+  it(
+    'loads with require() and import from plain Node',
+    async () => {
+      const required = await sh(app, 'node', [
+        '-e',
+        "const h = require('cdk-headroom'); const c = require('cdk-headroom/consumer'); console.log(typeof h.QueueScaledService, typeof c.createQueueConsumer)",
+      ]);
+      expect(required.stdout.trim()).toBe('function function');
+      const imported = await sh(app, 'node', [
+        '--input-type=module',
+        '-e',
+        "import { PredictiveScaling } from 'cdk-headroom'; import { createQueueConsumer } from 'cdk-headroom/consumer'; console.log(typeof PredictiveScaling, typeof createQueueConsumer)",
+      ]);
+      expect(imported.stdout.trim()).toBe('function function');
+    },
+    STEP_TIMEOUT,
+  );
 
-  it(`synthesizes on the lowest aws-cdk-lib the peer range allows (${LOWEST_AWS_CDK_LIB})`, async () => {
-    await sh(app, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `aws-cdk-lib@${LOWEST_AWS_CDK_LIB}`]);
-    const installed = JSON.parse(readFileSync(join(app, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')) as { version: string };
-    expect(installed.version).toBe(LOWEST_AWS_CDK_LIB);
-    await sh(app, 'npx', ['cdk', 'synth', '--quiet', '--output', join(app, 'cdk.out.lowest')]);
-    expect(existsSync(join(app, 'cdk.out.lowest', 'Workers.template.json'))).toBe(true);
-  }, SCAFFOLD_TIMEOUT);
+  it(
+    `synthesizes on the lowest aws-cdk-lib the peer range allows (${LOWEST_AWS_CDK_LIB})`,
+    async () => {
+      await sh(app, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `aws-cdk-lib@${LOWEST_AWS_CDK_LIB}`]);
+      const installed = JSON.parse(readFileSync(join(app, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')) as { version: string };
+      expect(installed.version).toBe(LOWEST_AWS_CDK_LIB);
+      await sh(app, 'npx', ['cdk', 'synth', '--quiet', '--output', join(app, 'cdk.out.lowest')]);
+      expect(existsSync(join(app, 'cdk.out.lowest', 'Workers.template.json'))).toBe(true);
+    },
+    SCAFFOLD_TIMEOUT,
+  );
 });
 
 describe('a JavaScript app from `cdk init app --language javascript`', () => {
@@ -124,15 +170,23 @@ describe('a JavaScript app from `cdk init app --language javascript`', () => {
     for (const example of examples.filter((candidate) => candidate.language === 'js')) writeInto(app, example.path, example.code);
   }, SCAFFOLD_TIMEOUT);
 
-  it('synthesizes the README JavaScript example with `cdk synth`', async () => {
-    await sh(app, 'npx', ['cdk', 'synth', '--quiet']);
-    expect(readdirSync(join(app, 'cdk.out')).some((file) => file.endsWith('.template.json'))).toBe(true);
-  }, STEP_TIMEOUT);
+  it(
+    'synthesizes the README JavaScript example with `cdk synth`',
+    async () => {
+      await sh(app, 'npx', ['cdk', 'synth', '--quiet']);
+      expect(readdirSync(join(app, 'cdk.out')).some((file) => file.endsWith('.template.json'))).toBe(true);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it("passes the template's own jest test", async () => {
-    const { stdout, stderr } = await sh(app, 'npm', ['test']);
-    expect(`${stdout}${stderr}`).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-  }, STEP_TIMEOUT);
+  it(
+    "passes the template's own jest test",
+    async () => {
+      const { stdout, stderr } = await sh(app, 'npm', ['test']);
+      expect(`${stdout}${stderr}`).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    },
+    STEP_TIMEOUT,
+  );
 });
 
 describe('the headroom CLI installed from cdk-headroom-cli', () => {
@@ -153,26 +207,64 @@ describe('the headroom CLI installed from cdk-headroom-cli', () => {
     expect(stdout).toMatch(/demo/);
   });
 
-  it('forecasts a trace as JSON', async () => {
-    const trace = join(tracesDir, 'nyc-taxi-passengers-30min.csv');
-    const { stdout } = await sh(dir, 'npx', ['headroom', 'forecast', '--trace', trace, '--until', '2015-01-20T00:00:00Z', '--horizon', '24h', '--json']);
-    const forecast = JSON.parse(stdout) as { forecast: Array<{ p50: number; p90: number }> };
-    expect(forecast.forecast).toHaveLength(48);
-    expect(forecast.forecast.every((point) => point.p90 >= point.p50)).toBe(true);
-  }, STEP_TIMEOUT);
+  it(
+    'forecasts a trace as JSON',
+    async () => {
+      const trace = join(tracesDir, 'nyc-taxi-passengers-30min.csv');
+      const { stdout } = await sh(dir, 'npx', [
+        'headroom',
+        'forecast',
+        '--trace',
+        trace,
+        '--until',
+        '2015-01-20T00:00:00Z',
+        '--horizon',
+        '24h',
+        '--json',
+      ]);
+      const forecast = JSON.parse(stdout) as { forecast: Array<{ p50: number; p90: number }> };
+      expect(forecast.forecast).toHaveLength(48);
+      expect(forecast.forecast.every((point) => point.p90 >= point.p50)).toBe(true);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it('backtests a trace and writes the HTML report', async () => {
-    const trace = join(tracesDir, 'aws-elb-requests-5min.csv');
-    const report = join(dir, 'report');
-    const { stdout } = await sh(dir, 'npx', ['headroom', 'backtest', '--trace', trace, '--throughput', '0.05', '--startup', '90s', '--slo', '5m', '--max', '40', '--json', '--report', report]);
-    const result = JSON.parse(stdout) as { policies: Array<{ name: string }> };
-    expect(result.policies.map((policy) => policy.name)).toContain('oracle');
-    expect(readFileSync(join(report, 'report.html'), 'utf8')).toMatch(/<svg|<img/);
-  }, STEP_TIMEOUT);
+  it(
+    'backtests a trace and writes the HTML report',
+    async () => {
+      const trace = join(tracesDir, 'aws-elb-requests-5min.csv');
+      const report = join(dir, 'report');
+      const { stdout } = await sh(dir, 'npx', [
+        'headroom',
+        'backtest',
+        '--trace',
+        trace,
+        '--throughput',
+        '0.05',
+        '--startup',
+        '90s',
+        '--slo',
+        '5m',
+        '--max',
+        '40',
+        '--json',
+        '--report',
+        report,
+      ]);
+      const result = JSON.parse(stdout) as { policies: Array<{ name: string }> };
+      expect(result.policies.map((policy) => policy.name)).toContain('oracle');
+      expect(readFileSync(join(report, 'report.html'), 'utf8')).toMatch(/<svg|<img/);
+    },
+    STEP_TIMEOUT,
+  );
 
-  it('runs the end-to-end demo on a local AWS (moto)', async () => {
-    const { stdout } = await sh(dir, 'npx', ['headroom', 'demo', '--report', join(dir, 'demo-report')]);
-    expect(stdout).toMatch(/cdk deploy/);
-    expect(existsSync(join(dir, 'demo-report', 'report.html'))).toBe(true);
-  }, SCAFFOLD_TIMEOUT);
+  it(
+    'runs the end-to-end demo on a local AWS (moto)',
+    async () => {
+      const { stdout } = await sh(dir, 'npx', ['headroom', 'demo', '--report', join(dir, 'demo-report')]);
+      expect(stdout).toMatch(/cdk deploy/);
+      expect(existsSync(join(dir, 'demo-report', 'report.html'))).toBe(true);
+    },
+    SCAFFOLD_TIMEOUT,
+  );
 });

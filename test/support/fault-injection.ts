@@ -14,7 +14,12 @@ export function awsFault(kind: FaultKind): Error {
     case 'throttling':
       return new ApplicationAutoScalingServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata, message: 'Rate exceeded' });
     case 'server-error':
-      return new ApplicationAutoScalingServiceException({ name: 'InternalServiceException', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'Internal failure' });
+      return new ApplicationAutoScalingServiceException({
+        name: 'InternalServiceException',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 500 },
+        message: 'Internal failure',
+      });
     case 'timeout':
       return Object.assign(new Error('Connection timed out after 3000 ms'), { name: 'TimeoutError' });
     case 'limit-exceeded':
@@ -39,7 +44,7 @@ export interface InjectedFault {
  * attempt the SDK retries passes through it: real retries run.
  */
 export function injectFault(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any SDK v3 client's middleware stack
+  // biome-ignore lint/suspicious/noExplicitAny: any SDK v3 client's middleware stack
   client: { middlewareStack: { addRelativeTo(middleware: any, options: any): void } },
   options: { command: string; kind: FaultKind; times: number; resourceId?: string; skip?: number },
 ): InjectedFault {
@@ -48,16 +53,18 @@ export function injectFault(
   const matches = (input: { ResourceId?: string; ResourceIds?: string[] }) =>
     options.resourceId === undefined || input.ResourceId === options.resourceId || input.ResourceIds?.includes(options.resourceId) === true;
   client.middlewareStack.addRelativeTo(
-    (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: { input: { ResourceId?: string; ResourceIds?: string[] } }) => {
-      if ((options.command === '*' || context.commandName === options.command) && matches(args.input)) {
-        attempts++;
-        if (attempts > (options.skip ?? 0) && injected < options.times) {
-          injected++;
-          throw awsFault(options.kind);
+    // biome-ignore lint/suspicious/noExplicitAny: the middleware passes every command's arguments and output through
+    (next: (args: any) => Promise<any>, context: { commandName?: string }) =>
+      async (args: { input: { ResourceId?: string; ResourceIds?: string[] } }) => {
+        if ((options.command === '*' || context.commandName === options.command) && matches(args.input)) {
+          attempts++;
+          if (attempts > (options.skip ?? 0) && injected < options.times) {
+            injected++;
+            throw awsFault(options.kind);
+          }
         }
-      }
-      return next(args);
-    },
+        return next(args);
+      },
     { relation: 'after', toMiddleware: 'retryMiddleware', name: `fault-${options.command}-${options.kind}-${Math.random()}` },
   );
   return { attempts: () => attempts, injected: () => injected };

@@ -108,7 +108,12 @@ function replay(
     capacity[minute] = fleet.desired;
   }
   const arrived = requests.reduce((sum, value) => sum + value, 0);
-  return { fleet, violations, bad, timeline: { name, capacity, running, p99Ms, badRequests, requests: { arrived, served, dropped }, ...(floors ? { floor: floors } : {}) } };
+  return {
+    fleet,
+    violations,
+    bad,
+    timeline: { name, capacity, running, p99Ms, badRequests, requests: { arrived, served, dropped }, ...(floors ? { floor: floors } : {}) },
+  };
 }
 
 /** The clairvoyant oracle: the fewest tasks meeting the SLO each minute, launched a start-up ahead. */
@@ -163,7 +168,13 @@ export function backtestRequests(
             requests,
             missing,
             startMs,
-            { throughputPerWorker: sloRatePerTask, startupMs: parameters.startupMs, sloMs: Math.max(60_000, parameters.sloMs), minCapacity: parameters.minCapacity, maxCapacity: parameters.maxCapacity },
+            {
+              throughputPerWorker: sloRatePerTask,
+              startupMs: parameters.startupMs,
+              sloMs: Math.max(60_000, parameters.sloMs),
+              minCapacity: parameters.minCapacity,
+              maxCapacity: parameters.maxCapacity,
+            },
             { quantile: HTTP_DEFAULTS.floorQuantile, targetUtilization: HTTP_DEFAULTS.floorUtilization, ...options.predictive },
           )
         : undefined;
@@ -180,7 +191,13 @@ export function backtestRequests(
         if (floorLine) floorLine[minute] = floor;
         const walls = { min: floor, max: parameters.maxCapacity };
         // A scheduled action moves the min wall; target tracking works inside the walls.
-        const next = decider.decide(minute, Math.max(fleet.desired, floor), setup.tracking.map((policy) => policy.propose()), setup.steps.map((policy) => policy.propose()), walls);
+        const next = decider.decide(
+          minute,
+          Math.max(fleet.desired, floor),
+          setup.tracking.map((policy) => policy.propose()),
+          setup.steps.map((policy) => policy.propose()),
+          walls,
+        );
         // Decided on the minute's metrics: launches are paid and start from the next minute.
         fleet.setDesired(next, minute + 1);
       },
@@ -201,6 +218,11 @@ export function backtestRequests(
 }
 
 /** Backtests a trace of requests per step (whole minutes up to 1 h; NaN = no data), read as a request rate, through the policies asked for. */
-export function runHttpBacktest(series: RegularSeries, parameters: HttpParameters, policies: readonly HttpPolicyName[] = HTTP_POLICY_NAMES, options: HttpBacktestOptions = {}): HttpBacktestResult {
+export function runHttpBacktest(
+  series: RegularSeries,
+  parameters: HttpParameters,
+  policies: readonly HttpPolicyName[] = HTTP_POLICY_NAMES,
+  options: HttpBacktestOptions = {},
+): HttpBacktestResult {
   return backtestRequests(requestsPerMinute(series), series.startMs, parameters, policies, { ...options, missing: missingMinutes(series) });
 }

@@ -1,4 +1,12 @@
-export { backtestRequests, oracleTasks, runHttpBacktest, type HttpBacktestOptions, type HttpBacktestResult, type HttpPolicyScore, type HttpTimeline } from './backtest.ts';
+export {
+  backtestRequests,
+  oracleTasks,
+  runHttpBacktest,
+  type HttpBacktestOptions,
+  type HttpBacktestResult,
+  type HttpPolicyScore,
+  type HttpTimeline,
+} from './backtest.ts';
 export { HttpServiceModel, type MinuteOutcome } from './minute-model.ts';
 export { erlangC, responseTimes, type ResponseTimes } from './mmc.ts';
 export { HTTP_POLICY_NAMES, validateHttpParameters, type HttpParameters, type HttpPolicyName } from './parameters.ts';

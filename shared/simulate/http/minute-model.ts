@@ -70,9 +70,21 @@ export class HttpServiceModel {
     if (requests <= 0) return { served: 0, dropped: 0, utilization: tasks > 0 ? 0 : Number.NaN, overSloShare: 0, p99Ms: 0 };
     if (arrivalRate >= capacityRate) {
       const served = capacityRate * 60;
-      return { served, dropped: requests - served, utilization: tasks > 0 ? arrivalRate / capacityRate : Number.NaN, overSloShare: 1, p99Ms: Number.POSITIVE_INFINITY };
+      return {
+        served,
+        dropped: requests - served,
+        utilization: tasks > 0 ? arrivalRate / capacityRate : Number.NaN,
+        overSloShare: 1,
+        p99Ms: Number.POSITIVE_INFINITY,
+      };
     }
     const times = responseTimes(tasks * this.concurrency, arrivalRate, this.serviceRate);
-    return { served: requests, dropped: 0, utilization: arrivalRate / capacityRate, overSloShare: times.exceedance(this.sloSeconds), p99Ms: 1000 * times.quantile(1 - P99_TAIL) };
+    return {
+      served: requests,
+      dropped: 0,
+      utilization: arrivalRate / capacityRate,
+      overSloShare: times.exceedance(this.sloSeconds),
+      p99Ms: 1000 * times.quantile(1 - P99_TAIL),
+    };
   }
 }

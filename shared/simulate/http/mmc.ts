@@ -34,14 +34,17 @@ export interface ResponseTimes {
 }
 
 export function responseTimes(servers: number, arrivalRate: number, serviceRate: number): ResponseTimes {
-  if (!(arrivalRate < servers * serviceRate)) throw new RangeError(`the queue is unstable: ${arrivalRate} requests/s against a capacity of ${servers * serviceRate}`);
+  if (!(arrivalRate < servers * serviceRate))
+    throw new RangeError(`the queue is unstable: ${arrivalRate} requests/s against a capacity of ${servers * serviceRate}`);
   const waitProbability = erlangC(servers, arrivalRate / serviceRate);
   const drain = servers * serviceRate - arrivalRate; // the waiting time's exponential rate
   const exceedance = (seconds: number) => {
     const serviceTail = Math.exp(-serviceRate * seconds);
     // P(Exp(drain) + Exp(mu) > t), the convolution of two exponentials (Erlang-2 when the rates are equal).
     const waitedTail =
-      Math.abs(drain - serviceRate) < 1e-9 * serviceRate ? serviceTail * (1 + serviceRate * seconds) : (drain * serviceTail - serviceRate * Math.exp(-drain * seconds)) / (drain - serviceRate);
+      Math.abs(drain - serviceRate) < 1e-9 * serviceRate
+        ? serviceTail * (1 + serviceRate * seconds)
+        : (drain * serviceTail - serviceRate * Math.exp(-drain * seconds)) / (drain - serviceRate);
     return (1 - waitProbability) * serviceTail + waitProbability * waitedTail;
   };
   return {

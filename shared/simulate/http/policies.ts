@@ -36,7 +36,16 @@ export interface HttpPolicyOptions {
   readonly scaleOutCooldownMinutes?: number;
 }
 
-export const HTTP_DEFAULTS = { cpuTargetPercent: 70, guessShare: 0.8, targetUtilization: 0.8, guardMinutes: 2, scaleOutCooldownMinutes: 3, scaleInCooldownMinutes: 5, floorQuantile: 'p50', floorUtilization: 1 } as const;
+export const HTTP_DEFAULTS = {
+  cpuTargetPercent: 70,
+  guessShare: 0.8,
+  targetUtilization: 0.8,
+  guardMinutes: 2,
+  scaleOutCooldownMinutes: 3,
+  scaleInCooldownMinutes: 5,
+  floorQuantile: 'p50',
+  floorUtilization: 1,
+} as const;
 
 /** CloudWatch publishes ECS and ALB metrics for a minute after it ends: the alarms see the previous minute. */
 function lagged(read: (metrics: HttpMinuteMetrics) => number, policy: TargetTrackingPolicy): Watched {
@@ -61,7 +70,10 @@ function cpuUtilization(target: number): Watched {
  * scale in on it); with no healthy target, every request counts against one.
  */
 function requestCountPerTarget(target: number): Watched {
-  return lagged((metrics) => (metrics.missing || metrics.requests <= 0 ? Number.NaN : metrics.requests / Math.max(1, metrics.running)), new TargetTrackingPolicy(target));
+  return lagged(
+    (metrics) => (metrics.missing || metrics.requests <= 0 ? Number.NaN : metrics.requests / Math.max(1, metrics.running)),
+    new TargetTrackingPolicy(target),
+  );
 }
 
 /**
@@ -114,7 +126,12 @@ export function derivedRequestsPerTarget(sloRatePerTask: number, targetUtilizati
 }
 
 /** The Application Auto Scaling policies each reactive HTTP policy puts on the service. */
-export function httpPolicySetup(name: Exclude<HttpPolicyName, 'oracle'>, parameters: HttpParameters, sloRatePerTask: number, options: HttpPolicyOptions = {}): HttpPolicySetup {
+export function httpPolicySetup(
+  name: Exclude<HttpPolicyName, 'oracle'>,
+  parameters: HttpParameters,
+  sloRatePerTask: number,
+  options: HttpPolicyOptions = {},
+): HttpPolicySetup {
   switch (name) {
     case 'cpu-target-tracking':
       return { tracking: [cpuUtilization(options.cpuTargetPercent ?? HTTP_DEFAULTS.cpuTargetPercent)], steps: [], cooldowns: ECS_DEFAULT_COOLDOWNS };
@@ -128,7 +145,10 @@ export function httpPolicySetup(name: Exclude<HttpPolicyName, 'oracle'>, paramet
       return {
         tracking: [requestCountPerTarget(target)],
         steps: [latencyGuard(parameters.sloMs, options.guardMinutes ?? HTTP_DEFAULTS.guardMinutes)],
-        cooldowns: { scaleOutMinutes: options.scaleOutCooldownMinutes ?? HTTP_DEFAULTS.scaleOutCooldownMinutes, scaleInMinutes: HTTP_DEFAULTS.scaleInCooldownMinutes },
+        cooldowns: {
+          scaleOutMinutes: options.scaleOutCooldownMinutes ?? HTTP_DEFAULTS.scaleOutCooldownMinutes,
+          scaleInMinutes: HTTP_DEFAULTS.scaleInCooldownMinutes,
+        },
         target,
       };
     }

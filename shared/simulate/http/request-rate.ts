@@ -11,7 +11,8 @@ const MINUTE_MS = 60_000;
  */
 export function requestsPerMinute(trace: RegularSeries): number[] {
   const { stepMs, values } = trace;
-  if (!(stepMs >= MINUTE_MS && stepMs <= 3_600_000 && stepMs % MINUTE_MS === 0)) throw new RangeError(`the trace's step must be whole minutes from 1 minute to 1 hour, got ${stepMs / 1000} s`);
+  if (!(stepMs >= MINUTE_MS && stepMs <= 3_600_000 && stepMs % MINUTE_MS === 0))
+    throw new RangeError(`the trace's step must be whole minutes from 1 minute to 1 hour, got ${stepMs / 1000} s`);
   const span = stepMs / MINUTE_MS;
   const rate = values.map((value) => (Number.isFinite(value) && value > 0 ? value / span : 0));
   const minutes = values.length * span;

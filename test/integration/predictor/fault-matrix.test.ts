@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { runPredictor } from '../../../functions/predictor/run-predictor.ts';
 import { injectFault, type FaultKind } from '../../support/fault-injection.ts';
-import { FLOOR, NOW, predictorConfig, predictorMetric, putForeignAction, retryingClients, scheduledActions, seededWorkload } from './predictor-fixture.ts';
+import {
+  FLOOR,
+  NOW,
+  predictorConfig,
+  predictorMetric,
+  putForeignAction,
+  retryingClients,
+  scheduledActions,
+  seededWorkload,
+} from './predictor-fixture.ts';
 
 interface Cell {
   readonly kind: FaultKind;

@@ -15,17 +15,29 @@ const MINUTE = 60_000;
 const DAY = 24 * HOUR;
 const BUSINESS_MIN = 10;
 const aas = new ApplicationAutoScalingClient({});
-const keyOf = (resourceId: string) => ({ ServiceNamespace: 'ecs' as const, ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount' as const });
+const keyOf = (resourceId: string) => ({
+  ServiceNamespace: 'ecs' as const,
+  ResourceId: resourceId,
+  ScalableDimension: 'ecs:service:DesiredCount' as const,
+});
 const own = (action: ScheduledAction) => action.ScheduledActionName!.startsWith('headroom-');
 
 /** The user's business hours on the target: MinCapacity 10 from 08:00 to 18:00 UTC, 2 otherwise. */
 async function putBusinessHours(resourceId: string, farFuture: number): Promise<void> {
   const put = (name: string, schedule: string, minCapacity: number) =>
-    aas.send(new PutScheduledActionCommand({ ...keyOf(resourceId), ScheduledActionName: name, Schedule: schedule, ScalableTargetAction: { MinCapacity: minCapacity } }));
+    aas.send(
+      new PutScheduledActionCommand({
+        ...keyOf(resourceId),
+        ScheduledActionName: name,
+        Schedule: schedule,
+        ScalableTargetAction: { MinCapacity: minCapacity },
+      }),
+    );
   await put('business-hours-start', 'cron(0 8 * * ? *)', BUSINESS_MIN);
   await put('business-hours-end', 'cron(0 18 * * ? *)', FLOOR);
   // Far-future one-time actions of the user's fill the quota (they change nothing within the horizon).
-  for (let index = 0; index < farFuture; index++) await put(`user-2099-${index}`, `at(2099-01-01T${String(index % 24).padStart(2, '0')}:${String(index % 60).padStart(2, '0')}:00)`, FLOOR);
+  for (let index = 0; index < farFuture; index++)
+    await put(`user-2099-${index}`, `at(2099-01-01T${String(index % 24).padStart(2, '0')}:${String(index % 60).padStart(2, '0')}:00)`, FLOOR);
 }
 
 /** MinCapacity without headroom at a minute: the business-hours wall. */
@@ -38,17 +50,28 @@ const wallAt = (ms: number) => (new Date(ms).getUTCHours() >= 8 && new Date(ms).
  */
 function violations(actions: readonly ScheduledAction[], registeredMin: number, fromMs: number): string[] {
   const found: string[] = [];
-  const ours = actions.filter(own).map((action) => ({ atMs: atTime(action.Schedule!)!, value: action.ScalableTargetAction!.MinCapacity!, name: action.ScheduledActionName! }));
+  const ours = actions
+    .filter(own)
+    .map((action) => ({ atMs: atTime(action.Schedule!)!, value: action.ScalableTargetAction!.MinCapacity!, name: action.ScheduledActionName! }));
   for (const action of ours) if (action.value > MAX || action.value < FLOOR) found.push(`${action.name} sets ${action.value}`);
   // The user's actions reset MinCapacity twice a day, which would hide a raise left alone: our own last word must be a restore.
-  const lastOwn = ours.filter((action) => action.atMs > fromMs).sort((a, b) => a.atMs - b.atMs).at(-1);
+  const lastOwn = ours
+    .filter((action) => action.atMs > fromMs)
+    .sort((a, b) => a.atMs - b.atMs)
+    .at(-1);
   if (lastOwn && !lastOwn.name.includes('-restore-')) found.push(`${lastOwn.name} is a raise with no restore after it`);
   const untilMs = fromMs + 2 * DAY;
   for (const oursLast of [true, false]) {
     let held = registeredMin;
-    const events: { atMs: number; value: number; ours: boolean }[] = ours.filter((action) => action.atMs > fromMs && action.atMs <= untilMs).map((action) => ({ ...action, ours: true }));
+    const events: { atMs: number; value: number; ours: boolean }[] = ours
+      .filter((action) => action.atMs > fromMs && action.atMs <= untilMs)
+      .map((action) => ({ ...action, ours: true }));
     for (let day = Math.floor(fromMs / DAY) * DAY; day < untilMs; day += DAY) {
-      for (const [hour, value] of [[8, BUSINESS_MIN], [18, FLOOR]] as const) if (day + hour * HOUR > fromMs) events.push({ atMs: day + hour * HOUR, value, ours: false });
+      for (const [hour, value] of [
+        [8, BUSINESS_MIN],
+        [18, FLOOR],
+      ] as const)
+        if (day + hour * HOUR > fromMs) events.push({ atMs: day + hour * HOUR, value, ours: false });
     }
     events.sort((a, b) => Math.floor(a.atMs / MINUTE) - Math.floor(b.atMs / MINUTE) || (a.ours === b.ours ? 0 : a.ours === oursLast ? 1 : -1));
     for (const event of events) {
@@ -66,14 +89,23 @@ async function restoreState(workload: Workload, ownActions: readonly ScheduledAc
     await aas.send(new DeleteScheduledActionCommand({ ...keyOf(workload.resourceId), ScheduledActionName: action.ScheduledActionName }));
   }
   for (const action of ownActions) {
-    await aas.send(new PutScheduledActionCommand({ ...keyOf(workload.resourceId), ScheduledActionName: action.ScheduledActionName, Schedule: action.Schedule, ScalableTargetAction: action.ScalableTargetAction }));
+    await aas.send(
+      new PutScheduledActionCommand({
+        ...keyOf(workload.resourceId),
+        ScheduledActionName: action.ScheduledActionName,
+        Schedule: action.Schedule,
+        ScalableTargetAction: action.ScalableTargetAction,
+      }),
+    );
   }
   await aas.send(new RegisterScalableTargetCommand({ ...keyOf(workload.resourceId), MinCapacity: registeredMin, MaxCapacity: MAX }));
 }
 
 /** What Application Auto Scaling would have run between two runs: the target holds the last action's MinCapacity. */
 function heldAfter(actions: readonly ScheduledAction[], fromMs: number, toMs: number, registeredMin: number): number {
-  const due = actions.filter((action) => atTime(action.Schedule!) !== undefined && atTime(action.Schedule!)! > fromMs && atTime(action.Schedule!)! <= toMs);
+  const due = actions.filter(
+    (action) => atTime(action.Schedule!) !== undefined && atTime(action.Schedule!)! > fromMs && atTime(action.Schedule!)! <= toMs,
+  );
   return due.sort((a, b) => atTime(a.Schedule!)! - atTime(b.Schedule!)!).at(-1)?.ScalableTargetAction?.MinCapacity ?? registeredMin;
 }
 
@@ -86,7 +118,9 @@ describe.each([
   { scenario: 'a first run, the 200-action quota tight', farFuture: 185, afterRun: false },
   { scenario: 'a re-plan an hour on, the 200-action quota tight', farFuture: 185, afterRun: true },
 ])('the predictor failing at every k-th call of $scenario', ({ farFuture, afterRun }) => {
-  it('never leaves MinCapacity below the wall without headroom, nor a raise without its restore, and the next run repairs it', { timeout: 300_000 }, async () => {
+  it('never leaves MinCapacity below the wall without headroom, nor a raise without its restore, and the next run repairs it', {
+    timeout: 300_000,
+  }, async () => {
     const workload = await seededWorkload();
     await putBusinessHours(workload.resourceId, farFuture);
     const config = predictorConfig([workload]);
@@ -117,9 +151,15 @@ describe.each([
       await aas.send(new RegisterScalableTargetCommand({ ...keyOf(workload.resourceId), MinCapacity: registeredAtRepair, MaxCapacity: MAX }));
       const repaired = await runPredictor(retryingClients(), config, repairAt);
       expect(repaired.outcomes[0]).toMatchObject({ ok: true });
-      found.push(...violations(await scheduledActions(workload.resourceId), registeredAtRepair, repairAt.getTime()).map((violation) => `k=${k} after the repair: ${violation}`));
+      found.push(
+        ...violations(await scheduledActions(workload.resourceId), registeredAtRepair, repairAt.getTime()).map(
+          (violation) => `k=${k} after the repair: ${violation}`,
+        ),
+      );
     }
-    console.info(`fault sweep (${afterRun ? 're-plan' : 'first run'}, ${farFuture} far-future user actions): ${calls} failure points x 2 runs, ${found.length} invariant violations`);
+    console.info(
+      `fault sweep (${afterRun ? 're-plan' : 'first run'}, ${farFuture} far-future user actions): ${calls} failure points x 2 runs, ${found.length} invariant violations`,
+    );
     expect(found).toEqual([]);
   });
 });

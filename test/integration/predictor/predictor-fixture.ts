@@ -33,16 +33,38 @@ export async function seededWorkload(options: { historyDays?: number } = {}): Pr
   const ecs = new ECSClient({});
   await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
   const { taskDefinition } = await ecs.send(
-    new RegisterTaskDefinitionCommand({ family: name, networkMode: 'bridge', containerDefinitions: [{ name: 'worker', image: 'busybox', memory: 128 }] }),
+    new RegisterTaskDefinitionCommand({
+      family: name,
+      networkMode: 'bridge',
+      containerDefinitions: [{ name: 'worker', image: 'busybox', memory: 128 }],
+    }),
   );
-  await ecs.send(new CreateServiceCommand({ cluster, serviceName: name, taskDefinition: taskDefinition!.taskDefinitionArn, desiredCount: FLOOR, launchType: 'EC2' }));
+  await ecs.send(
+    new CreateServiceCommand({
+      cluster,
+      serviceName: name,
+      taskDefinition: taskDefinition!.taskDefinitionArn,
+      desiredCount: FLOOR,
+      launchType: 'EC2',
+    }),
+  );
   await new ApplicationAutoScalingClient({}).send(
-    new RegisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: FLOOR, MaxCapacity: MAX }),
+    new RegisterScalableTargetCommand({
+      ServiceNamespace: 'ecs',
+      ResourceId: resourceId,
+      ScalableDimension: 'ecs:service:DesiredCount',
+      MinCapacity: FLOOR,
+      MaxCapacity: MAX,
+    }),
   );
   const days = options.historyDays ?? 14;
   const startMs = Math.floor(NOW.getTime() / HOUR) * HOUR - days * 24 * HOUR;
   const load = syntheticLoad({ startMs, stepMs: HOUR, days, meanRate: 20, seed: 7 });
-  await seedMetricHistory(new CloudWatchClient({}), { namespace: TEST_NAMESPACE, metricName: 'Arrivals', dimensions: [{ Name: 'Queue', Value: name }] }, load);
+  await seedMetricHistory(
+    new CloudWatchClient({}),
+    { namespace: TEST_NAMESPACE, metricName: 'Arrivals', dimensions: [{ Name: 'Queue', Value: name }] },
+    load,
+  );
   return { workload: name, resourceId };
 }
 
@@ -104,7 +126,16 @@ export async function predictorMetric(metricName: string, workload: string): Pro
     new GetMetricDataCommand({
       StartTime: new Date(NOW.getTime() - HOUR),
       EndTime: new Date(NOW.getTime() + HOUR),
-      MetricDataQueries: [{ Id: 'm', MetricStat: { Metric: { Namespace: 'Headroom', MetricName: metricName, Dimensions: [{ Name: 'Workload', Value: workload }] }, Period: 60, Stat: 'Maximum' } }],
+      MetricDataQueries: [
+        {
+          Id: 'm',
+          MetricStat: {
+            Metric: { Namespace: 'Headroom', MetricName: metricName, Dimensions: [{ Name: 'Workload', Value: workload }] },
+            Period: 60,
+            Stat: 'Maximum',
+          },
+        },
+      ],
     }),
   );
   return answer.MetricDataResults?.[0]?.Values?.[0];

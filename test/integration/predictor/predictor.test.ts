@@ -4,7 +4,18 @@ import { RegisterScalableTargetCommand, ApplicationAutoScalingClient } from '@aw
 import { parsePredictorConfig } from '../../../shared/predictor/config.ts';
 import { atTime } from '../../../shared/predictor/scheduled-actions.ts';
 import { injectFault } from '../../support/fault-injection.ts';
-import { FLOOR, MAX, NOW, predictorConfig, predictorMetric, putForeignAction, putOwnAction, retryingClients, scheduledActions, seededWorkload } from './predictor-fixture.ts';
+import {
+  FLOOR,
+  MAX,
+  NOW,
+  predictorConfig,
+  predictorMetric,
+  putForeignAction,
+  putOwnAction,
+  retryingClients,
+  scheduledActions,
+  seededWorkload,
+} from './predictor-fixture.ts';
 
 const own = (name: string | undefined) => name?.startsWith('headroom-') === true;
 
@@ -47,7 +58,9 @@ describe('the predictor against the local AWS', () => {
     await putForeignAction(workload.resourceId);
     await runPredictor(retryingClients(), predictorConfig([workload]), NOW);
     const foreign = (await scheduledActions(workload.resourceId)).filter((action) => !own(action.ScheduledActionName));
-    expect(foreign).toMatchObject([{ ScheduledActionName: 'team-black-friday', Schedule: 'cron(0 8 * * ? *)', ScalableTargetAction: { MinCapacity: 10, MaxCapacity: 60 } }]);
+    expect(foreign).toMatchObject([
+      { ScheduledActionName: 'team-black-friday', Schedule: 'cron(0 8 * * ? *)', ScalableTargetAction: { MinCapacity: 10, MaxCapacity: 60 } },
+    ]);
   });
 
   it('deletes its own actions the new plan no longer wants', async () => {
@@ -93,23 +106,48 @@ describe('the predictor against the local AWS', () => {
     await putOwnAction(workload.resourceId, `headroom-raise-20261116T0500-${workload.workload}`, 'at(2026-11-16T05:00:00)');
     // It ran: the target holds its MinCapacity of 30 (moto does not run scheduled actions, so this is done by hand).
     await new ApplicationAutoScalingClient({}).send(
-      new RegisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: workload.resourceId, ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 30, MaxCapacity: MAX }),
+      new RegisterScalableTargetCommand({
+        ServiceNamespace: 'ecs',
+        ResourceId: workload.resourceId,
+        ScalableDimension: 'ecs:service:DesiredCount',
+        MinCapacity: 30,
+        MaxCapacity: MAX,
+      }),
     );
     // Each capacity unit serves far more than the load: the new plan raises nothing.
     const raw = JSON.parse(JSON.stringify({ ...predictorConfig([workload]), rejectedTargets: undefined }));
     raw.targets[0].unitThroughput = 1000;
     const run = await runPredictor(retryingClients(), parsePredictorConfig(JSON.stringify(raw)), NOW);
     expect(run.outcomes[0]).toMatchObject({ ok: true, put: 1 });
-    const ahead = (await scheduledActions(workload.resourceId)).filter((action) => own(action.ScheduledActionName) && atTime(action.Schedule!)! > NOW.getTime());
-    expect(ahead).toMatchObject([{ ScheduledActionName: `headroom-restore-20261116T0621-${workload.workload}`, Schedule: 'at(2026-11-16T06:21:00)', ScalableTargetAction: { MinCapacity: FLOOR } }]);
+    const ahead = (await scheduledActions(workload.resourceId)).filter(
+      (action) => own(action.ScheduledActionName) && atTime(action.Schedule!)! > NOW.getTime(),
+    );
+    expect(ahead).toMatchObject([
+      {
+        ScheduledActionName: `headroom-restore-20261116T0621-${workload.workload}`,
+        Schedule: 'at(2026-11-16T06:21:00)',
+        ScalableTargetAction: { MinCapacity: FLOOR },
+      },
+    ]);
   });
 
   it('counts the actions written before a failure part-way', async () => {
     const workload = await seededWorkload();
     const clients = retryingClients();
-    injectFault(clients.scaling, { command: 'PutScheduledActionCommand', kind: 'limit-exceeded', times: 1, skip: 2, resourceId: workload.resourceId });
+    injectFault(clients.scaling, {
+      command: 'PutScheduledActionCommand',
+      kind: 'limit-exceeded',
+      times: 1,
+      skip: 2,
+      resourceId: workload.resourceId,
+    });
     const run = await runPredictor(clients, predictorConfig([workload]), NOW);
-    expect(run.outcomes[0]).toMatchObject({ ok: false, put: 2, deleted: 0, reason: expect.stringMatching(/write stopped part-way: LimitExceededException: .* \(after 2 put\(s\) and 0 delete\(s\)\)/) });
+    expect(run.outcomes[0]).toMatchObject({
+      ok: false,
+      put: 2,
+      deleted: 0,
+      reason: expect.stringMatching(/write stopped part-way: LimitExceededException: .* \(after 2 put\(s\) and 0 delete\(s\)\)/),
+    });
     expect((await scheduledActions(workload.resourceId)).filter((action) => own(action.ScheduledActionName))).toHaveLength(2);
   });
 
@@ -117,8 +155,13 @@ describe('the predictor against the local AWS', () => {
     const workload = await seededWorkload();
     await putOwnAction(workload.resourceId, 'headroom-raise-20261116T0900-payments', 'at(2026-11-16T09:00:00)');
     const run = await runPredictor(retryingClients(), predictorConfig([workload]), NOW);
-    expect(run.outcomes[0]).toMatchObject({ ok: false, reason: expect.stringMatching(/another headroom owner \(headroom-raise-20261116T0900-payments\): refused, nothing written/) });
-    expect((await scheduledActions(workload.resourceId)).map((action) => action.ScheduledActionName)).toEqual(['headroom-raise-20261116T0900-payments']);
+    expect(run.outcomes[0]).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/another headroom owner \(headroom-raise-20261116T0900-payments\): refused, nothing written/),
+    });
+    expect((await scheduledActions(workload.resourceId)).map((action) => action.ScheduledActionName)).toEqual([
+      'headroom-raise-20261116T0900-payments',
+    ]);
     expect(await predictorMetric('PredictorFailure', workload.workload)).toBe(1);
   });
 
@@ -128,7 +171,10 @@ describe('the predictor against the local AWS', () => {
     const raw = JSON.parse(JSON.stringify({ ...good, rejectedTargets: undefined }));
     raw.targets.push({ ...raw.targets[0], workload: 'broken-target', unitThroughput: 0 });
     const run = await runPredictor(retryingClients(), parsePredictorConfig(JSON.stringify(raw)), NOW);
-    expect(run.outcomes.find((outcome) => outcome.workload === 'broken-target')).toMatchObject({ ok: false, reason: expect.stringMatching(/configuration rejected: .*unitThroughput must be a positive/) });
+    expect(run.outcomes.find((outcome) => outcome.workload === 'broken-target')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/configuration rejected: .*unitThroughput must be a positive/),
+    });
     expect(run.outcomes.find((outcome) => outcome.workload === workload.workload)).toMatchObject({ ok: true });
     expect(await predictorMetric('PredictorFailure', 'broken-target')).toBe(1);
   });

@@ -3,7 +3,12 @@ import { BacklogConfigError, parseBacklogPublisherConfig } from '../../../shared
 
 const queueUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/orders';
 const ecsSource = { workload: 'orders', queueUrl, consumer: { kind: 'ecs', cluster: 'main', service: 'orders-worker' } };
-const lambdaSource = { workload: 'emails', queueUrl: queueUrl.replace('orders', 'emails'), consumer: { kind: 'lambda', functionName: 'send-email' }, countDelayed: true };
+const lambdaSource = {
+  workload: 'emails',
+  queueUrl: queueUrl.replace('orders', 'emails'),
+  consumer: { kind: 'lambda', functionName: 'send-email' },
+  countDelayed: true,
+};
 
 function parse(sources: unknown, namespace?: string) {
   return parseBacklogPublisherConfig({
@@ -28,7 +33,9 @@ describe('the backlog publisher configuration', () => {
   });
 
   it('names the variable and the expected shape when the sources are missing', () => {
-    expect(() => parseBacklogPublisherConfig({})).toThrow(/HEADROOM_BACKLOG_SOURCES is not set: set it to a JSON array of \{"workload": string, "queueUrl": string/);
+    expect(() => parseBacklogPublisherConfig({})).toThrow(
+      /HEADROOM_BACKLOG_SOURCES is not set: set it to a JSON array of \{"workload": string, "queueUrl": string/,
+    );
   });
 
   it('names the variable when the sources are not JSON', () => {
@@ -40,15 +47,21 @@ describe('the backlog publisher configuration', () => {
   });
 
   it('names the source and field that is missing', () => {
-    expect(() => parse([ecsSource, { ...lambdaSource, workload: undefined }])).toThrow(/HEADROOM_BACKLOG_SOURCES\[1\]\.workload must be a non-empty string, got undefined/);
+    expect(() => parse([ecsSource, { ...lambdaSource, workload: undefined }])).toThrow(
+      /HEADROOM_BACKLOG_SOURCES\[1\]\.workload must be a non-empty string, got undefined/,
+    );
   });
 
   it('names the consumer field that is missing', () => {
-    expect(() => parse([{ ...ecsSource, consumer: { kind: 'ecs', cluster: 'main' } }])).toThrow(/HEADROOM_BACKLOG_SOURCES\[0\]\.consumer\.service must be a non-empty string/);
+    expect(() => parse([{ ...ecsSource, consumer: { kind: 'ecs', cluster: 'main' } }])).toThrow(
+      /HEADROOM_BACKLOG_SOURCES\[0\]\.consumer\.service must be a non-empty string/,
+    );
   });
 
   it('refuses an unknown consumer kind', () => {
-    expect(() => parse([{ ...ecsSource, consumer: { kind: 'ec2', name: 'x' } }])).toThrow(/HEADROOM_BACKLOG_SOURCES\[0\]\.consumer\.kind must be "ecs" or "lambda", got "ec2"/);
+    expect(() => parse([{ ...ecsSource, consumer: { kind: 'ec2', name: 'x' } }])).toThrow(
+      /HEADROOM_BACKLOG_SOURCES\[0\]\.consumer\.kind must be "ecs" or "lambda", got "ec2"/,
+    );
   });
 
   it('refuses a queue name where a queue URL belongs', () => {
@@ -60,7 +73,9 @@ describe('the backlog publisher configuration', () => {
   });
 
   it('refuses two sources with the same workload, since it is the metrics’ dimension', () => {
-    expect(() => parse([ecsSource, { ...lambdaSource, workload: 'orders' }])).toThrow(/HEADROOM_BACKLOG_SOURCES\[1\]\.workload "orders" appears twice/);
+    expect(() => parse([ecsSource, { ...lambdaSource, workload: 'orders' }])).toThrow(
+      /HEADROOM_BACKLOG_SOURCES\[1\]\.workload "orders" appears twice/,
+    );
   });
 
   it('refuses a namespace CloudWatch would reject', () => {
@@ -69,7 +84,11 @@ describe('the backlog publisher configuration', () => {
   });
 
   it('reads a source’s required-capacity settings, with the measured time per message where given', () => {
-    const measuredTimePerMessage = { namespace: 'Headroom', metricName: 'MessageProcessingTime', dimensions: [{ name: 'Workload', value: 'orders' }] };
+    const measuredTimePerMessage = {
+      namespace: 'Headroom',
+      metricName: 'MessageProcessingTime',
+      dimensions: [{ name: 'Workload', value: 'orders' }],
+    };
     const requiredCapacity = { timePerMessageMs: 1500, drainBudgetMs: 105_000, measuredTimePerMessage };
     expect(parse([{ ...ecsSource, requiredCapacity }]).sources[0]!.requiredCapacity).toEqual(requiredCapacity);
   });

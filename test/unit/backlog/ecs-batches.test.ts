@@ -10,13 +10,16 @@ describe('ecsDescribeBatches', () => {
 
   it('never mixes clusters in a call, and asks for each service once', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ cluster: fc.constantFrom('a', 'b', 'c'), service: fc.constantFrom(...'0123456789abcdefghijklmn'.split('')) })), (services) => {
-        const batches = ecsDescribeBatches(services);
-        const asked = batches.flatMap((batch) => batch.services.map((service) => `${batch.cluster}/${service}`));
-        expect(new Set(asked).size).toBe(asked.length);
-        expect(new Set(asked)).toEqual(new Set(services.map(({ cluster, service }) => `${cluster}/${service}`)));
-        for (const batch of batches) expect(batch.services.length).toBeLessThanOrEqual(DESCRIBE_SERVICES_LIMIT);
-      }),
+      fc.property(
+        fc.array(fc.record({ cluster: fc.constantFrom('a', 'b', 'c'), service: fc.constantFrom(...'0123456789abcdefghijklmn'.split('')) })),
+        (services) => {
+          const batches = ecsDescribeBatches(services);
+          const asked = batches.flatMap((batch) => batch.services.map((service) => `${batch.cluster}/${service}`));
+          expect(new Set(asked).size).toBe(asked.length);
+          expect(new Set(asked)).toEqual(new Set(services.map(({ cluster, service }) => `${cluster}/${service}`)));
+          for (const batch of batches) expect(batch.services.length).toBeLessThanOrEqual(DESCRIBE_SERVICES_LIMIT);
+        },
+      ),
     );
   });
 });

@@ -4,11 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { backlogDatums, batchDatums, PUT_METRIC_DATA_LIMITS, type BacklogDatum } from '../../../shared/backlog/index.ts';
 
 const at = new Date('2025-03-01T12:00:00Z');
-const reading = (workload: string, runningCapacity = 2) => ({ workload, depth: { visible: 30, inFlight: 10, delayed: 4 }, countDelayed: false, runningCapacity, desiredCapacity: runningCapacity });
+const reading = (workload: string, runningCapacity = 2) => ({
+  workload,
+  depth: { visible: 30, inFlight: 10, delayed: 4 },
+  countDelayed: false,
+  runningCapacity,
+  desiredCapacity: runningCapacity,
+});
 
 /** The request body the real SDK would send for one PutMetricData call, captured before it leaves. */
 async function serializedBytes(datums: BacklogDatum[]): Promise<number> {
-  const client = new CloudWatchClient({ region: 'us-east-1', endpoint: 'https://monitoring.invalid', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, disableRequestCompression: true });
+  const client = new CloudWatchClient({
+    region: 'us-east-1',
+    endpoint: 'https://monitoring.invalid',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    disableRequestCompression: true,
+  });
   let bytes = -1;
   client.middlewareStack.add(
     () => async (args) => {
@@ -18,7 +29,9 @@ async function serializedBytes(datums: BacklogDatum[]): Promise<number> {
     },
     { step: 'finalizeRequest', priority: 'low' },
   );
-  await client.send(new PutMetricDataCommand({ Namespace: 'Headroom', MetricData: datums.map((datum) => ({ ...datum, Dimensions: [...datum.Dimensions] })) }));
+  await client.send(
+    new PutMetricDataCommand({ Namespace: 'Headroom', MetricData: datums.map((datum) => ({ ...datum, Dimensions: [...datum.Dimensions] })) }),
+  );
   if (bytes <= 0) throw new Error('the SDK sent no request body to measure');
   return bytes;
 }
@@ -26,17 +39,47 @@ async function serializedBytes(datums: BacklogDatum[]): Promise<number> {
 describe('backlogDatums', () => {
   it('publishes backlog per task, queue backlog and running capacity under the Workload dimension, high resolution', () => {
     expect(backlogDatums(reading('orders', 4), at)).toEqual([
-      { MetricName: 'BacklogPerTask', Dimensions: [{ Name: 'Workload', Value: 'orders' }], Timestamp: at, Value: 10, Unit: 'Count', StorageResolution: 1 },
-      { MetricName: 'QueueBacklog', Dimensions: [{ Name: 'Workload', Value: 'orders' }], Timestamp: at, Value: 40, Unit: 'Count', StorageResolution: 1 },
-      { MetricName: 'RunningCapacity', Dimensions: [{ Name: 'Workload', Value: 'orders' }], Timestamp: at, Value: 4, Unit: 'Count', StorageResolution: 1 },
+      {
+        MetricName: 'BacklogPerTask',
+        Dimensions: [{ Name: 'Workload', Value: 'orders' }],
+        Timestamp: at,
+        Value: 10,
+        Unit: 'Count',
+        StorageResolution: 1,
+      },
+      {
+        MetricName: 'QueueBacklog',
+        Dimensions: [{ Name: 'Workload', Value: 'orders' }],
+        Timestamp: at,
+        Value: 40,
+        Unit: 'Count',
+        StorageResolution: 1,
+      },
+      {
+        MetricName: 'RunningCapacity',
+        Dimensions: [{ Name: 'Workload', Value: 'orders' }],
+        Timestamp: at,
+        Value: 4,
+        Unit: 'Count',
+        StorageResolution: 1,
+      },
     ]);
   });
 
   it('adds RequiredCapacityPerTask and what it is made of when the source has a demand', () => {
-    const datums = backlogDatums({ ...reading('orders', 4), desiredCapacity: 5, demand: { arrivalsPerSecond: 2, timePerMessageMs: 1500, drainBudgetMs: 60_000 } }, at);
+    const datums = backlogDatums(
+      { ...reading('orders', 4), desiredCapacity: 5, demand: { arrivalsPerSecond: 2, timePerMessageMs: 1500, drainBudgetMs: 60_000 } },
+      at,
+    );
     const value = (name: string) => datums.find((datum) => datum.MetricName === name)?.Value;
     // 2 msg/s x 1.5 s + 40 waiting x 1.5 s / 60 s = 4 tasks, per 5 desired.
-    expect([value('RequiredCapacity'), value('RequiredCapacityPerTask'), value('ArrivalRate'), value('TimePerMessage'), value('BacklogWithoutCapacity')]).toEqual([4, 0.8, 2, 1500, 0]);
+    expect([
+      value('RequiredCapacity'),
+      value('RequiredCapacityPerTask'),
+      value('ArrivalRate'),
+      value('TimePerMessage'),
+      value('BacklogWithoutCapacity'),
+    ]).toEqual([4, 0.8, 2, 1500, 0]);
     expect(datums.find((datum) => datum.MetricName === 'TimePerMessage')?.Unit).toBe('Milliseconds');
   });
 
@@ -73,7 +116,9 @@ describe('batchDatums', () => {
 
   it('keeps each call the real SDK serializes under 1 MB, even for the longest, most escaped workload names', async () => {
     const worstNames = ['€', '\u001f', '"', '😀'].map((unit) => unit.repeat(Math.floor(255 / unit.length)));
-    const sources = Array.from({ length: 1200 }, (_, index) => backlogDatums(reading(worstNames[index % worstNames.length]!.slice(0, 250) + String(index).padStart(4, '0')), at));
+    const sources = Array.from({ length: 1200 }, (_, index) =>
+      backlogDatums(reading(worstNames[index % worstNames.length]!.slice(0, 250) + String(index).padStart(4, '0')), at),
+    );
     const batches = batchDatums(sources);
     expect(batches.length).toBeGreaterThan(Math.ceil((1200 * 3) / 999));
     const sizes = await Promise.all(batches.map(serializedBytes));

@@ -36,7 +36,10 @@ describe('forecastSeries', () => {
   });
 
   it('forecasts zero for an all-zero series', () => {
-    const forecast = forecastSeries(hourly(15, () => 0), { horizonMs: DAY });
+    const forecast = forecastSeries(
+      hourly(15, () => 0),
+      { horizonMs: DAY },
+    );
     expect(new Set([...forecast.p50, ...forecast.p90, ...forecast.p99])).toEqual(new Set([0]));
   });
 

@@ -48,12 +48,14 @@ describe('seasonalAutoregression', () => {
   it('forecasts from many origins at once exactly as it does from each origin’s own history', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 5, max: 24 }).chain((days) =>
-          fc.tuple(
-            fc.array(fc.double({ min: 0, max: 1000, noNaN: true }), { minLength: days * 24, maxLength: days * 24 }),
-            fc.uniqueArray(fc.integer({ min: autoregressionNeeds(24), max: days * 24 }), { minLength: 1, maxLength: 14 }),
+        fc
+          .integer({ min: 5, max: 24 })
+          .chain((days) =>
+            fc.tuple(
+              fc.array(fc.double({ min: 0, max: 1000, noNaN: true }), { minLength: days * 24, maxLength: days * 24 }),
+              fc.uniqueArray(fc.integer({ min: autoregressionNeeds(24), max: days * 24 }), { minLength: 1, maxLength: 14 }),
+            ),
           ),
-        ),
         ([noise, origins]) => {
           const history = noise.map((value, hour) => dailyCycle(hour) * 10 + value);
           const together = forecastsAt(history, origins, 12, HOURLY);
@@ -68,13 +70,18 @@ describe('seasonalAutoregression', () => {
   });
 
   it('is a candidate for hourly data, where the forecaster can choose it', () => {
-    const forecast = forecastSeries({ startMs: 0, stepMs: HOUR, values: cycleWithFadingDeviations(21 * 24) }, { horizonMs: 24 * HOUR, model: 'seasonal-autoregression' });
+    const forecast = forecastSeries(
+      { startMs: 0, stepMs: HOUR, values: cycleWithFadingDeviations(21 * 24) },
+      { horizonMs: 24 * HOUR, model: 'seasonal-autoregression' },
+    );
     expect(forecast.model).toBe('seasonal-autoregression');
     expect(forecast.p50).toHaveLength(24);
   });
 
   it('is not offered at 5-minute steps, and the error says so', () => {
     const fiveMinutes = { startMs: 0, stepMs: 300_000, values: Array.from({ length: 3 * 288 }, (_, i) => dailyCycle(i / 12)) };
-    expect(() => forecastSeries(fiveMinutes, { horizonMs: HOUR, model: 'seasonal-autoregression' })).toThrow(/not offered at a 5-minute step: use auto or one of/);
+    expect(() => forecastSeries(fiveMinutes, { horizonMs: HOUR, model: 'seasonal-autoregression' })).toThrow(
+      /not offered at a 5-minute step: use auto or one of/,
+    );
   });
 });

@@ -154,7 +154,8 @@ describe('planFloors', () => {
             const capacity = needed(plan, index);
             if (capacity <= plan.minCapacity) return;
             const arrives = START + index * HOUR;
-            for (const time of [arrives - plan.leadTimeMs, arrives, arrives + HOUR - 1]) expect(floorAt(steps, time) ?? plan.minCapacity).toBeGreaterThanOrEqual(capacity);
+            for (const time of [arrives - plan.leadTimeMs, arrives, arrives + HOUR - 1])
+              expect(floorAt(steps, time) ?? plan.minCapacity).toBeGreaterThanOrEqual(capacity);
           });
         }),
       );
@@ -166,7 +167,9 @@ describe('planFloors', () => {
           const plan = toInput(sample);
           const shifted = { ...plan, demand: { ...plan.demand, startMs: plan.demand.startMs + days * DAY } };
           expect(planFloors(plan)).toEqual(planFloors(plan));
-          expect(planFloors(shifted).steps).toEqual(planFloors(plan).steps.map((step) => ({ ...step, startMs: step.startMs + days * DAY, endMs: step.endMs + days * DAY })));
+          expect(planFloors(shifted).steps).toEqual(
+            planFloors(plan).steps.map((step) => ({ ...step, startMs: step.startMs + days * DAY, endMs: step.endMs + days * DAY })),
+          );
         }),
       );
     });
@@ -181,7 +184,9 @@ const arbitraryWalls = fc.record({
 });
 
 function wallTimeline(sample: typeof arbitraryWalls extends fc.Arbitrary<infer T> ? T : never): NonNullable<FloorPlanInput['walls']> {
-  const runs = [...new Map(sample.changes.map((change) => [START + change.atMinute * 60_000, change.minCapacity])).entries()].sort((a, b) => a[0] - b[0]);
+  const runs = [...new Map(sample.changes.map((change) => [START + change.atMinute * 60_000, change.minCapacity])).entries()].sort(
+    (a, b) => a[0] - b[0],
+  );
   const segments: { startMs: number; endMs: number; minCapacity: number }[] = [];
   let [start, value] = [START - 4 * HOUR, sample.initial];
   for (const [atMs, minCapacity] of runs) {
@@ -193,7 +198,8 @@ function wallTimeline(sample: typeof arbitraryWalls extends fc.Arbitrary<infer T
 }
 
 describe('planFloors and floorChanges against walls that change over time', () => {
-  const wallAt = (walls: NonNullable<FloorPlanInput['walls']>, time: number) => walls.segments.find((segment) => segment.startMs <= time && time < segment.endMs)!.minCapacity;
+  const wallAt = (walls: NonNullable<FloorPlanInput['walls']>, time: number) =>
+    walls.segments.find((segment) => segment.startMs <= time && time < segment.endMs)!.minCapacity;
 
   it('raises only above the wall in force, restores to exactly it, and never writes in a minute a foreign action runs', () => {
     fc.assert(

@@ -14,8 +14,23 @@ const config = (targets: unknown[], settings: Record<string, unknown> = {}) => J
 describe('parsePredictorConfig', () => {
   it('fills the documented defaults: forecastOnly, enabled, 21 days hourly, 24 h ahead, p90, 100 actions, UTC', () => {
     const parsed = parsePredictorConfig(config([target]));
-    expect(parsed).toMatchObject({ mode: 'forecastOnly', enabled: true, historyDays: 21, periodSeconds: 3600, horizonHours: 24, actionPrefix: 'headroom-', rejectedTargets: [] });
-    expect(parsed.targets[0]).toMatchObject({ serviceNamespace: 'ecs', scalableDimension: 'ecs:service:DesiredCount', quantile: 'p90', actionBudget: 100, targetUtilization: 0.7, timeZone: 'UTC' });
+    expect(parsed).toMatchObject({
+      mode: 'forecastOnly',
+      enabled: true,
+      historyDays: 21,
+      periodSeconds: 3600,
+      horizonHours: 24,
+      actionPrefix: 'headroom-',
+      rejectedTargets: [],
+    });
+    expect(parsed.targets[0]).toMatchObject({
+      serviceNamespace: 'ecs',
+      scalableDimension: 'ecs:service:DesiredCount',
+      quantile: 'p90',
+      actionBudget: 100,
+      targetUtilization: 0.7,
+      timeZone: 'UTC',
+    });
     expect(parsed.targets[0]!.load[0]!.stat).toBe('Sum');
   });
 
@@ -37,7 +52,10 @@ describe('parsePredictorConfig', () => {
     [config([target], { historyDays: 64 }), /historyDays must be between 2 and 63 days \(CloudWatch keeps 5-minute data 63 days\)/],
     [config([target], { historyDays: 1 }), /historyDays must be between 2 and 63 days/],
     [config([target], { namespace: 'AWS/Predictor' }), /config.namespace must not start with "AWS\/" \(reserved for AWS services\)/],
-    [config([target], { actionPrefix: 's' }), /config.actionPrefix must be 4-32 letters, digits, _ or - ending in "-" \(so it cannot claim your own actions\), got "s"/],
+    [
+      config([target], { actionPrefix: 's' }),
+      /config.actionPrefix must be 4-32 letters, digits, _ or - ending in "-" \(so it cannot claim your own actions\), got "s"/,
+    ],
     [config([target], { actionPrefix: 'headroom' }), /config.actionPrefix must be 4-32 letters/],
   ])('rejects a predictor-wide setting %s, naming the field', (raw, message) => {
     expect(() => parsePredictorConfig(raw)).toThrow(message);
@@ -52,7 +70,12 @@ describe('parsePredictorConfig', () => {
     [{ scalableDimension: 'ecs:service:Foo' }, /scalableDimension must be one of ecs:service:DesiredCount/],
     [{ timeZone: 'Mars/Olympus' }, /config.targets\[1\].timeZone must be an IANA time zone such as "America\/New_York", got "Mars\/Olympus"/],
   ])('rejects a target with %j alone, naming the field, and keeps the others', (override, message) => {
-    const parsed = parsePredictorConfig(config([{ ...target, workload: 'good' }, { ...target, workload: 'bad', ...override }]));
+    const parsed = parsePredictorConfig(
+      config([
+        { ...target, workload: 'good' },
+        { ...target, workload: 'bad', ...override },
+      ]),
+    );
     expect(parsed.targets.map((parsedTarget) => parsedTarget.workload)).toEqual(['good']);
     expect(parsed.rejectedTargets).toHaveLength(1);
     expect(parsed.rejectedTargets[0]).toMatchObject({ index: 1, reason: expect.stringMatching(message) });

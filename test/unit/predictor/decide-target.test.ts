@@ -6,7 +6,19 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NOW = Date.UTC(2026, 10, 24);
 const config = parsePredictorConfig(
-  JSON.stringify({ mode: 'forecastAndScale', targets: [{ workload: 'orders', resourceId: 'service/main/orders', load: [{ namespace: 'X', metricName: 'Y' }], unitThroughput: 1, minCapacity: 1, maxCapacity: 50 }] }),
+  JSON.stringify({
+    mode: 'forecastAndScale',
+    targets: [
+      {
+        workload: 'orders',
+        resourceId: 'service/main/orders',
+        load: [{ namespace: 'X', metricName: 'Y' }],
+        unitThroughput: 1,
+        minCapacity: 1,
+        maxCapacity: 50,
+      },
+    ],
+  }),
 );
 const target = config.targets[0]!;
 const state = { registeredMin: 1, registeredMax: 50, scheduledScalingSuspended: false, existing: [] };
@@ -15,7 +27,11 @@ const dailyLoad = (hour: number) => 10 + 8 * Math.sin((2 * Math.PI * hour) / 24)
 /** The predictor's history window (config.historyDays, hourly) where the metric reported only for the last `days`. */
 function windowWithMetricAge(days: number) {
   const steps = config.historyDays * 24;
-  return { startMs: NOW - config.historyDays * DAY, stepMs: HOUR, values: Array.from({ length: steps }, (_, hour) => (hour < steps - days * 24 ? Number.NaN : dailyLoad(hour))) };
+  return {
+    startMs: NOW - config.historyDays * DAY,
+    stepMs: HOUR,
+    values: Array.from({ length: steps }, (_, hour) => (hour < steps - days * 24 ? Number.NaN : dailyLoad(hour))),
+  };
 }
 
 describe('decideTarget', () => {
@@ -38,15 +54,42 @@ describe('decideTarget', () => {
 
   describe('decision table', () => {
     const window = windowWithMetricAge(10);
-    const foreign = (count: number) => Array.from({ length: count }, (_, index) => ({ name: `user-2099-${index}`, schedule: 'at(2099-01-01T00:00:00)', minCapacity: 1 }));
+    const foreign = (count: number) =>
+      Array.from({ length: count }, (_, index) => ({ name: `user-2099-${index}`, schedule: 'at(2099-01-01T00:00:00)', minCapacity: 1 }));
     const withSettings = (settings: Record<string, unknown>) =>
-      parsePredictorConfig(JSON.stringify({ mode: 'forecastAndScale', targets: [{ workload: 'orders', resourceId: 'service/main/orders', load: [{ namespace: 'X', metricName: 'Y' }], unitThroughput: 1, targetUtilization: 1 }], ...settings }));
+      parsePredictorConfig(
+        JSON.stringify({
+          mode: 'forecastAndScale',
+          targets: [
+            {
+              workload: 'orders',
+              resourceId: 'service/main/orders',
+              load: [{ namespace: 'X', metricName: 'Y' }],
+              unitThroughput: 1,
+              targetUtilization: 1,
+            },
+          ],
+          ...settings,
+        }),
+      );
     const rows = [
       { row: 'forecastAndScale', settings: {}, state: {}, writes: true, why: undefined },
       { row: 'the kill switch', settings: { enabled: false }, state: {}, writes: false, why: 'the predictor is disabled (kill switch)' },
       { row: 'forecastOnly', settings: { mode: 'forecastOnly' }, state: {}, writes: false, why: 'forecastOnly mode' },
-      { row: 'suspended scheduled scaling', settings: {}, state: { scheduledScalingSuspended: true }, writes: false, why: 'scheduled scaling is suspended on the target' },
-      { row: 'the kill switch with scheduled scaling suspended', settings: { enabled: false }, state: { scheduledScalingSuspended: true }, writes: false, why: 'the predictor is disabled (kill switch)' },
+      {
+        row: 'suspended scheduled scaling',
+        settings: {},
+        state: { scheduledScalingSuspended: true },
+        writes: false,
+        why: 'scheduled scaling is suspended on the target',
+      },
+      {
+        row: 'the kill switch with scheduled scaling suspended',
+        settings: { enabled: false },
+        state: { scheduledScalingSuspended: true },
+        writes: false,
+        why: 'the predictor is disabled (kill switch)',
+      },
     ];
     it.each(rows)('$row: writes $writes', ({ settings, state: override, writes, why }) => {
       const decision = decideTarget(withSettings(settings), withSettings(settings).targets[0]!, window, { ...state, ...override }, NOW);

@@ -24,12 +24,16 @@ interface ForeignSpec {
 
 const minuteOf = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
 
-const oneTime = fc.record({ offsetMinutes: fc.integer({ min: -2 * 24 * 60, max: 30 * 60 }), minCapacity: fc.integer({ min: 0, max: 30 }), maxCapacity: fc.option(fc.integer({ min: 20, max: 80 }), { nil: undefined }) }).map(
-  ({ offsetMinutes, minCapacity, maxCapacity }): ForeignSpec => {
+const oneTime = fc
+  .record({
+    offsetMinutes: fc.integer({ min: -2 * 24 * 60, max: 30 * 60 }),
+    minCapacity: fc.integer({ min: 0, max: 30 }),
+    maxCapacity: fc.option(fc.integer({ min: 20, max: 80 }), { nil: undefined }),
+  })
+  .map(({ offsetMinutes, minCapacity, maxCapacity }): ForeignSpec => {
     const atMs = minuteOf(NOW) + offsetMinutes * MINUTE;
     return { action: { name: `user-once-${offsetMinutes}`, schedule: atExpression(atMs), minCapacity, maxCapacity }, runs: [atMs], evaluable: true };
-  },
-);
+  });
 
 const recurring = fc
   .record({
@@ -48,20 +52,30 @@ const recurring = fc
       if (days === 'weekends' && weekday > 0 && weekday < 6) continue;
       for (const hour of hours) runs.push(day + hour * HOUR + minute * MINUTE);
     }
-    return { action: { name: `user-cron-${minute}-${hours.join('_')}-${days}`, schedule, minCapacity }, runs: runs.sort((a, b) => a - b), evaluable: true };
+    return {
+      action: { name: `user-cron-${minute}-${hours.join('_')}-${days}`, schedule, minCapacity },
+      runs: runs.sort((a, b) => a - b),
+      evaluable: true,
+    };
   });
 
 /** rate() and cron in another time zone: the predictor cannot place their runs; here they run at arbitrary minutes. */
 const unplaceable = fc
-  .record({ kind: fc.constantFrom('rate', 'zoned'), runMinutes: fc.uniqueArray(fc.integer({ min: -24 * 60, max: 30 * 60 }), { maxLength: 6 }), minCapacity: fc.integer({ min: 0, max: 30 }) })
-  .map(({ kind, runMinutes, minCapacity }): ForeignSpec => ({
-    action:
-      kind === 'rate'
-        ? { name: `user-rate-${runMinutes.length}`, schedule: 'rate(6 hours)', minCapacity }
-        : { name: `user-zoned-${runMinutes.length}`, schedule: 'cron(0 9 * * ? *)', timezone: 'America/New_York', minCapacity },
-    runs: runMinutes.map((minute) => minuteOf(NOW) + minute * MINUTE).sort((a, b) => a - b),
-    evaluable: false,
-  }));
+  .record({
+    kind: fc.constantFrom('rate', 'zoned'),
+    runMinutes: fc.uniqueArray(fc.integer({ min: -24 * 60, max: 30 * 60 }), { maxLength: 6 }),
+    minCapacity: fc.integer({ min: 0, max: 30 }),
+  })
+  .map(
+    ({ kind, runMinutes, minCapacity }): ForeignSpec => ({
+      action:
+        kind === 'rate'
+          ? { name: `user-rate-${runMinutes.length}`, schedule: 'rate(6 hours)', minCapacity }
+          : { name: `user-zoned-${runMinutes.length}`, schedule: 'cron(0 9 * * ? *)', timezone: 'America/New_York', minCapacity },
+      runs: runMinutes.map((minute) => minuteOf(NOW) + minute * MINUTE).sort((a, b) => a - b),
+      evaluable: false,
+    }),
+  );
 
 const scenario = fc.record({
   registeredMin: fc.integer({ min: 0, max: 10 }),
@@ -80,7 +94,9 @@ type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 function history(sample: Scenario) {
   let state = sample.seed;
   const noise = () => ((state = (state * 48271) % 2147483647) / 2147483647) * 4;
-  const values = Array.from({ length: 4 * 24 }, (_, hour) => Math.max(0, sample.level + sample.amplitude * Math.sin((2 * Math.PI * hour) / 24) + noise()));
+  const values = Array.from({ length: 4 * 24 }, (_, hour) =>
+    Math.max(0, sample.level + sample.amplitude * Math.sin((2 * Math.PI * hour) / 24) + noise()),
+  );
   return { startMs: Math.floor(NOW / HOUR) * HOUR - values.length * HOUR, stepMs: HOUR, values };
 }
 
@@ -90,14 +106,20 @@ function replay(sample: Scenario) {
   const configuredMax = sample.configuredMaxAbove === undefined ? undefined : declaredMin + sample.configuredMaxAbove;
   const raiseAtMs = NOW - 20_000;
   // No foreign action runs between our raise and now: else the target would hold the foreign value, not ours.
-  const foreign = sample.foreign.map((spec) => ({ ...spec, runs: sample.ownRaiseInForce === undefined ? spec.runs : spec.runs.filter((run) => run <= raiseAtMs || run > NOW) }));
+  const foreign = sample.foreign.map((spec) => ({
+    ...spec,
+    runs: sample.ownRaiseInForce === undefined ? spec.runs : spec.runs.filter((run) => run <= raiseAtMs || run > NOW),
+  }));
   const pastRuns = foreign.flatMap((spec) => spec.runs.filter((run) => run <= NOW).map((run) => ({ run, value: spec.action.minCapacity! })));
   const latestPast = pastRuns.sort((a, b) => a.run - b.run || a.value - b.value).at(-1);
   // Without headroom now: with our raise in force, what the declared wall and the user's actions left; else what the target holds.
   const withoutNow = sample.ownRaiseInForce === undefined ? sample.registeredMin : (latestPast?.value ?? declaredMin);
   const inForce = sample.ownRaiseInForce === undefined ? undefined : withoutNow + sample.ownRaiseInForce;
   const ownership = new ActionOwnership(PREFIX, 'orders');
-  const record = inForce === undefined ? [] : [{ name: ownership.name('raise', minuteOf(raiseAtMs)), schedule: atExpression(minuteOf(raiseAtMs)), minCapacity: inForce }];
+  const record =
+    inForce === undefined
+      ? []
+      : [{ name: ownership.name('raise', minuteOf(raiseAtMs)), schedule: atExpression(minuteOf(raiseAtMs)), minCapacity: inForce }];
   const state: TargetState = {
     registeredMin: inForce ?? sample.registeredMin,
     registeredMax: sample.registeredMin + sample.registeredMaxAbove + 1,
@@ -108,17 +130,31 @@ function replay(sample: Scenario) {
     JSON.stringify({
       mode: 'forecastAndScale',
       horizonHours: 24,
-      targets: [{ workload: 'orders', resourceId: 'service/main/orders', load: [{ namespace: 'X', metricName: 'Y' }], unitThroughput: 1, targetUtilization: 1, minCapacity: declaredMin, maxCapacity: configuredMax }],
+      targets: [
+        {
+          workload: 'orders',
+          resourceId: 'service/main/orders',
+          load: [{ namespace: 'X', metricName: 'Y' }],
+          unitThroughput: 1,
+          targetUtilization: 1,
+          minCapacity: declaredMin,
+          maxCapacity: configuredMax,
+        },
+      ],
     }),
   );
   const decision = decideTarget(config, config.targets[0]!, history(sample), state, NOW);
   const kept = new Set([...decision.reconciliation.keptRestores]);
   const ours = [
     ...decision.reconciliation.put,
-    ...state.existing.filter((action) => kept.has(action.name)).map((action) => ({ ...action, atMs: atTime(action.schedule)!, minCapacity: action.minCapacity!, kind: 'restore' as const })),
+    ...state.existing
+      .filter((action) => kept.has(action.name))
+      .map((action) => ({ ...action, atMs: atTime(action.schedule)!, minCapacity: action.minCapacity!, kind: 'restore' as const })),
   ].filter((action) => action.atMs > NOW);
   const events = [
-    ...foreign.flatMap((spec) => spec.runs.filter((run) => run > NOW).map((run) => ({ minute: minuteOf(run), value: spec.action.minCapacity!, ours: false }))),
+    ...foreign.flatMap((spec) =>
+      spec.runs.filter((run) => run > NOW).map((run) => ({ minute: minuteOf(run), value: spec.action.minCapacity!, ours: false })),
+    ),
     ...ours.map((action) => ({ minute: minuteOf(action.atMs), value: action.minCapacity, ours: true, kind: action.kind })),
   ].sort((a, b) => a.minute - b.minute || (a.ours === b.ours ? 0 : a.ours === sample.oursLastInMinute ? 1 : -1));
   let withHeadroom = state.registeredMin;
@@ -137,7 +173,8 @@ function replay(sample: Scenario) {
   }
   // Two of the user's actions in one minute run in an unknown order: the predictor takes the higher.
   const byMinute = new Map<number, Set<number>>();
-  for (const spec of foreign) for (const run of spec.runs) byMinute.set(minuteOf(run), (byMinute.get(minuteOf(run)) ?? new Set()).add(spec.action.minCapacity!));
+  for (const spec of foreign)
+    for (const run of spec.runs) byMinute.set(minuteOf(run), (byMinute.get(minuteOf(run)) ?? new Set()).add(spec.action.minCapacity!));
   const ordered = [...byMinute.values()].every((values) => values.size === 1);
   return { decision, ours, minutes, withoutNow, state, configuredMax, evaluable: ordered && foreign.every((spec) => spec.evaluable) };
 }
@@ -192,12 +229,34 @@ describe('the effective wall, over random registered walls and random schedules 
 
 describe('the effective wall, on the issue’s examples', () => {
   const config = parsePredictorConfig(
-    JSON.stringify({ mode: 'forecastAndScale', targets: [{ workload: 'orders', resourceId: 'service/main/orders', load: [{ namespace: 'X', metricName: 'Y' }], unitThroughput: 1, targetUtilization: 1, minCapacity: 2 }] }),
+    JSON.stringify({
+      mode: 'forecastAndScale',
+      targets: [
+        {
+          workload: 'orders',
+          resourceId: 'service/main/orders',
+          load: [{ namespace: 'X', metricName: 'Y' }],
+          unitThroughput: 1,
+          targetUtilization: 1,
+          minCapacity: 2,
+        },
+      ],
+    }),
   );
-  const daily = { startMs: Math.floor(NOW / HOUR) * HOUR - 4 * DAY, stepMs: HOUR, values: Array.from({ length: 96 }, (_, hour) => 8 + 4 * Math.sin((2 * Math.PI * hour) / 24)) };
+  const daily = {
+    startMs: Math.floor(NOW / HOUR) * HOUR - 4 * DAY,
+    stepMs: HOUR,
+    values: Array.from({ length: 96 }, (_, hour) => 8 + 4 * Math.sin((2 * Math.PI * hour) / 24)),
+  };
 
   it('restores a target registered with MinCapacity 5 to 5, never to the configured 2', () => {
-    const decision = decideTarget(config, config.targets[0]!, daily, { registeredMin: 5, registeredMax: 50, scheduledScalingSuspended: false, existing: [] }, NOW);
+    const decision = decideTarget(
+      config,
+      config.targets[0]!,
+      daily,
+      { registeredMin: 5, registeredMax: 50, scheduledScalingSuspended: false, existing: [] },
+      NOW,
+    );
     const restores = decision.reconciliation.put.filter((action) => action.kind === 'restore');
     expect(restores.length).toBeGreaterThan(0);
     expect(restores.every((action) => action.minCapacity === 5)).toBe(true);
@@ -208,11 +267,18 @@ describe('the effective wall, on the issue’s examples', () => {
       { name: 'business-hours-start', schedule: 'cron(0 8 * * ? *)', minCapacity: 10 },
       { name: 'business-hours-end', schedule: 'cron(0 18 * * ? *)', minCapacity: 2 },
     ];
-    const decision = decideTarget(config, config.targets[0]!, daily, { registeredMin: 2, registeredMax: 50, scheduledScalingSuspended: false, existing: hours }, NOW);
+    const decision = decideTarget(
+      config,
+      config.targets[0]!,
+      daily,
+      { registeredMin: 2, registeredMax: 50, scheduledScalingSuspended: false, existing: hours },
+      NOW,
+    );
     const inside = (ms: number) => new Date(ms).getUTCHours() >= 8 && new Date(ms).getUTCHours() < 18;
     const raises = decision.reconciliation.put.filter((action) => action.kind === 'raise');
     expect(raises.length).toBeGreaterThan(0);
     expect(raises.filter((action) => inside(action.atMs)).every((action) => action.minCapacity > 10)).toBe(true);
-    for (const restore of decision.reconciliation.put.filter((action) => action.kind === 'restore')) expect(restore.minCapacity).toBe(inside(restore.atMs) ? 10 : 2);
+    for (const restore of decision.reconciliation.put.filter((action) => action.kind === 'restore'))
+      expect(restore.minCapacity).toBe(inside(restore.atMs) ? 10 : 2);
   });
 });

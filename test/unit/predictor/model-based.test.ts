@@ -13,9 +13,11 @@ const MAX = 40;
 
 /** NYC taxi passengers per 30 min, as arrivals per second on an hourly grid. */
 function hourlyTaxiLoad() {
-  const trace = parseTraceCsv(readFileSync(fileURLToPath(new URL('../../../../shared/traces/nyc-taxi-passengers-30min.csv', import.meta.url)), 'utf8'));
+  const trace = parseTraceCsv(
+    readFileSync(fileURLToPath(new URL('../../../../shared/traces/nyc-taxi-passengers-30min.csv', import.meta.url)), 'utf8'),
+  );
   const values: number[] = [];
-  for (let index = 0; index + 1 < trace.values.length; index += 2) values.push((trace.values[index]! + trace.values[index + 1]!) / HOUR * 1000);
+  for (let index = 0; index + 1 < trace.values.length; index += 2) values.push(((trace.values[index]! + trace.values[index + 1]!) / HOUR) * 1000);
   return { startMs: trace.startMs, stepMs: HOUR, values };
 }
 
@@ -28,7 +30,16 @@ it('keeps MinCapacity within [minCapacity, maxCapacity] for days of a real trace
   const config = parsePredictorConfig(
     JSON.stringify({
       mode: 'forecastAndScale',
-      targets: [{ workload: 'taxi', resourceId: 'service/main/taxi', load: [{ namespace: 'X', metricName: 'Y' }], unitThroughput: peak / 30, minCapacity: FLOOR, maxCapacity: MAX }],
+      targets: [
+        {
+          workload: 'taxi',
+          resourceId: 'service/main/taxi',
+          load: [{ namespace: 'X', metricName: 'Y' }],
+          unitThroughput: peak / 30,
+          minCapacity: FLOOR,
+          maxCapacity: MAX,
+        },
+      ],
     }),
   );
   const target = config.targets[0]!;
@@ -52,9 +63,16 @@ it('keeps MinCapacity within [minCapacity, maxCapacity] for days of a real trace
     previous = now;
     const historyEnd = (now - load.startMs) / HOUR;
     const history = { ...load, values: load.values.slice(historyEnd - config.historyDays * 24, historyEnd), startMs: now - config.historyDays * DAY };
-    const decision = decideTarget(config, target, history, { registeredMin: FLOOR, registeredMax: MAX, scheduledScalingSuspended: false, existing: [...actions.values()] }, now);
+    const decision = decideTarget(
+      config,
+      target,
+      history,
+      { registeredMin: FLOOR, registeredMax: MAX, scheduledScalingSuspended: false, existing: [...actions.values()] },
+      now,
+    );
     for (const name of decision.reconciliation.delete) actions.delete(name);
-    for (const action of decision.reconciliation.put) actions.set(action.name, { name: action.name, schedule: action.schedule, minCapacity: action.minCapacity });
+    for (const action of decision.reconciliation.put)
+      actions.set(action.name, { name: action.name, schedule: action.schedule, minCapacity: action.minCapacity });
     expect(actions.size).toBeLessThanOrEqual(target.actionBudget);
   }
   // The predictor stops; within its horizon every raise it made has been restored.

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ActionOwnership, atExpression, floorActions, reconcile, type ExistingAction, type FloorAction } from '../../../shared/predictor/scheduled-actions.ts';
+import {
+  ActionOwnership,
+  atExpression,
+  floorActions,
+  reconcile,
+  type ExistingAction,
+  type FloorAction,
+} from '../../../shared/predictor/scheduled-actions.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 16, 6, 20);
@@ -52,7 +59,12 @@ describe('ActionOwnership', () => {
   });
 
   it('recognises actions another workload or predictor writes on the target', () => {
-    const existing = ['headroom-raise-20261116T0800-payments', 'other-restore-20261116T0900-orders', 'scale-out-weekdays', 'headroom-raise-20261116T0800-orders'];
+    const existing = [
+      'headroom-raise-20261116T0800-payments',
+      'other-restore-20261116T0900-orders',
+      'scale-out-weekdays',
+      'headroom-raise-20261116T0800-orders',
+    ];
     expect(ownership.otherOwners(existing.map((name) => ({ name, schedule: 'at(2026-11-16T08:00:00)' })))).toEqual(existing.slice(0, 2));
   });
 });
@@ -68,7 +80,13 @@ describe('reconcile', () => {
   it('puts only what is new or changed, restores before raises', () => {
     const same = restore(NOW + HOUR);
     const changed = { ...restore(NOW + 2 * HOUR), minCapacity: 3 };
-    const raise: FloorAction = { name: ownership.name('raise', NOW + HOUR / 2), schedule: atExpression(NOW + HOUR / 2), atMs: NOW + HOUR / 2, minCapacity: 9, kind: 'raise' };
+    const raise: FloorAction = {
+      name: ownership.name('raise', NOW + HOUR / 2),
+      schedule: atExpression(NOW + HOUR / 2),
+      atMs: NOW + HOUR / 2,
+      minCapacity: 9,
+      kind: 'raise',
+    };
     const existing = [same, { ...changed, minCapacity: 2 }].map(({ name, schedule, minCapacity }) => ({ name, schedule, minCapacity }));
     const result = reconcile([raise, same, changed, restore(NOW + 3 * HOUR)], existing, ownership, NOW);
     expect(result.put.map((action) => action.name)).toEqual([changed.name, restore(NOW + 3 * HOUR).name, raise.name]);
@@ -87,12 +105,18 @@ describe('reconcile', () => {
   it('keeps a pending restore of its own unless a desired restore at or after it takes over, and deletes a replaced one after the puts', () => {
     const pending = { name: ownership.name('restore', NOW + 2 * HOUR), schedule: atExpression(NOW + 2 * HOUR), minCapacity: 2 };
     expect(reconcile([], [pending], ownership, NOW)).toMatchObject({ delete: [], deleteReplacedRestores: [], keptRestores: [pending.name] });
-    expect(reconcile([restore(NOW + 3 * HOUR)], [pending], ownership, NOW)).toMatchObject({ delete: [], deleteReplacedRestores: [pending.name], keptRestores: [] });
+    expect(reconcile([restore(NOW + 3 * HOUR)], [pending], ownership, NOW)).toMatchObject({
+      delete: [],
+      deleteReplacedRestores: [pending.name],
+      keptRestores: [],
+    });
   });
 
   it('rewrites an own action someone gave a MaxCapacity, so it sets MinCapacity only', () => {
     const action = restore(NOW + HOUR);
-    expect(reconcile([action], [{ name: action.name, schedule: action.schedule, minCapacity: 2, maxCapacity: 99 }], ownership, NOW).put).toEqual([action]);
+    expect(reconcile([action], [{ name: action.name, schedule: action.schedule, minCapacity: 2, maxCapacity: 99 }], ownership, NOW).put).toEqual([
+      action,
+    ]);
   });
 
   it('says the quota is tight when the new actions would pass 200 before the deletes', () => {

@@ -13,7 +13,15 @@ function morningPeak(endMs: number) {
   return { startMs, stepMs: HOUR, values: Array.from({ length: 21 * 24 }, (_, index) => (localHour(startMs + index * HOUR) === 9 ? 60 : 5)) };
 }
 
-const target = { workload: 'office', unitThroughput: 1, targetUtilization: 1, leadTimeSeconds: 0, quantile: 'p50' as const, minCapacity: 1, maxCapacity: 100 };
+const target = {
+  workload: 'office',
+  unitThroughput: 1,
+  targetUtilization: 1,
+  leadTimeSeconds: 0,
+  quantile: 'p50' as const,
+  minCapacity: 1,
+  maxCapacity: 100,
+};
 
 describe.each([
   // 2026-11-01: clocks go back at 02:00 EDT; 09:00 local is 14:00 UTC that day, 13:00 UTC the day before.

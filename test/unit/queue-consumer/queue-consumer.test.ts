@@ -16,15 +16,18 @@ const record = (messageId: string, body = JSON.stringify({ id: messageId })): SQ
 
 const batch = (...ids: string[]): SQSEvent => ({ Records: ids.map((id) => record(id)) });
 
-
-const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }): string[] => response.batchItemFailures.map((failure) => failure.itemIdentifier).sort();
+const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }): string[] =>
+  response.batchItemFailures.map((failure) => failure.itemIdentifier).sort();
 
 /** The EMF documents the consumer wrote while `run` ran. */
 async function emfDuring(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   try {
     await run();
-    return stdout.mock.calls.map(([chunk]) => String(chunk)).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    return stdout.mock.calls
+      .map(([chunk]) => String(chunk))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   } finally {
     stdout.mockRestore();
   }
@@ -34,9 +37,12 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('createQueueConsumer', () => {
   it('reports exactly the records whose handler threw', async () => {
-    const handler = createQueueConsumer(async (body) => {
-      if (body.includes('"b"') || body.includes('"d"')) throw new Error('downstream refused');
-    }, { env: noEnv });
+    const handler = createQueueConsumer(
+      async (body) => {
+        if (body.includes('"b"') || body.includes('"d"')) throw new Error('downstream refused');
+      },
+      { env: noEnv },
+    );
     expect(failedIds(await handler(batch('a', 'b', 'c', 'd'), lambdaContext(30_000)))).toEqual(['b', 'd']);
   });
 
@@ -54,9 +60,12 @@ describe('createQueueConsumer', () => {
   });
 
   it('publishes the processing time of each message and the processed and failed counts', async () => {
-    const handler = createQueueConsumer(async (body) => {
-      if (body.includes('"c"')) throw new Error('no');
-    }, { env: noEnv, workload: 'orders' });
+    const handler = createQueueConsumer(
+      async (body) => {
+        if (body.includes('"c"')) throw new Error('no');
+      },
+      { env: noEnv, workload: 'orders' },
+    );
     const [emf] = await emfDuring(() => handler(batch('a', 'b', 'c'), lambdaContext(30_000)));
     expect(emf).toMatchObject({ MessagesProcessed: 2, MessagesFailed: 1, Workload: 'orders' });
     expect(emf!.MessageProcessingTime).toHaveLength(2);
@@ -73,7 +82,12 @@ describe('MessageWaitTime', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(1_700_000_010_000);
     const handler = createQueueConsumer(() => undefined, { env: noEnv });
-    const event = { Records: [sqsRecord({ messageId: 'a', body: 'a', attributes: { SentTimestamp: '1700000005800' } }), sqsRecord({ messageId: 'b', body: 'b', attributes: { SentTimestamp: '1700000009000' } })] };
+    const event = {
+      Records: [
+        sqsRecord({ messageId: 'a', body: 'a', attributes: { SentTimestamp: '1700000005800' } }),
+        sqsRecord({ messageId: 'b', body: 'b', attributes: { SentTimestamp: '1700000009000' } }),
+      ],
+    };
     const [emf] = await emfDuring(() => handler(event, lambdaContext(30_000)));
     expect(emf!.MessageWaitTime).toEqual([4200, 1000]);
     expect(JSON.stringify(emf!._aws)).toContain('"Name":"MessageWaitTime","Unit":"Milliseconds"');
@@ -95,10 +109,13 @@ describe('FIFO queues', () => {
 
   it('stops at the first failure and reports it and every record after it failed, keeping the order', async () => {
     const handled: string[] = [];
-    const handler = createQueueConsumer((body) => {
-      handled.push(body);
-      if (body === 'a1') throw new Error('downstream refused');
-    }, { env: noEnv });
+    const handler = createQueueConsumer(
+      (body) => {
+        handled.push(body);
+        if (body === 'a1') throw new Error('downstream refused');
+      },
+      { env: noEnv },
+    );
     const response = await handler(fifoBatch('b0', 'a1', 'b1', 'a2', 'b2', 'a3'), lambdaContext(30_000));
     expect(failedIds(response)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
     expect(handled).toEqual(['b0', 'a1']);
@@ -106,10 +123,13 @@ describe('FIFO queues', () => {
 
   it('with skipGroupOnError, fails only the rest of the failed group and handles the other groups', async () => {
     const handled: string[] = [];
-    const handler = createQueueConsumer((body) => {
-      handled.push(body);
-      if (body === 'a1') throw new Error('downstream refused');
-    }, { env: noEnv, skipGroupOnError: true });
+    const handler = createQueueConsumer(
+      (body) => {
+        handled.push(body);
+        if (body === 'a1') throw new Error('downstream refused');
+      },
+      { env: noEnv, skipGroupOnError: true },
+    );
     const response = await handler(fifoBatch('a1', 'b1', 'a2', 'b2', 'a3'), lambdaContext(30_000));
     expect(failedIds(response)).toEqual(['a1', 'a2', 'a3']);
     expect(handled).toEqual(['a1', 'b1', 'b2']);
@@ -117,28 +137,37 @@ describe('FIFO queues', () => {
 
   it('handles records one after another in order even when earlier ones take longer', async () => {
     const finished: string[] = [];
-    const handler = createQueueConsumer(async (body) => {
-      await new Promise((resolve) => setTimeout(resolve, body === 'a1' ? 30 : 1));
-      finished.push(body);
-    }, { env: noEnv, processInParallel: true });
+    const handler = createQueueConsumer(
+      async (body) => {
+        await new Promise((resolve) => setTimeout(resolve, body === 'a1' ? 30 : 1));
+        finished.push(body);
+      },
+      { env: noEnv, processInParallel: true },
+    );
     await handler(fifoBatch('a1', 'a2', 'b1'), lambdaContext(30_000));
     expect(finished).toEqual(['a1', 'a2', 'b1']);
   });
 
   it('counts the records it did not reach as failed', async () => {
-    const handler = createQueueConsumer((body) => {
-      if (body === 'a2') throw new Error('no');
-    }, { env: noEnv, workload: 'orders' });
+    const handler = createQueueConsumer(
+      (body) => {
+        if (body === 'a2') throw new Error('no');
+      },
+      { env: noEnv, workload: 'orders' },
+    );
     const [emf] = await emfDuring(() => handler(fifoBatch('a1', 'a2', 'a3', 'b1'), lambdaContext(30_000)));
     expect(emf).toMatchObject({ MessagesProcessed: 1, MessagesFailed: 3 });
   });
 
   it('leaves standard queues in parallel: a slow first record finishes last', async () => {
     const finished: string[] = [];
-    const handler = createQueueConsumer(async (body: string) => {
-      await new Promise((resolve) => setTimeout(resolve, body.includes('"a"') ? 30 : 1));
-      finished.push(JSON.parse(body).id);
-    }, { env: noEnv });
+    const handler = createQueueConsumer(
+      async (body: string) => {
+        await new Promise((resolve) => setTimeout(resolve, body.includes('"a"') ? 30 : 1));
+        finished.push(JSON.parse(body).id);
+      },
+      { env: noEnv },
+    );
     await handler(batch('a', 'b'), lambdaContext(30_000));
     expect(finished).toEqual(['b', 'a']);
   });
@@ -182,10 +211,10 @@ describe('deadline awareness', () => {
   });
 
   it('reports a record still running at the deadline as failed instead of waiting for the timeout', async () => {
-    const handler = createQueueConsumer(
-      (body) => (body.includes('"stuck"') ? new Promise(() => undefined) : 'done'),
-      { env: noEnv, deadlineMarginMs: 1000 },
-    );
+    const handler = createQueueConsumer((body) => (body.includes('"stuck"') ? new Promise(() => undefined) : 'done'), {
+      env: noEnv,
+      deadlineMarginMs: 1000,
+    });
     const began = Date.now();
     let answeredAt = 0;
     const response = await invoke(handler(batch('a', 'stuck', 'b'), lambdaContext(1200)).finally(() => (answeredAt = Date.now())));
@@ -225,18 +254,24 @@ describe('deadline awareness', () => {
 
   it('gives the handler a signal that is not aborted while there is time left', async () => {
     let aborted: boolean | undefined;
-    const handler = createQueueConsumer((_body, _record, _context, signal) => {
-      aborted = signal.aborted;
-    }, { env: noEnv });
+    const handler = createQueueConsumer(
+      (_body, _record, _context, signal) => {
+        aborted = signal.aborted;
+      },
+      { env: noEnv },
+    );
     await invoke(handler(batch('a'), lambdaContext(30_000)));
     expect(aborted).toBe(false);
   });
 
   it('starts nothing when the invocation begins inside the safety margin', async () => {
     let started = 0;
-    const handler = createQueueConsumer(() => {
-      started += 1;
-    }, { env: noEnv, deadlineMarginMs: 1000 });
+    const handler = createQueueConsumer(
+      () => {
+        started += 1;
+      },
+      { env: noEnv, deadlineMarginMs: 1000 },
+    );
     await expect(invoke(handler(batch('a', 'b'), lambdaContext(900)))).rejects.toThrow(/All records failed processing/);
     expect(started).toBe(0);
   });
@@ -245,10 +280,14 @@ describe('deadline awareness', () => {
 describe('idempotency configuration', () => {
   it('refuses to ignore the idempotency table the stack made', () => {
     expect(() => createQueueConsumer(() => undefined, { env: { ...noEnv, HEADROOM_IDEMPOTENCY_TABLE: 'seen' } })).toThrow(QueueConsumerConfigError);
-    expect(() => createQueueConsumer(() => undefined, { env: { ...noEnv, HEADROOM_IDEMPOTENCY_TABLE: 'seen' } })).toThrow(/HEADROOM_IDEMPOTENCY_TABLE is set but no idempotency option was given: pass idempotency: dynamoDBIdempotency\(\)/);
+    expect(() => createQueueConsumer(() => undefined, { env: { ...noEnv, HEADROOM_IDEMPOTENCY_TABLE: 'seen' } })).toThrow(
+      /HEADROOM_IDEMPOTENCY_TABLE is set but no idempotency option was given: pass idempotency: dynamoDBIdempotency\(\)/,
+    );
   });
 
   it('names the variable to set when idempotency has no table', () => {
-    expect(() => createQueueConsumer(() => undefined, { env: noEnv, idempotency: dynamoDBIdempotency() })).toThrow(/set its tableName option or the HEADROOM_IDEMPOTENCY_TABLE environment variable/);
+    expect(() => createQueueConsumer(() => undefined, { env: noEnv, idempotency: dynamoDBIdempotency() })).toThrow(
+      /set its tableName option or the HEADROOM_IDEMPOTENCY_TABLE environment variable/,
+    );
   });
 });

@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readTraceCsv, TraceFormatError } from '../../../shared/series/trace-csv.ts';
 import { formatTimestamp } from '../../../shared/series/timestamp.ts';
+import type { RegularSeries } from '../../../shared/series/regular-series.ts';
 
 /** Reads `text`; anything the reader throws must be its own clear error, and anything it returns a usable series. */
 function readsOrSaysWhy(text: string): void {
-  let series;
+  let series: RegularSeries;
   try {
     series = readTraceCsv(text).series;
   } catch (error) {
@@ -42,23 +43,47 @@ const timestampMutation = fc.oneof(
   fc.constant((ms: number) => `${formatTimestamp(ms)}+05:30`),
   fc.constant(() => 'yesterday'),
 );
-const row = fc.record({ skip: fc.constantFrom(false, false, false, false, true), timestamp: timestampMutation, value: cell, extra: fc.oneof({ weight: 30, arbitrary: fc.constant(null) }, cell) });
+const row = fc.record({
+  skip: fc.constantFrom(false, false, false, false, true),
+  timestamp: timestampMutation,
+  value: cell,
+  extra: fc.oneof({ weight: 30, arbitrary: fc.constant(null) }, cell),
+});
 
 /** A trace with a few things wrong (or none): rows on a step, some skipped, mutated, or with odd values. */
 const nearValidTrace = fc
   .record({
-    header: fc.oneof({ weight: 10, arbitrary: fc.constantFrom('timestamp,value', 'Timestamp, Value', '\uFEFFtimestamp,value') }, fc.constantFrom('time,value', 'timestamp;value', '')),
+    header: fc.oneof(
+      { weight: 10, arbitrary: fc.constantFrom('timestamp,value', 'Timestamp, Value', '\uFEFFtimestamp,value') },
+      fc.constantFrom('time,value', 'timestamp;value', ''),
+    ),
     startMs: fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) }).map((ms) => ms - (ms % 60_000)),
     stepMs: stepsMs,
     rows: fc.array(row, { minLength: 0, maxLength: 40 }),
     lineBreak: fc.constantFrom('\n', '\r\n', '\r'),
-    edits: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, fc.array(fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace'), fc.constantFrom(',', '\n', ' ', '-', ':', '9', '.', 'e', 'x', '\r')), { minLength: 1, maxLength: 3 })),
+    edits: fc.oneof(
+      { weight: 3, arbitrary: fc.constant([]) },
+      fc.array(
+        fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace'), fc.constantFrom(',', '\n', ' ', '-', ':', '9', '.', 'e', 'x', '\r')),
+        { minLength: 1, maxLength: 3 },
+      ),
+    ),
   })
   .map(({ header, startMs, stepMs, rows, lineBreak, edits }) => {
-    let text = [header, ...rows.flatMap((row, index) => (row.skip ? [] : [`${row.timestamp(startMs + index * stepMs)},${row.value}${row.extra === null ? '' : `,${row.extra}`}`]))].join(lineBreak);
+    let text = [
+      header,
+      ...rows.flatMap((row, index) =>
+        row.skip ? [] : [`${row.timestamp(startMs + index * stepMs)},${row.value}${row.extra === null ? '' : `,${row.extra}`}`],
+      ),
+    ].join(lineBreak);
     for (const [at, edit, character] of edits) {
       const index = text.length === 0 ? 0 : at % text.length;
-      text = edit === 'delete' ? text.slice(0, index) + text.slice(index + 1) : edit === 'insert' ? text.slice(0, index) + character + text.slice(index) : text.slice(0, index) + character + text.slice(index + 1);
+      text =
+        edit === 'delete'
+          ? text.slice(0, index) + text.slice(index + 1)
+          : edit === 'insert'
+            ? text.slice(0, index) + character + text.slice(index)
+            : text.slice(0, index) + character + text.slice(index + 1);
     }
     return text;
   });

@@ -8,9 +8,7 @@ describe('parseTraceCsv', () => {
   });
 
   it('marks a missing row as a gap, not a zero', () => {
-    const series = parseTraceCsv(
-      'timestamp,value\n2014-04-10 00:00:00,5\n2014-04-10 00:05:00,7\n2014-04-10 00:15:00,9\n2014-04-10 00:20:00,1\n',
-    );
+    const series = parseTraceCsv('timestamp,value\n2014-04-10 00:00:00,5\n2014-04-10 00:05:00,7\n2014-04-10 00:15:00,9\n2014-04-10 00:20:00,1\n');
     expect(series.values).toEqual([5, 7, Number.NaN, 9, 1]);
   });
 

@@ -43,7 +43,14 @@ describe('arrivals per minute conserve the trace’s messages', () => {
         fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 2, maxLength: 60 }),
         (stepSeconds, values) => {
           const series = { startMs: START, stepMs: stepSeconds * 1000, values };
-          const result = runBacktest(series, { throughputPerWorker: 1, startupMs: 90_000, sloMs: 300_000, minCapacity: 1, maxCapacity: 20, policies: ['cpu-target-tracking', 'backlog-target-tracking'] });
+          const result = runBacktest(series, {
+            throughputPerWorker: 1,
+            startupMs: 90_000,
+            sloMs: 300_000,
+            minCapacity: 1,
+            maxCapacity: 20,
+            policies: ['cpu-target-tracking', 'backlog-target-tracking'],
+          });
           for (const { messages } of result.timelines) {
             expect(messages.arrived).toBeCloseTo(sum(values), 6);
             expect(messages.processed + messages.queued).toBeCloseTo(messages.arrived, 6);

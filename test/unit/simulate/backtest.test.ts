@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arrivalsPerMinute, backtestArrivals, leastRunningWorkers, missingMinutes, POLICY_NAMES, runBacktest, type BacklogParameters } from '../../../shared/simulate/index.ts';
+import {
+  arrivalsPerMinute,
+  backtestArrivals,
+  leastRunningWorkers,
+  missingMinutes,
+  POLICY_NAMES,
+  runBacktest,
+  type BacklogParameters,
+} from '../../../shared/simulate/index.ts';
 import { cheapestRunningProfile, oraclePlan, spreadRunningProfile } from '../../../shared/simulate/oracle.ts';
 import { ServiceModel } from '../../../shared/simulate/service-model.ts';
 
@@ -63,7 +71,11 @@ describe('runBacktest', () => {
 
   it('reports progress up to policies x minutes', () => {
     const seen: number[] = [];
-    runBacktest({ startMs: START, stepMs: MINUTE, values: Array(3000).fill(30) }, { ...parameters, policies: ['backlog-target-tracking', 'oracle'] }, { onProgress: (done, total) => seen.push(done / total) });
+    runBacktest(
+      { startMs: START, stepMs: MINUTE, values: Array(3000).fill(30) },
+      { ...parameters, policies: ['backlog-target-tracking', 'oracle'] },
+      { onProgress: (done, total) => seen.push(done / total) },
+    );
     expect(seen.at(-1)).toBe(1);
     expect(seen.length).toBeGreaterThan(2);
   });
@@ -78,7 +90,10 @@ describe('runBacktest', () => {
   // data for the backlog metric, so capacity raised before it is kept through it.
   it('does not scale in through a gap in the load data, as it would through a quiet hour', () => {
     const run = (quiet: number) =>
-      runBacktest({ startMs: START, stepMs: MINUTE, values: [...Array(30).fill(600), ...Array(60).fill(quiet)] }, { ...parameters, policies: ['backlog-target-tracking'] }).timelines[0]!.capacity;
+      runBacktest(
+        { startMs: START, stepMs: MINUTE, values: [...Array(30).fill(600), ...Array(60).fill(quiet)] },
+        { ...parameters, policies: ['backlog-target-tracking'] },
+      ).timelines[0]!.capacity;
     const gap = run(Number.NaN);
     expect(gap[29]).toBeGreaterThan(1);
     expect(gap.at(-1)).toBe(gap[29]);
@@ -87,7 +102,10 @@ describe('runBacktest', () => {
 
   it('gives the predictive policy floors planned only from the past (none before 48 h of history)', () => {
     const day = Array.from({ length: 24 * 60 }, (_, minute) => (minute >= 600 && minute < 720 ? 300 : 20));
-    const result = runBacktest({ startMs: START, stepMs: MINUTE, values: [...day, ...day, ...day] }, { ...parameters, policies: ['headroom-predictive'] });
+    const result = runBacktest(
+      { startMs: START, stepMs: MINUTE, values: [...day, ...day, ...day] },
+      { ...parameters, policies: ['headroom-predictive'] },
+    );
     const floor = result.timelines[0]!.floor!;
     expect(Math.max(...floor.slice(0, 2 * 24 * 60))).toBe(1);
     expect(floor[2 * 24 * 60 + 600]).toBeGreaterThan(1);
@@ -98,7 +116,9 @@ describe('runBacktest', () => {
     const arrivals = Array.from({ length: 400 }, (_, minute) => 300 + 250 * Math.sin(minute / 17));
     const spread = spreadRunningProfile(arrivals, parameters);
     expect(oraclePlan(arrivals, { ...parameters, maxCapacity: 100 }).exact).toBe(false);
-    expect(spread.reduce((sum, value) => sum + value, 0)).toBeGreaterThanOrEqual(cheapestRunningProfile(arrivals, parameters).reduce((sum, value) => sum + value, 0));
+    expect(spread.reduce((sum, value) => sum + value, 0)).toBeGreaterThanOrEqual(
+      cheapestRunningProfile(arrivals, parameters).reduce((sum, value) => sum + value, 0),
+    );
   });
 
   it('lets the oracle meet the SLO on a burst it can prepare for', () => {
@@ -141,7 +161,8 @@ describe('properties', () => {
         const least = leastRunningWorkers(arrivals, drawn).reduce((sum, value) => sum + value, 0);
         const { policies, timelines } = backtestArrivals(arrivals, START, drawn);
         policies.forEach((policy, index) => {
-          if (policy.sloViolationMinutes === 0) expect(timelines[index]!.running.reduce((sum, value) => sum + value, 0)).toBeGreaterThanOrEqual(least);
+          if (policy.sloViolationMinutes === 0)
+            expect(timelines[index]!.running.reduce((sum, value) => sum + value, 0)).toBeGreaterThanOrEqual(least);
         });
         expect(policies.find((policy) => policy.name === 'oracle')!.sloViolationMinutes).toBe(0);
       }),
@@ -153,10 +174,16 @@ describe('properties', () => {
   it('cost no policy that met the SLO less than the oracle', () => {
     fc.assert(
       fc.property(arbitraryArrivals, arbitraryParameters, (arrivals, drawn) => {
-        const { policies, oracleExact } = backtestArrivals(arrivals, START, drawn, ['cpu-target-tracking', 'queue-step-scaling', 'backlog-target-tracking', 'oracle']);
+        const { policies, oracleExact } = backtestArrivals(arrivals, START, drawn, [
+          'cpu-target-tracking',
+          'queue-step-scaling',
+          'backlog-target-tracking',
+          'oracle',
+        ]);
         expect(oracleExact).toBe(true);
         const oracle = policies.at(-1)!;
-        for (const policy of policies) if (policy.sloViolationMinutes === 0) expect(policy.capacityHours).toBeGreaterThanOrEqual(oracle.capacityHours - 1e-9);
+        for (const policy of policies)
+          if (policy.sloViolationMinutes === 0) expect(policy.capacityHours).toBeGreaterThanOrEqual(oracle.capacityHours - 1e-9);
       }),
       { numRuns: 300 },
     );

@@ -2,7 +2,14 @@
 // documentation's wording (Application Auto Scaling User Guide and API Reference, CloudWatch User Guide).
 import { describe, expect, it } from 'vitest';
 import { QUEUE_PROCESSING_DEFAULTS } from '../../../shared/simulate/policies.ts';
-import { ECS_DEFAULT_COOLDOWN_MINUTES, proposedCapacity, ScalingDecider, StepScalingPolicy, TargetTrackingPolicy, type Proposal } from '../../../shared/simulate/scaling-rules.ts';
+import {
+  ECS_DEFAULT_COOLDOWN_MINUTES,
+  proposedCapacity,
+  ScalingDecider,
+  StepScalingPolicy,
+  TargetTrackingPolicy,
+  type Proposal,
+} from '../../../shared/simulate/scaling-rules.ts';
 
 const walls = { min: 1, max: 100 };
 

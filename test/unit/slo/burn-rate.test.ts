@@ -133,7 +133,9 @@ describe('validation', () => {
   });
 
   it('refuses a window longer than one CloudWatch alarm can evaluate (7 days)', () => {
-    expect(() => validateAlerts([{ ...ticket3d, longWindowMs: 8 * DAY_MS }], 0.999)).toThrow(/alerts\[ticket-3d\]\.longWindowMs must be whole minutes from 1 minute to 7 days/);
+    expect(() => validateAlerts([{ ...ticket3d, longWindowMs: 8 * DAY_MS }], 0.999)).toThrow(
+      /alerts\[ticket-3d\]\.longWindowMs must be whole minutes from 1 minute to 7 days/,
+    );
   });
 
   it('refuses a window that is not whole minutes', () => {

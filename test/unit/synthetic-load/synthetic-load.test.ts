@@ -26,9 +26,18 @@ describe('syntheticLoad', () => {
   });
 
   it('multiplies the load during the flash crowd only', () => {
-    const crowd = syntheticLoad({ startMs: MONDAY, stepMs: HOUR, days: 1, meanRate: 10, noise: 0, flashCrowd: { startMs: MONDAY + 10 * HOUR, durationMs: 2 * HOUR, multiplier: 4 } });
+    const crowd = syntheticLoad({
+      startMs: MONDAY,
+      stepMs: HOUR,
+      days: 1,
+      meanRate: 10,
+      noise: 0,
+      flashCrowd: { startMs: MONDAY + 10 * HOUR, durationMs: 2 * HOUR, multiplier: 4 },
+    });
     const plain = syntheticLoad({ startMs: MONDAY, stepMs: HOUR, days: 1, meanRate: 10, noise: 0 });
-    expect(crowd.values.map((value, index) => value / plain.values[index]!)).toEqual(Array.from({ length: 24 }, (_, hour) => (hour === 10 || hour === 11 ? 4 : 1)));
+    expect(crowd.values.map((value, index) => value / plain.values[index]!)).toEqual(
+      Array.from({ length: 24 }, (_, hour) => (hour === 10 || hour === 11 ? 4 : 1)),
+    );
   });
 
   it('never produces negative or non-finite load, even with heavy noise', () => {

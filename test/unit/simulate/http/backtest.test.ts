@@ -41,7 +41,8 @@ describe('the oracle', () => {
     const requests = Array.from({ length: 600 }, (_, minute) => perMinute(300 + 250 * Math.sin(minute / 40)));
     const result = backtestRequests(requests, 0, parameters);
     const oracle = score(result, 'oracle');
-    for (const policy of result.policies.filter((candidate) => candidate.sloViolationMinutes === 0)) expect(policy.taskHours).toBeGreaterThanOrEqual(oracle.taskHours);
+    for (const policy of result.policies.filter((candidate) => candidate.sloViolationMinutes === 0))
+      expect(policy.taskHours).toBeGreaterThanOrEqual(oracle.taskHours);
   });
 });
 
@@ -80,7 +81,10 @@ describe('target tracking (shared/simulate/scaling-rules.ts)', () => {
 
   it('scales CPU out by at most 100/target at once: CPU stops at 100% however overloaded the tasks are', () => {
     const requests = [...flat(100, 10), ...flat(2000, 10)];
-    const result = backtestRequests(requests, 0, { ...parameters, minCapacity: 3, maxCapacity: 100 }, ['cpu-target-tracking', 'request-count-tracking']);
+    const result = backtestRequests(requests, 0, { ...parameters, minCapacity: 3, maxCapacity: 100 }, [
+      'cpu-target-tracking',
+      'request-count-tracking',
+    ]);
     const first = (name: HttpPolicyName) => timeline(result, name).capacity.find((capacity, minute) => minute > 10 && capacity > 3)!;
     expect(first('cpu-target-tracking')).toBe(Math.ceil((3 * 100) / 70));
     expect(first('request-count-tracking')).toBeGreaterThan(10);
@@ -96,7 +100,12 @@ describe('headroom', () => {
   it('scales out through its latency guard when the p99 breaches the SLO for two consecutive minutes', () => {
     const setup = httpPolicySetup('headroom-reactive', parameters, 40.8);
     const guard = setup.steps[0]!;
-    const breaching = { requests: 2400, running: 10, missing: false, outcome: { served: 2400, dropped: 0, utilization: 0.9, overSloShare: 0.05, p99Ms: 800 } };
+    const breaching = {
+      requests: 2400,
+      running: 10,
+      missing: false,
+      outcome: { served: 2400, dropped: 0, utilization: 0.9, overSloShare: 0.05, p99Ms: 800 },
+    };
     guard.observe(breaching, 0, 10);
     guard.observe(breaching, 1, 10);
     expect(guard.propose()).toEqual({});
@@ -107,7 +116,12 @@ describe('headroom', () => {
   it('doubles capacity through the guard when the p99 is over twice the SLO', () => {
     const setup = httpPolicySetup('headroom-reactive', parameters, 40.8);
     const guard = setup.steps[0]!;
-    const dropping = { requests: 6000, running: 4, missing: false, outcome: { served: 4000, dropped: 2000, utilization: 1.5, overSloShare: 1, p99Ms: Number.POSITIVE_INFINITY } };
+    const dropping = {
+      requests: 6000,
+      running: 4,
+      missing: false,
+      outcome: { served: 4000, dropped: 2000, utilization: 1.5, overSloShare: 1, p99Ms: Number.POSITIVE_INFINITY },
+    };
     for (let minute = 0; minute < 3; minute++) guard.observe(dropping, minute, 4);
     expect(guard.propose()).toEqual({ direction: 'out', change: 4 });
   });
@@ -116,7 +130,10 @@ describe('headroom', () => {
     const day = Array.from({ length: 1440 }, (_, minute) => perMinute(minute >= 600 && minute < 720 ? 1200 : 60));
     const requests = Array.from({ length: 4 }, () => day).flat();
     const result = backtestRequests(requests, Date.UTC(2026, 0, 5), { ...parameters, startupMs: 120_000 }, ['headroom-reactive', 'headroom']);
-    const lastDay = (name: HttpPolicyName) => timeline(result, name).p99Ms.slice(3 * 1440).filter((p99) => p99 > parameters.sloMs).length;
+    const lastDay = (name: HttpPolicyName) =>
+      timeline(result, name)
+        .p99Ms.slice(3 * 1440)
+        .filter((p99) => p99 > parameters.sloMs).length;
     expect(lastDay('headroom-reactive')).toBeGreaterThan(0);
     expect(lastDay('headroom')).toBe(0);
     expect(timeline(result, 'headroom').floor![3 * 1440 + 599]!).toBeGreaterThan(parameters.minCapacity);
@@ -125,6 +142,8 @@ describe('headroom', () => {
 
 describe('input', () => {
   it('refuses an unknown policy, naming the known ones', () => {
-    expect(() => backtestRequests(flat(1, 1), 0, parameters, ['step' as HttpPolicyName])).toThrow(/unknown policy step: use cpu-target-tracking, request-count-tracking/);
+    expect(() => backtestRequests(flat(1, 1), 0, parameters, ['step' as HttpPolicyName])).toThrow(
+      /unknown policy step: use cpu-target-tracking, request-count-tracking/,
+    );
   });
 });

@@ -56,7 +56,9 @@ describe('capacity meeting the SLO', () => {
 
 describe('parameters', () => {
   it('refuses an SLO below the p99 of the service time alone, saying so', () => {
-    expect(() => validateHttpParameters({ ...parameters, requestsPerSecondPerTask: 5 })).toThrow(/sloMs \(500 ms\) is under the p99 of the service time alone \(921 ms/);
+    expect(() => validateHttpParameters({ ...parameters, requestsPerSecondPerTask: 5 })).toThrow(
+      /sloMs \(500 ms\) is under the p99 of the service time alone \(921 ms/,
+    );
   });
 
   it('refuses a concurrency that is not a whole number', () => {
@@ -64,6 +66,8 @@ describe('parameters', () => {
   });
 
   it('refuses a maximum below the minimum', () => {
-    expect(() => validateHttpParameters({ ...parameters, minCapacity: 5, maxCapacity: 4 })).toThrow(/maxCapacity must be a whole number >= minCapacity/);
+    expect(() => validateHttpParameters({ ...parameters, minCapacity: 5, maxCapacity: 4 })).toThrow(
+      /maxCapacity must be a whole number >= minCapacity/,
+    );
   });
 });

@@ -57,13 +57,18 @@ describe('response times', () => {
 
   it('has a tail that is a probability and never rises with t (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.double({ min: 0.01, max: 0.98, noNaN: true }), fc.double({ min: 0, max: 2, noNaN: true }), (servers, rho, seconds) => {
-        const times = responseTimes(servers, servers * rho * 20, 20);
-        const now = times.exceedance(seconds);
-        expect(now).toBeGreaterThanOrEqual(-1e-12);
-        expect(now).toBeLessThanOrEqual(1 + 1e-12);
-        expect(times.exceedance(seconds + 0.01)).toBeLessThanOrEqual(now + 1e-12);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.double({ min: 0.01, max: 0.98, noNaN: true }),
+        fc.double({ min: 0, max: 2, noNaN: true }),
+        (servers, rho, seconds) => {
+          const times = responseTimes(servers, servers * rho * 20, 20);
+          const now = times.exceedance(seconds);
+          expect(now).toBeGreaterThanOrEqual(-1e-12);
+          expect(now).toBeLessThanOrEqual(1 + 1e-12);
+          expect(times.exceedance(seconds + 0.01)).toBeLessThanOrEqual(now + 1e-12);
+        },
+      ),
       { numRuns: 300 },
     );
   });
