@@ -1,44 +1,46 @@
 import type { BacklogParameters } from './parameters.ts';
+import { TaskFleet } from './task-fleet.ts';
 
 /**
  * An ECS service draining a queue, by the minute: workers count as capacity only once started, every launched
  * worker costs from launch, the queue is first in first out, and each message's wait is recorded.
  */
 export class ServiceModel {
-  /** Workers that have started and take work. */
-  private started = 0;
-  /** Launches still starting, as [minute ready, count], oldest first. */
-  private readonly starting: Array<[number, number]> = [];
-  private startingCount = 0;
+  private readonly fleet: TaskFleet;
   /** Queued messages as [arrival minute, count], oldest first from `head`. */
   private readonly queue: Array<[number, number]> = [];
   private head = 0;
   private queued = 0;
   processedTotal = 0;
   arrivedTotal = 0;
-  capacityMinutes = 0;
-  scalingActions = 0;
   violationMinutes = 0;
   /** Processed messages by whole minutes waited. */
   readonly waitHistogram: number[] = [];
-  private readonly startupMinutes: number;
   private readonly sloMinutes: number;
   private readonly perWorkerMinute: number;
 
   constructor(parameters: BacklogParameters, initialCapacity: number) {
-    this.startupMinutes = Math.ceil(parameters.startupMs / 60_000);
     this.sloMinutes = parameters.sloMs / 60_000;
     this.perWorkerMinute = parameters.throughputPerWorker * 60;
-    this.started = initialCapacity;
+    this.fleet = new TaskFleet(Math.ceil(parameters.startupMs / 60_000), initialCapacity);
   }
 
   /** The desired count: started workers and those still starting. */
   get desired(): number {
-    return this.started + this.startingCount;
+    return this.fleet.desired;
   }
 
   get running(): number {
-    return this.started;
+    return this.fleet.running;
+  }
+
+  /** Every launched worker costs from launch. */
+  get capacityMinutes(): number {
+    return this.fleet.taskMinutes;
+  }
+
+  get scalingActions(): number {
+    return this.fleet.scalingActions;
   }
 
   get backlog(): number {
@@ -47,43 +49,18 @@ export class ServiceModel {
 
   /** Sets the desired count: launches workers (started after the start-up delay) or stops them, newest first. */
   setDesired(count: number, minute: number): void {
-    const desired = this.desired;
-    if (count === desired) return;
-    this.scalingActions++;
-    if (count > desired) {
-      const launched = count - desired;
-      if (this.startupMinutes === 0) this.started += launched;
-      else {
-        this.starting.push([minute + this.startupMinutes, launched]);
-        this.startingCount += launched;
-      }
-      return;
-    }
-    let stop = desired - count;
-    while (stop > 0 && this.starting.length > 0) {
-      const newest = this.starting[this.starting.length - 1]!;
-      const stopped = Math.min(stop, newest[1]);
-      newest[1] -= stopped;
-      this.startingCount -= stopped;
-      stop -= stopped;
-      if (newest[1] === 0) this.starting.pop();
-    }
-    this.started -= stop;
+    this.fleet.setDesired(count, minute);
   }
 
   /** One minute: arrivals join the queue, started workers drain it. Returns what the minute's metrics need. */
   step(minute: number, arrivals: number): { processed: number; running: number; oldestAgeMinutes: number } {
-    while (this.starting.length > 0 && this.starting[0]![0] <= minute) {
-      const [, count] = this.starting.shift()!;
-      this.started += count;
-      this.startingCount -= count;
-    }
+    this.fleet.advance(minute);
     if (arrivals > 0) {
       this.queue.push([minute, arrivals]);
       this.queued += arrivals;
       this.arrivedTotal += arrivals;
     }
-    let budget = this.started * this.perWorkerMinute;
+    let budget = this.fleet.running * this.perWorkerMinute;
     let processed = 0;
     let violated = false;
     while (budget > 1e-9 && this.head < this.queue.length) {
@@ -103,10 +80,9 @@ export class ServiceModel {
     }
     this.queued = this.head < this.queue.length ? Math.max(0, this.queued - processed) : 0;
     this.processedTotal += processed;
-    this.capacityMinutes += this.desired;
     const oldestAgeMinutes = this.head < this.queue.length ? minute - this.queue[this.head]![0] : 0;
     if (violated || oldestAgeMinutes > this.sloMinutes) this.violationMinutes++;
-    return { processed, running: this.started, oldestAgeMinutes };
+    return { processed, running: this.fleet.running, oldestAgeMinutes };
   }
 
   /** The wait (seconds) that 99% of processed messages did not exceed. */

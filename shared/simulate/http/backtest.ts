@@ -6,7 +6,7 @@ import { HttpServiceModel } from './minute-model.ts';
 import { HTTP_POLICY_NAMES, validateHttpParameters, type HttpParameters, type HttpPolicyName } from './parameters.ts';
 import { HTTP_DEFAULTS, httpPolicySetup, type HttpPolicyOptions } from './policies.ts';
 import { requestsPerMinute } from './request-rate.ts';
-import { TaskFleet } from './task-fleet.ts';
+import { TaskFleet } from '../task-fleet.ts';
 
 export interface HttpPolicyScore {
   readonly name: HttpPolicyName;

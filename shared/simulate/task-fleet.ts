@@ -1,5 +1,5 @@
 /**
- * An ECS service's tasks, by the minute: a launched task costs from launch and serves only once started; a
+ * An ECS service's tasks (or a queue's workers), by the minute: a launched task costs from launch and serves only once started; a
  * scale-in stops tasks still starting first (newest first), then started ones.
  */
 export class TaskFleet {
