@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { runCli, tracesDir } from '../cli/run-cli.ts';
+import { POLICY_NAMES } from '../../shared/simulate/index.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -50,7 +51,7 @@ describe('the backtest report in a browser', () => {
         if (!request.url().startsWith('file:')) problems.push(`network request to ${request.url()}`);
       });
       await page.goto(pathToFileURL(join(dir, 'report.html')).href);
-      expect(await page.locator('#scoreboard tbody tr').count()).toBe(5);
+      expect(await page.locator('#scoreboard tbody tr').count()).toBe(POLICY_NAMES.length);
       const charts = page.locator('figure.chart svg');
       expect(await charts.count()).toBe(3);
       for (let index = 0; index < 3; index++) {
@@ -62,7 +63,7 @@ describe('the backtest report in a browser', () => {
         expect((await lines.first().getAttribute('d'))!.length).toBeGreaterThan(100);
       }
       // Load vs capacity: the load and one line per policy; wait vs SLO: the SLO rule; the forecast band as an area.
-      expect(await charts.nth(0).locator('g.mark-line.role-mark path').count()).toBe(6);
+      expect(await charts.nth(0).locator('g.mark-line.role-mark path').count()).toBe(POLICY_NAMES.length + 1);
       expect(await charts.nth(1).locator('g.mark-rule.role-mark line').count()).toBe(1);
       expect(await charts.nth(2).locator('g.mark-area.role-mark path').count()).toBe(1);
       expect(problems).toEqual([]);
