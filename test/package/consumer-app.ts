@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,9 @@ export async function sh(cwd: string, command: string, args: readonly string[], 
     return { stdout, stderr };
   } catch (error) {
     const failure = error as Error & { stdout?: string; stderr?: string };
-    const output = `${failure.stdout ?? ''}\n${failure.stderr ?? ''}`;
+    // The child's stack lines are kept readable but unparsable as frames: vitest would otherwise read those files'
+    // source maps (the user's inline ones included) and crash on them.
+    const output = `${failure.stdout ?? ''}\n${failure.stderr ?? ''}`.replace(/^(\s+)at /gm, '$1@ ');
     if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH/.test(output)) {
       throw new Error(
         `the packaged-consumer test needs the npm registry (or a warm npm cache) to scaffold apps, and could not reach it:\n${output.slice(-2000)}`,
@@ -85,4 +87,20 @@ export function readmeExamples(): ReadmeExample[] {
 export function writeInto(dir: string, path: string, code: string): void {
   mkdirSync(dirname(join(dir, path)), { recursive: true });
   writeFileSync(join(dir, path), code);
+}
+
+/**
+ * A copy of an installed app's own files (no node_modules, lock or cloud assembly), installed afresh with `aws-cdk-lib`
+ * pinned to `version`: npm does not downgrade aws-cdk-lib's bundled dependencies in place, so a fresh install
+ * is what a user on that version has.
+ */
+export async function reinstallWithAwsCdkLib(app: string, version: string): Promise<string> {
+  const copy = join(mkdtempSync(join(tmpdir(), 'headroom-user-lowest-')), 'app');
+  cpSync(app, copy, { recursive: true, filter: (source) => !/\/(node_modules|cdk\.out[^/]*|package-lock\.json)$/.test(source) });
+  editJson(join(copy, 'package.json'), (manifest) => ({
+    ...manifest,
+    dependencies: { ...(manifest.dependencies as Record<string, string>), 'aws-cdk-lib': version },
+  }));
+  await sh(copy, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']);
+  return copy;
 }
