@@ -24,13 +24,6 @@ export interface PredictiveOptions {
   readonly actionBudget?: number;
   /** IANA time zone the load's daily and weekly cycles follow. @default 'UTC' */
   readonly timeZone?: string;
-  /**
-   * The reactive part's backlog per task target, as a share of acceptable latency / time per message: the floors
-   * carry the expected load, and the reactive part must catch surprises before the 3-minute alarm and the start-up
-   * delay have used up the latency budget (QueueScaledService with acceptableLatency = this share of the SLO).
-   * @default 0.5
-   */
-  readonly backlogShare?: number;
   /** False runs the reactive part alone, to measure what the floors add. @default true */
   readonly floors?: boolean;
 }
