@@ -1,28 +1,29 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { QueueConsumerFunctionProps } from './queue-consumer-function.ts';
 import { InvalidPropError, requireSecondsBetween, requireWholeNumber } from '../common/prop-validation.ts';
 
 /** How QueueConsumerFunction builds the user's function from an entry file (none of it applies to `function`). */
-export interface ConsumerBuildOptions {
-  readonly entry?: string;
-  readonly handler?: string;
-  readonly runtime?: lambda.Runtime;
-  readonly architecture?: lambda.Architecture;
-  readonly memorySize?: number;
-  readonly vpc?: ec2.IVpc;
-  readonly vpcSubnets?: ec2.SubnetSelection;
-  readonly securityGroups?: ec2.ISecurityGroup[];
-  readonly layers?: lambda.ILayerVersion[];
-  readonly bundling?: BundlingOptions;
-  readonly depsLockFilePath?: string;
-  readonly logRetention?: logs.RetentionDays;
-  readonly environment?: Record<string, string>;
-}
+export type ConsumerBuildOptions = Pick<
+  QueueConsumerFunctionProps,
+  | 'entry'
+  | 'handler'
+  | 'runtime'
+  | 'architecture'
+  | 'memorySize'
+  | 'vpc'
+  | 'vpcSubnets'
+  | 'securityGroups'
+  | 'layers'
+  | 'bundling'
+  | 'depsLockFilePath'
+  | 'logRetention'
+  | 'environment'
+>;
 
 export const BUILD_OPTIONS: readonly (keyof ConsumerBuildOptions)[] = [
   'entry',
