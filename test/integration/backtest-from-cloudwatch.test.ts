@@ -29,28 +29,60 @@ async function seedHourly(queue: string, days: number, endMs: number): Promise<n
   return values;
 }
 
+/** `headroom backtest` on four days of one queue's seeded Arrivals, read back from the local AWS, as JSON. */
+function backtestQueueHistory(queue: string, flags: readonly string[]) {
+  return runCli([
+    'backtest',
+    '--from-cloudwatch',
+    '--namespace',
+    NAMESPACE,
+    '--metric',
+    'Arrivals',
+    '--dimension',
+    `Queue=${queue}`,
+    '--days',
+    '4',
+    ...flags,
+    '--json',
+  ]);
+}
+
 describe('headroom backtest --from-cloudwatch against the local AWS', () => {
+  it('refuses a metric history that is mostly gaps, by the gap rule forecast shares', async () => {
+    const queue = uniqueName('orders');
+    const endMs = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
+    // Three hours in a row, then one hour in five: read at the hourly step, 73% of three days is missing.
+    const hours = Array.from({ length: 72 }, (_, hour) => hour).filter((hour) => hour < 3 || hour % 5 === 0);
+    await new CloudWatchClient({}).send(
+      new PutMetricDataCommand({
+        Namespace: NAMESPACE,
+        MetricData: hours.map((hour) => ({
+          MetricName: 'Arrivals',
+          Dimensions: [{ Name: 'Queue', Value: queue }],
+          Timestamp: new Date(endMs - (71 - hour) * HOUR),
+          Value: 3600,
+          Unit: 'Count',
+        })),
+      }),
+    );
+    const { status, stdout, stderr } = backtestQueueHistory(queue, ['--throughput', '1', '--max', '5']);
+    expect(stdout).toBe('');
+    expect(status).toBe(1);
+    expect(stderr).toMatch(
+      /^headroom: the metric HeadroomBacktestTest Arrivals over the last 4 day\(s\) cannot be used: \d+(\.\d)?% of it is gaps \(at most 50% allowed\)$/m,
+    );
+  });
+
   it('reads the metric’s history through the SDK and backtests it', async () => {
     const queue = uniqueName('orders');
     await seedHourly(queue, 3, Math.floor(Date.now() / HOUR) * HOUR - HOUR);
-    const { status, stdout, stderr } = runCli([
-      'backtest',
-      '--from-cloudwatch',
-      '--namespace',
-      NAMESPACE,
-      '--metric',
-      'Arrivals',
-      '--dimension',
-      `Queue=${queue}`,
-      '--days',
-      '4',
+    const { status, stdout, stderr } = backtestQueueHistory(queue, [
       '--throughput',
       '0.5',
       '--max',
       '30',
       '--policies',
       'backlog-target-tracking,oracle',
-      '--json',
     ]);
     expect(stderr).toBe('');
     expect(status).toBe(0);
