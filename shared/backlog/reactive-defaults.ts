@@ -5,6 +5,11 @@
 export const REACTIVE_DEFAULTS = {
   /** The RequiredCapacityPerTask target tracking holds. */
   target: 0.9,
+  /**
+   * The target under predictive floors (a predictor writing them): the floors carry the forecast rises the 0.9
+   * margin is for, so tracking holds exactly the capacity needed and the floor is the only margin.
+   */
+  targetWithFloors: 1,
   /** The share of (acceptable latency - start-up) a backlog is drained within. */
   drainShare: 0.5,
   /** A task's start-up time when none is given (Fargate pulls and starts a small image in about this). */

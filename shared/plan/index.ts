@@ -30,7 +30,12 @@ export interface FloorPlanInput {
   readonly walls?: WallTimeline;
   /** The most scheduled actions the plan may use (each raise, re-raise and restore counts one). */
   readonly actionBudget: number;
-  /** The finest granularity of floor changes. @default 1 hour */
+  /**
+   * The finest granularity of floor changes. A floor rises `leadTimeMs` before its demand step and falls where the
+   * step ends, so a coarser grid than the scheduled action's minute holds each floor for part of the step before
+   * too: a second margin on top of the forecast's own.
+   * @default 1 minute (an `at()` scheduled action's resolution)
+   */
   readonly minStepMs?: number;
   /** DynamoDB: the most capacity decreases (restores and step-downs) per UTC day. @default unlimited */
   readonly maxDecreasesPerDay?: number;
@@ -57,6 +62,7 @@ export interface FloorPlan {
   readonly notes: readonly string[];
 }
 
+const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -91,12 +97,11 @@ function validate(input: FloorPlanInput): void {
     `a whole number >= minCapacity (${input.minCapacity})`,
   );
   requireFinite('actionBudget', input.actionBudget, (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0');
-  requireFinite('minStepMs', input.minStepMs ?? HOUR_MS, (v) => v > 0, 'a positive number of milliseconds');
+  requireFinite('minStepMs', input.minStepMs ?? MINUTE_MS, (v) => v > 0, 'a positive number of milliseconds');
   if (input.maxDecreasesPerDay !== undefined)
     requireFinite('maxDecreasesPerDay', input.maxDecreasesPerDay, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
 }
 
-const MINUTE_MS = 60_000;
 
 /** The MinCapacity without headroom at a time, and the lowest it is over a span. */
 export class Wall {
@@ -130,24 +135,38 @@ function ceilingOf(input: FloorPlanInput): number {
   return Math.min(input.maxCapacity, input.walls?.maxCapacity ?? Number.POSITIVE_INFINITY);
 }
 
-/** Capacity each grid slot needs: the most any demand step overlapping it needs, once shifted by the lead time. */
-function requiredPerSlot(input: FloorPlanInput, gridMs: number): Map<number, number> {
+/**
+ * The steps the demand needs on the grid: each demand step's capacity from `leadTimeMs` before it until it ends
+ * (both ends widened to the grid), the most of those overlapping at any time, where it is above the wall.
+ */
+function requiredSteps(input: FloorPlanInput, gridMs: number): FloorStep[] {
   const { demand } = input;
   const perUnit = input.unitThroughput * input.targetUtilization;
   const wall = new Wall(input);
   const ceiling = ceilingOf(input);
-  const slots = new Map<number, number>();
-  demand.values.forEach((load, index) => {
-    const needed = Math.min(ceiling, Math.ceil(load / perUnit - 1e-9));
-    // Capacity must be up `leadTimeMs` before the load arrives and stay until the load's step ends.
-    const from = demand.startMs + index * demand.stepMs - input.leadTimeMs;
-    const to = demand.startMs + (index + 1) * demand.stepMs;
-    for (let slot = Math.floor(from / gridMs) * gridMs; slot < to; slot += gridMs) {
-      if (needed <= wall.lowestOver(slot, slot + gridMs)) continue;
-      slots.set(slot, Math.max(slots.get(slot) ?? 0, needed));
-    }
-  });
-  return slots;
+  const down = (timeMs: number) => Math.floor(timeMs / gridMs) * gridMs;
+  const up = (timeMs: number) => Math.ceil(timeMs / gridMs) * gridMs;
+  const spans = demand.values.map((load, index) => ({
+    fromMs: down(demand.startMs + index * demand.stepMs - input.leadTimeMs),
+    toMs: up(demand.startMs + (index + 1) * demand.stepMs),
+    needed: Math.min(ceiling, Math.ceil(load / perUnit - 1e-9)),
+  }));
+  // Cut wherever a span or a wall segment starts or ends, so each piece has one need and one lowest wall.
+  const cuts = new Set<number>();
+  for (const span of spans) cuts.add(span.fromMs).add(span.toMs);
+  for (const segment of input.walls?.segments ?? []) cuts.add(down(segment.startMs)).add(up(segment.startMs));
+  const times = [...cuts].sort((x, y) => x - y);
+  const steps: FloorStep[] = [];
+  for (let index = 0; index + 1 < times.length; index++) {
+    const [startMs, endMs] = [times[index]!, times[index + 1]!];
+    let needed = 0;
+    for (const span of spans) if (span.fromMs <= startMs && span.toMs >= endMs) needed = Math.max(needed, span.needed);
+    if (needed <= wall.lowestOver(startMs, endMs)) continue;
+    const last = steps[steps.length - 1];
+    if (last && last.endMs === startMs && last.minCapacity === needed) steps[steps.length - 1] = { ...last, endMs };
+    else steps.push({ startMs, endMs, minCapacity: needed });
+  }
+  return steps;
 }
 
 /**
@@ -194,17 +213,6 @@ export function floorChanges(
   return changes.sort((a, b) => a.atMs - b.atMs);
 }
 
-function stepsFromSlots(slots: Map<number, number>, gridMs: number): FloorStep[] {
-  const steps: FloorStep[] = [];
-  for (const slot of [...slots.keys()].sort((a, b) => a - b)) {
-    const capacity = slots.get(slot)!;
-    const last = steps[steps.length - 1];
-    if (last && last.endMs === slot && last.minCapacity === capacity) steps[steps.length - 1] = { ...last, endMs: slot + gridMs };
-    else steps.push({ startMs: slot, endMs: slot + gridMs, minCapacity: capacity });
-  }
-  return steps;
-}
-
 /** Merges steps i and i+1 into one spanning both (and any gap between) at the higher capacity: only ever raises. */
 function mergeAt(steps: FloorStep[], index: number): FloorStep[] {
   const [a, b] = [steps[index]!, steps[index + 1]!];
@@ -240,8 +248,8 @@ function decreaseTimes(steps: readonly FloorStep[]): number[] {
 export function planFloors(input: FloorPlanInput): FloorPlan {
   validate(input);
   const notes: string[] = [];
-  const gridMs = input.minStepMs ?? HOUR_MS;
-  let steps = stepsFromSlots(requiredPerSlot(input, gridMs), gridMs);
+  const gridMs = input.minStepMs ?? MINUTE_MS;
+  let steps = requiredSteps(input, gridMs);
 
   const actions = () => floorChanges(steps, input).length;
   while (actions() > input.actionBudget && steps.length > 1) steps = cheapestMerge(steps, input.minCapacity, () => true)!;

@@ -15,6 +15,12 @@ export interface LoadMetric {
 }
 
 export type Quantile = 'p50' | 'p90' | 'p99';
+
+/** What a floor is planned from: a forecast quantile, served at a utilization. */
+export interface FloorSettings {
+  readonly quantile: Quantile;
+  readonly targetUtilization: number;
+}
 export const QUANTILES: readonly Quantile[] = ['p50', 'p90', 'p99'];
 export const SERVICE_NAMESPACES = ['ecs', 'dynamodb'] as const;
 export type PredictorServiceNamespace = (typeof SERVICE_NAMESPACES)[number];
@@ -36,7 +42,7 @@ export interface PredictorTargetInput {
   })[];
   /** Load units per second one capacity unit serves at 100% utilization. */
   readonly unitThroughput: number;
-  /** @default 0.7 */
+  /** The utilization floors are planned at (the tuned one instead, where `floorTuning` is given and the history is long enough). @default 1 */
   readonly targetUtilization?: number;
   /** @default 300 */
   readonly leadTimeSeconds?: number;
@@ -47,7 +53,7 @@ export interface PredictorTargetInput {
   readonly minCapacity?: number;
   /** The most capacity the predictor may schedule (never above the target's registered MaxCapacity either). @default the registered MaxCapacity */
   readonly maxCapacity?: number;
-  /** @default 'p90' */
+  /** The forecast quantile floors are planned from (the tuned one instead, like targetUtilization). @default 'p50' */
   readonly quantile?: Quantile;
   /** How many scheduled actions the predictor may own on this target (of the 200 AWS allows). @default 100 */
   readonly actionBudget?: number;
@@ -65,10 +71,14 @@ export interface PredictorTarget extends Required<Omit<PredictorTargetInput, 'mi
   readonly maxDecreasesPerDay?: number;
 }
 
+/**
+ * A floor covers the forecast demand once (the median, at full utilization): the scalable target's own reactive
+ * policy takes what the forecast missed, so a margin here would stack on that policy's own.
+ */
 export const TARGET_DEFAULTS = {
-  targetUtilization: 0.7,
+  targetUtilization: 1,
   leadTimeSeconds: 300,
-  quantile: 'p90' as Quantile,
+  quantile: 'p50' as Quantile,
   actionBudget: 100,
   maxDecreasesPerDay: 20,
   timeZone: 'UTC',
@@ -80,6 +90,12 @@ export const TARGET_DEFAULTS = {
  * seasonal naive's; bench/results/forecast.md).
  */
 export const DEFAULT_HISTORY_DAYS = 21;
+/**
+ * Days a floor tuning replays (chooseFloorSettings): the last week, so every day of the weekly cycle is scored
+ * once. The predictor reads that many days more history for a target it tunes, so each replayed forecast sees
+ * as much history as the live one does.
+ */
+export const FLOOR_TUNING_DAYS = 7;
 /** CloudWatch keeps 5-minute datapoints 63 days, and the predictor reads at 5 minutes or coarser. */
 export const MAX_HISTORY_DAYS = 63;
 

@@ -57,11 +57,15 @@ function checkHistory(workload: string, history: RegularSeries): void {
   if (gapShare(recentDay) > 0.5) throw new UnusableHistoryError(workload, 'most of the last day is missing: the metric may have stopped');
 }
 
-/** Checks the history (from the metric's first datapoint), forecasts it and plans the floors. */
-export function planTarget(target: PlannedTarget, window: RegularSeries, settings: PlanSettings): TargetPlan {
+/** Checks the history (from the metric's first datapoint) and forecasts it in the workload's time zone. */
+export function forecastTarget(target: Pick<PlannedTarget, 'workload' | 'timeZone'>, window: RegularSeries, horizonHours: number): QuantileForecast {
   const history = fromFirstDatapoint(window);
   checkHistory(target.workload, history);
-  const forecast = forecastInZone(history, { horizonMs: settings.horizonHours * HOUR_MS }, target.timeZone ?? TARGET_DEFAULTS.timeZone);
+  return forecastInZone(history, { horizonMs: horizonHours * HOUR_MS }, target.timeZone ?? TARGET_DEFAULTS.timeZone);
+}
+
+/** Plans the floors of a forecast: its `target.quantile`, once, at `target.targetUtilization`, within the budgets. */
+export function planForecast(target: PlannedTarget, forecast: QuantileForecast, settings: PlanSettings): TargetPlan {
   const minCapacity = settings.walls ? 0 : (target.minCapacity ?? 0);
   const ceiling = settings.walls ? settings.walls.maxCapacity : (target.maxCapacity ?? Number.MAX_SAFE_INTEGER);
   const wallInput = { minCapacity, walls: settings.walls };
@@ -77,6 +81,11 @@ export function planTarget(target: PlannedTarget, window: RegularSeries, setting
     maxDecreasesPerDay: target.maxDecreasesPerDay,
   });
   return { forecast, plan, wallInput };
+}
+
+/** Checks the history, forecasts it and plans the floors. */
+export function planTarget(target: PlannedTarget, window: RegularSeries, settings: PlanSettings): TargetPlan {
+  return planForecast(target, forecastTarget(target, window, settings.horizonHours), settings);
 }
 
 /** The error of the forecast a run a day ago would have made, over the day since. */

@@ -1,11 +1,12 @@
 import type { RegularSeries } from '../series/regular-series.ts';
 import { arrivalsPerMinute, missingMinutes } from './arrivals.ts';
-import { oraclePlan } from './oracle.ts';
 import { POLICY_NAMES, validateParameters, type BacklogParameters, type PolicyName } from './parameters.ts';
-import { policySetup, type ReactiveOptions } from './policies.ts';
-import { PredictiveFloors, type ForecastBands, type PredictiveOptions } from './predictive-floors.ts';
-import { ScalingDecider } from './scaling-rules.ts';
-import { ServiceModel } from './service-model.ts';
+import type { ReactiveOptions } from './policies.ts';
+import { chooseFloorSettings } from './floor-tuning.ts';
+import { PredictiveFloors, type ForecastBands, type ForecastMemo, type PredictiveOptions } from './predictive-floors.ts';
+import { PROGRESS_EVERY_MINUTES, simulateOracle, simulateReactive, type PolicyTimeline, type Simulated } from './replay.ts';
+
+export type { PolicyTimeline } from './replay.ts';
 
 export interface PolicyScore {
   readonly name: PolicyName;
@@ -19,19 +20,6 @@ export interface PolicyScore {
   readonly capacityHoursVsOracle: number;
 }
 
-export interface PolicyTimeline {
-  readonly name: PolicyName;
-  /** Desired count per minute (started and starting workers). */
-  readonly capacity: readonly number[];
-  /** Started workers per minute. */
-  readonly running: readonly number[];
-  /** Age of the oldest queued message per minute, seconds. */
-  readonly oldestWaitSeconds: readonly number[];
-  /** The predictive floor per minute (headroom-predictive only). */
-  readonly floor?: readonly number[];
-  /** Messages that arrived, were processed, and were still queued at the end. */
-  readonly messages: { readonly arrived: number; readonly processed: number; readonly queued: number };
-}
 
 export interface BacktestParameters extends BacklogParameters {
   /** Multiplies the trace's load. @default 1 */
@@ -43,7 +31,7 @@ export interface BacktestParameters extends BacklogParameters {
 export interface BacktestOptions {
   /** Called as the simulation advances; `total` is policies x minutes. */
   readonly onProgress?: (done: number, total: number) => void;
-  /** headroom-predictive's settings. @default PredictiveScaling's defaults */
+  /** headroom-predictive's settings. @default PredictiveScaling's, with each day's quantile and utilization chosen by chooseFloorSettings */
   readonly predictive?: PredictiveOptions;
   /** headroom-reactive's (and headroom-predictive's reactive part's) settings. @default QueueScaledService's defaults */
   readonly reactive?: ReactiveOptions;
@@ -62,84 +50,16 @@ export interface BacktestResult {
   readonly oracleExact?: boolean;
 }
 
-interface Simulated {
-  readonly service: ServiceModel;
-  readonly timeline: PolicyTimeline;
-}
-
-const PROGRESS_EVERY_MINUTES = 1440;
-
-function messagesOf(service: ServiceModel): PolicyTimeline['messages'] {
-  return { arrived: service.arrivedTotal, processed: service.processedTotal, queued: service.backlog };
-}
-
-function simulateReactive(
-  name: Exclude<PolicyName, 'oracle'>,
-  arrivals: readonly number[],
-  missing: readonly boolean[],
-  parameters: BacklogParameters,
-  predictive: PredictiveFloors | undefined,
-  reactive: ReactiveOptions,
-  tick: () => void,
-): Simulated {
-  const service = new ServiceModel(parameters, Math.max(parameters.minCapacity, 1));
-  const { tracking, steps, cooldowns } = policySetup(name, parameters, reactive);
-  const decider = new ScalingDecider(cooldowns, parameters.scaleInModel);
-  const minutes = arrivals.length;
-  const capacity = new Array<number>(minutes);
-  const running = new Array<number>(minutes);
-  const oldest = new Array<number>(minutes);
-  const floors = predictive ? new Array<number>(minutes) : undefined;
-  for (let minute = 0; minute < minutes; minute++) {
-    const floor = predictive ? Math.max(parameters.minCapacity, predictive.floorAt(minute)) : parameters.minCapacity;
-    if (floors) floors[minute] = floor;
-    // A scheduled action moves the min wall, and capacity below it is raised at once.
-    if (service.desired < floor) service.setDesired(floor, minute);
-    const step = service.step(minute, arrivals[minute]!);
-    const metrics = {
-      processed: step.processed,
-      running: step.running,
-      desired: service.desired,
-      arrivals: arrivals[minute]!,
-      backlog: service.backlog,
-      oldestAgeMinutes: step.oldestAgeMinutes,
-      missing: missing[minute] === true,
-    };
-    for (const policy of tracking) policy.observe(metrics, minute);
-    for (const policy of steps) policy.observe(metrics, minute);
-    const next = decider.decide(
-      minute,
-      service.desired,
-      tracking.map((policy) => policy.propose()),
-      steps.map((policy) => policy.propose()),
-      { min: floor, max: parameters.maxCapacity },
-    );
-    // The decision is made on the minute's metrics, so what it launches is paid for and starts from the next.
-    service.setDesired(next, minute + 1);
-    capacity[minute] = service.desired;
-    running[minute] = step.running;
-    oldest[minute] = step.oldestAgeMinutes * 60;
-    if ((minute + 1) % PROGRESS_EVERY_MINUTES === 0) tick();
-  }
-  return {
-    service,
-    timeline: { name, capacity, running, oldestWaitSeconds: oldest, messages: messagesOf(service), ...(floors ? { floor: floors } : {}) },
-  };
-}
-
-function simulateOracle(arrivals: readonly number[], parameters: BacklogParameters, tick: () => void): Simulated & { exact: boolean } {
-  const { desired, exact } = oraclePlan(arrivals, parameters);
-  const service = new ServiceModel(parameters, desired[0] ?? parameters.minCapacity);
-  const running = new Array<number>(arrivals.length);
-  const oldest = new Array<number>(arrivals.length);
-  for (let minute = 0; minute < arrivals.length; minute++) {
-    service.setDesired(desired[minute]!, minute);
-    const step = service.step(minute, arrivals[minute]!);
-    running[minute] = step.running;
-    oldest[minute] = step.oldestAgeMinutes * 60;
-    if ((minute + 1) % PROGRESS_EVERY_MINUTES === 0) tick();
-  }
-  return { service, exact, timeline: { name: 'oracle', capacity: desired, running, oldestWaitSeconds: oldest, messages: messagesOf(service) } };
+/**
+ * headroom-predictive as the predictor runs a queue workload: unless the quantile or the utilization is pinned,
+ * each day's are chosen by replaying the history before it (chooseFloorSettings), the predictor's own choice.
+ */
+function predictiveSettings(parameters: BacklogParameters, options: BacktestOptions): PredictiveOptions {
+  const settings = options.predictive ?? {};
+  if (settings.quantile !== undefined || settings.targetUtilization !== undefined || settings.tuner) return settings;
+  const workload = { parameters, reactive: options.reactive };
+  const forecasts: ForecastMemo = new Map();
+  return { ...settings, forecasts, tuner: (history) => chooseFloorSettings(history, workload, { ...settings, forecasts })?.chosen };
 }
 
 /**
@@ -173,9 +93,10 @@ export function backtestArrivals(
       oracleExact = oracle.exact;
       run = oracle;
     } else {
-      const settings = options.predictive ?? {};
       const floors =
-        name === 'headroom-predictive' ? (predictive = new PredictiveFloors(arrivals, missing, startMs, parameters, settings)) : undefined;
+        name === 'headroom-predictive'
+          ? (predictive = new PredictiveFloors(arrivals, missing, startMs, parameters, predictiveSettings(parameters, options)))
+          : undefined;
       run = simulateReactive(name, arrivals, missing, parameters, floors, options.reactive ?? {}, tick);
     }
     done = (index + 1) * arrivals.length;

@@ -35,7 +35,7 @@ export const SQS_METRIC_DELAY_MINUTES = 2;
 
 /** headroom-reactive's settings; the defaults are QueueScaledService's (shared/backlog/reactive-defaults.ts). */
 export interface ReactiveOptions {
-  /** @default REACTIVE_DEFAULTS.target */
+  /** @default REACTIVE_DEFAULTS.target; headroom-predictive: REACTIVE_DEFAULTS.targetWithFloors */
   readonly target?: number;
   /** @default REACTIVE_DEFAULTS.drainShare */
   readonly drainShare?: number;
@@ -111,8 +111,8 @@ function backlogPerTask(share: number, parameters: BacklogParameters): Watched {
  * rate from the latest NumberOfMessagesSent minutes of a 10-minute window (the newest SQS_METRIC_DELAY_MINUTES not
  * yet readable), plus the backlog drained within the drain budget, per desired task, tracked at `target`.
  */
-function requiredCapacityTracking(parameters: BacklogParameters, options: ReactiveOptions): Watched {
-  const policy = new TargetTrackingPolicy(options.target ?? REACTIVE_DEFAULTS.target);
+function requiredCapacityTracking(parameters: BacklogParameters, options: ReactiveOptions, defaultTarget: number): Watched {
+  const policy = new TargetTrackingPolicy(options.target ?? defaultTarget);
   const timePerMessageMs = options.timePerMessageMs ?? 1000 / parameters.throughputPerWorker;
   const drainMs = drainBudgetMs(parameters.sloMs, parameters.startupMs, options.drainShare ?? REACTIVE_DEFAULTS.drainShare);
   const sent: number[] = [];
@@ -167,10 +167,10 @@ function scaleFromZero(): Watched {
 }
 
 /** QueueScaledService's default: RequiredCapacityPerTask tracking, the age burst guard, and scale from zero. */
-function headroomReactive(parameters: BacklogParameters, options: ReactiveOptions): Omit<PolicySetup, 'cooldowns'> {
+function headroomReactive(parameters: BacklogParameters, options: ReactiveOptions, defaultTarget: number): Omit<PolicySetup, 'cooldowns'> {
   const steps = [scaleFromZero()];
   if (options.ageGuard ?? true) steps.push(oldestAgeGuard(parameters));
-  return { tracking: [requiredCapacityTracking(parameters, options)], steps };
+  return { tracking: [requiredCapacityTracking(parameters, options, defaultTarget)], steps };
 }
 
 function queueSteps(): Watched {
@@ -200,7 +200,8 @@ function queueScaledServiceCooldowns(parameters: BacklogParameters): Cooldowns {
 
 /**
  * The Application Auto Scaling policies each named reactive policy puts on the service. headroom-predictive's
- * reactive part is headroom-reactive: the floors carry the forecast, the same signal catches what it missed.
+ * reactive part is headroom-reactive as QueueScaledService deploys it under a predictor's floors: the floors carry
+ * the forecast, the same signal tracked at REACTIVE_DEFAULTS.targetWithFloors catches what it missed.
  */
 export function policySetup(name: Exclude<PolicyName, 'oracle'>, parameters: BacklogParameters, reactive: ReactiveOptions = {}): PolicySetup {
   switch (name) {
@@ -215,7 +216,8 @@ export function policySetup(name: Exclude<PolicyName, 'oracle'>, parameters: Bac
     case 'backlog-target-tracking':
       return { tracking: [backlogPerTask(1, parameters)], steps: [], cooldowns: queueScaledServiceCooldowns(parameters) };
     case 'headroom-reactive':
+      return { ...headroomReactive(parameters, reactive, REACTIVE_DEFAULTS.target), cooldowns: queueScaledServiceCooldowns(parameters) };
     case 'headroom-predictive':
-      return { ...headroomReactive(parameters, reactive), cooldowns: queueScaledServiceCooldowns(parameters) };
+      return { ...headroomReactive(parameters, reactive, REACTIVE_DEFAULTS.targetWithFloors), cooldowns: queueScaledServiceCooldowns(parameters) };
   }
 }

@@ -49,6 +49,15 @@ describe('planFloors', () => {
     expect(plan.steps).toEqual([{ startMs: START + HOUR, endMs: START + 3 * HOUR, minCapacity: 19 }]);
   });
 
+  it('steps at the forecast resolution: each floor rises lead time before its hour and falls as that hour ends', () => {
+    const lead = 5 * 60_000;
+    expect(planFloors(input([30, 50, 20], { leadTimeMs: lead })).steps).toEqual([
+      { startMs: START - lead, endMs: START + HOUR - lead, minCapacity: 3 },
+      { startMs: START + HOUR - lead, endMs: START + 2 * HOUR, minCapacity: 5 },
+      { startMs: START + 2 * HOUR, endMs: START + 3 * HOUR, minCapacity: 2 },
+    ]);
+  });
+
   it('merges neighbouring hours that need the same floor into one step', () => {
     expect(planFloors(input([30, 30, 30])).steps).toEqual([{ startMs: START, endMs: START + 3 * HOUR, minCapacity: 3 }]);
   });

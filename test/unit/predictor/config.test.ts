@@ -12,7 +12,7 @@ const target = {
 const config = (targets: unknown[], settings: Record<string, unknown> = {}) => JSON.stringify({ ...settings, targets });
 
 describe('parsePredictorConfig', () => {
-  it('fills the documented defaults: forecastOnly, enabled, 21 days hourly, 24 h ahead, p90, 100 actions, UTC', () => {
+  it('fills the documented defaults: forecastOnly, enabled, 21 days hourly, 24 h ahead, the median at full utilization, 100 actions, UTC', () => {
     const parsed = parsePredictorConfig(config([target]));
     expect(parsed).toMatchObject({
       mode: 'forecastOnly',
@@ -26,9 +26,9 @@ describe('parsePredictorConfig', () => {
     expect(parsed.targets[0]).toMatchObject({
       serviceNamespace: 'ecs',
       scalableDimension: 'ecs:service:DesiredCount',
-      quantile: 'p90',
+      quantile: 'p50',
       actionBudget: 100,
-      targetUtilization: 0.7,
+      targetUtilization: 1,
       timeZone: 'UTC',
     });
     expect(parsed.targets[0]!.load[0]!.stat).toBe('Sum');
