@@ -14,7 +14,7 @@ import {
 import { cheapestRunningProfile, launchPlan, spreadRunningProfile } from '../shared/simulate/oracle.ts';
 import { SCALE_IN_MODELS, type ScaleInModel } from '../shared/simulate/scaling-rules.ts';
 import { ServiceModel } from '../shared/simulate/service-model.ts';
-import type { RegularSeries } from '../shared/series/regular-series.ts';
+import { lastDays, type RegularSeries } from '../shared/series/regular-series.ts';
 import { syntheticLoad } from '../shared/synthetic-load/synthetic-load.ts';
 import { median, readTraceFile, table } from './support/traces.ts';
 
@@ -39,12 +39,6 @@ interface Scenario {
   readonly note: string;
 }
 
-function lastDays(series: RegularSeries, days: number): RegularSeries {
-  const steps = Math.round((days * DAY_MS) / series.stepMs);
-  const values = series.values.slice(-steps);
-  return { startMs: series.startMs + (series.values.length - values.length) * series.stepMs, stepMs: series.stepMs, values };
-}
-
 function traceScenario(label: string, file: string, kind: Scenario['kind']): Scenario {
   const series = lastDays(readTraceFile(file), TRACE_DAYS);
   const raw = arrivalsPerMinute(series);
@@ -66,7 +60,7 @@ function perMinute(series: RegularSeries): number[] {
 
 const START = Date.UTC(2026, 0, 5);
 
-function scenarios(): Scenario[] {
+export function scenarios(): Scenario[] {
   const twoWeeks = 14 * DAY_MINUTES;
   const demoStart = START;
   return [

@@ -28,6 +28,12 @@ export const handler = middy(async () => {
       reason: outcome.reason,
       // What the forecast fell back on and what the plan dropped (budgets, walls) today.
       forecastNotes: decision?.forecast.notes,
+      floorSettings: decision && {
+        quantile: decision.floorSettings.quantile,
+        targetUtilization: decision.floorSettings.targetUtilization,
+        chosenBy: decision.floorSettings.chosenBy,
+        reason: decision.floorSettings.reason,
+      },
       planNotes: decision?.plan.notes,
     };
     if (outcome.ok) logger.info('target planned', summary);

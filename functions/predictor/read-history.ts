@@ -1,5 +1,5 @@
 import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import type { PredictorConfig, PredictorTarget } from '../../shared/predictor/config.ts';
+import { FLOOR_TUNING_DAYS, type PredictorConfig, type PredictorTarget } from '../../shared/predictor/config.ts';
 import type { RegularSeries } from '../../shared/series/regular-series.ts';
 
 /** GetMetricData's limits per call. */
@@ -28,7 +28,9 @@ interface QuerySlot {
 export async function readLoadHistory(cloudwatch: CloudWatchClient, config: PredictorConfig, nowMs: number): Promise<HistoryRead> {
   const periodMs = config.periodSeconds * 1000;
   const endMs = Math.floor(nowMs / periodMs) * periodMs;
-  const startMs = endMs - config.historyDays * 86_400_000;
+  // A target the predictor tunes replays its last FLOOR_TUNING_DAYS before today, each with historyDays behind it.
+  const tuningDays = config.targets.some((target) => target.floorTuning) ? FLOOR_TUNING_DAYS + 1 : 0;
+  const startMs = endMs - (config.historyDays + tuningDays) * 86_400_000;
   const points = (endMs - startMs) / periodMs;
   const slots: QuerySlot[] = config.targets.flatMap((target: PredictorTarget, t) =>
     target.load.map((metric, m) => ({

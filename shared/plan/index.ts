@@ -102,7 +102,6 @@ function validate(input: FloorPlanInput): void {
     requireFinite('maxDecreasesPerDay', input.maxDecreasesPerDay, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
 }
 
-
 /** The MinCapacity without headroom at a time, and the lowest it is over a span. */
 export class Wall {
   constructor(private readonly input: Pick<FloorPlanInput, 'minCapacity' | 'walls'>) {}

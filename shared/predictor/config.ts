@@ -61,11 +61,32 @@ export interface PredictorTargetInput {
   readonly maxDecreasesPerDay?: number;
   /** IANA time zone the load's daily and weekly cycles follow (actions are still written in UTC). @default 'UTC' */
   readonly timeZone?: string;
+  /**
+   * A queue worker's model, so the predictor can choose the quantile and utilization each day by replaying the
+   * last FLOOR_TUNING_DAYS of its load through its floors and reactive policy (chooseFloorSettings).
+   * @default none: quantile and targetUtilization as given
+   */
+  readonly floorTuning?: FloorTuningInput;
+}
+
+/** What QueueScaledService deploys, as the predictor's replay needs it. */
+export interface FloorTuningInput {
+  /** A message waiting longer than this violates the SLO. */
+  readonly acceptableLatencySeconds: number;
+  /** Time from launching a task to it taking work. */
+  readonly startupSeconds: number;
+  readonly scaleOutCooldownSeconds: number;
+  /** The RequiredCapacityPerTask target tracking holds under the floors. */
+  readonly reactiveTarget: number;
+  /** The share of (acceptable latency - start-up) a backlog is drained within. */
+  readonly drainShare: number;
 }
 
 /** A target as the handler runs it: every default filled in. */
-export interface PredictorTarget extends Required<Omit<PredictorTargetInput, 'minCapacity' | 'maxCapacity' | 'maxDecreasesPerDay' | 'load'>> {
+export interface PredictorTarget
+  extends Required<Omit<PredictorTargetInput, 'minCapacity' | 'maxCapacity' | 'maxDecreasesPerDay' | 'load' | 'floorTuning'>> {
   readonly load: readonly LoadMetric[];
+  readonly floorTuning?: FloorTuningInput;
   readonly minCapacity?: number;
   readonly maxCapacity?: number;
   readonly maxDecreasesPerDay?: number;
@@ -219,6 +240,18 @@ export function isReservedNamespace(namespace: string): boolean {
  */
 export const ACTION_PREFIX_PATTERN = /^[A-Za-z0-9_-]{3,31}-$/;
 
+function parseFloorTuning(value: unknown, path: string): FloorTuningInput {
+  const tuning = object(value, path);
+  const seconds = (field: string, least: number) => number(tuning, field, path, (v) => v >= least, `a number of seconds >= ${least}`);
+  return {
+    acceptableLatencySeconds: seconds('acceptableLatencySeconds', 60),
+    startupSeconds: seconds('startupSeconds', 0),
+    scaleOutCooldownSeconds: seconds('scaleOutCooldownSeconds', 0),
+    reactiveTarget: number(tuning, 'reactiveTarget', path, (v) => v > 0, 'a positive RequiredCapacityPerTask target'),
+    drainShare: number(tuning, 'drainShare', path, (v) => v > 0 && v <= 1, 'in (0, 1]'),
+  };
+}
+
 /** Validates one target and fills its defaults; throws a PredictorConfigError naming the field. */
 export function parsePredictorTarget(value: unknown, path: string): PredictorTarget {
   const target = object(value, path);
@@ -267,6 +300,7 @@ export function parsePredictorTarget(value: unknown, path: string): PredictorTar
         ? number(target, 'maxDecreasesPerDay', path, whole(1), 'a whole number >= 1', TARGET_DEFAULTS.maxDecreasesPerDay)
         : undefined,
     timeZone,
+    ...(target.floorTuning === undefined ? {} : { floorTuning: parseFloorTuning(target.floorTuning, `${path}.floorTuning`) }),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { QuantileForecast } from '../forecast/index.ts';
 import type { FloorPlan } from '../plan/index.ts';
-import type { RegularSeries } from '../series/regular-series.ts';
+import { lastDays, type RegularSeries } from '../series/regular-series.ts';
 import type { PredictorConfig, PredictorTarget } from './config.ts';
+import { chooseTodaysFloorSettings, type FloorChoice } from './floor-choice.ts';
 import type { ForecastError } from './forecast-error.ts';
 import { planTarget, previousDayError } from './plan-target.ts';
 import {
@@ -41,6 +42,8 @@ export interface TargetDecision {
   readonly scheduledFloorNow: number;
   /** The error of the forecast the previous day's run made, over the day since. */
   readonly previousError?: ForecastError;
+  /** The quantile and utilization the floors were planned with, and why. */
+  readonly floorSettings: FloorChoice;
 }
 
 /** Another workload or predictor already writes scheduled actions on this target: refused, nothing written. */
@@ -111,7 +114,25 @@ export function decideTarget(
   );
   // Of AWS's 200, the user's own come first; one is kept as the record of what ran, one for a lone raise's restore.
   const actionBudget = Math.max(0, Math.min(target.actionBudget, ACTIONS_PER_TARGET - foreign.length) - 1 - (inForce ? 1 : 0));
-  const { forecast, plan, wallInput } = planTarget(target, window, { horizonHours: config.horizonHours, walls, actionBudget });
+  const floorSettings = chooseTodaysFloorSettings(
+    config,
+    target,
+    window,
+    { minCapacity: walls.segments[0]!.minCapacity, maxCapacity: walls.maxCapacity },
+    actionBudget,
+    nowMs,
+  );
+  // A tuned target's window reaches back further than historyDays; planning reads historyDays, as it always does.
+  const planned = lastDays(window, config.historyDays);
+  const { forecast, plan, wallInput } = planTarget(
+    { ...target, quantile: floorSettings.quantile, targetUtilization: floorSettings.targetUtilization },
+    planned,
+    {
+      horizonHours: config.horizonHours,
+      walls,
+      actionBudget,
+    },
+  );
   const desired = floorActions(plan, wallInput, ownership, nowMs, state.existing, inForce !== undefined);
   const reconciliation = reconcile(desired, state.existing, ownership, nowMs);
   const whyNoWrites = !config.enabled
@@ -130,6 +151,7 @@ export function decideTarget(
     writes: whyNoWrites === undefined,
     whyNoWrites,
     scheduledFloorNow: current?.minCapacity ?? walls.segments[0]!.minCapacity,
-    previousError: previousDayError(window, target.timeZone),
+    previousError: previousDayError(planned, target.timeZone),
+    floorSettings,
   };
 }

@@ -32,3 +32,11 @@ export function fromFirstDatapoint(series: RegularSeries): RegularSeries {
   if (first <= 0) return first === 0 ? series : { ...series, values: [] };
   return { ...series, startMs: series.startMs + first * series.stepMs, values: series.values.slice(first) };
 }
+
+/** The series' last `days` days (all of it when shorter). */
+export function lastDays(series: RegularSeries, days: number): RegularSeries {
+  const steps = Math.round((days * 86_400_000) / series.stepMs);
+  if (series.values.length <= steps) return series;
+  const dropped = series.values.length - steps;
+  return { startMs: series.startMs + dropped * series.stepMs, stepMs: series.stepMs, values: series.values.slice(dropped) };
+}

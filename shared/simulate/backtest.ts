@@ -20,7 +20,6 @@ export interface PolicyScore {
   readonly capacityHoursVsOracle: number;
 }
 
-
 export interface BacktestParameters extends BacklogParameters {
   /** Multiplies the trace's load. @default 1 */
   readonly scale?: number;

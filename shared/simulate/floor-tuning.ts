@@ -80,7 +80,12 @@ export function chooseFloorSettings(
   const replayFrom = planFromMinute - WARM_UP_MINUTES;
   const forecasts: ForecastMemo = options.forecasts ?? new Map();
   const scores = candidates.map((settings) => {
-    const floors = new PredictiveFloors(arrivals, missing, history.startMs, workload.parameters, { ...options, ...settings, planFromMinute, forecasts });
+    const floors = new PredictiveFloors(arrivals, missing, history.startMs, workload.parameters, {
+      ...options,
+      ...settings,
+      planFromMinute,
+      forecasts,
+    });
     const { service } = simulateReactive(
       'headroom-predictive',
       arrivals.slice(replayFrom),

@@ -129,7 +129,7 @@ export class PredictiveFloors {
   private tune(minute: number): void {
     const tuner = this.options.tuner;
     if (!tuner) return;
-    const dayStartMinute = minute - Math.floor(((this.startMs / 60_000 + minute) % DAY_MINUTES + DAY_MINUTES) % DAY_MINUTES);
+    const dayStartMinute = minute - Math.floor((((this.startMs / 60_000 + minute) % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES);
     if (dayStartMinute === this.tunedDay) return;
     this.tunedDay = dayStartMinute;
     const settings = tuner(this.historyBefore(Math.max(0, dayStartMinute), HISTORY_HOURS + FLOOR_TUNING_DAYS * 24));

@@ -104,4 +104,3 @@ export function simulateOracle(arrivals: readonly number[], parameters: BacklogP
   }
   return { service, exact, timeline: { name: 'oracle', capacity: desired, running, oldestWaitSeconds: oldest, messages: messagesOf(service) } };
 }
-

@@ -17,6 +17,7 @@ import {
   PredictorConfigError,
   TARGET_DEFAULTS,
   type PredictorConfigInput,
+  type FloorTuningInput,
   type PredictorTargetInput,
   type Quantile,
 } from '../../shared/predictor/config.ts';
@@ -117,8 +118,9 @@ export interface PredictiveTargetOptions {
    */
   readonly maxCapacity?: number;
   /**
-   * Utilization to plan for.
-   * @default 0.7
+   * Utilization floors are planned at: 1 covers the forecast once, and the target's own reactive policy takes what
+   * the forecast missed (a lower value stacks a margin on that policy's own).
+   * @default 1
    */
   readonly targetUtilization?: number;
   /**
@@ -128,7 +130,7 @@ export interface PredictiveTargetOptions {
   readonly leadTime?: Duration;
   /**
    * Which forecast quantile to provision for.
-   * @default 'p90'
+   * @default 'p50'
    */
   readonly quantile?: Quantile;
   /**
@@ -142,6 +144,14 @@ export interface PredictiveTargetOptions {
    * @default 'UTC'
    */
   readonly timeZone?: string;
+  /**
+   * A queue worker's model (QueueScaledService.addToPredictor() fills it): the predictor then chooses the
+   * quantile and utilization each day, the cheapest that met the SLO when the last week of the load was replayed
+   * through the floors and the service's own policies; `quantile` and `targetUtilization` serve until nine days of
+   * history exist.
+   * @default none: quantile and targetUtilization throughout
+   */
+  readonly floorTuning?: FloorTuningInput;
 }
 
 /** Which workload of which predictor manages each scalable target, per app: one owner per target. */
@@ -160,6 +170,8 @@ export class PredictiveScaling extends Construct {
   readonly schedule: scheduler.Schedule;
   readonly namespace: string;
   readonly interval: Duration;
+  /** Whether the predictor writes the floors it plans (forecastAndScale and enabled) rather than only forecasting. */
+  readonly writesFloors: boolean;
   readonly failing: cloudwatch.Alarm;
   /** The predictor has not run for two intervals: the floors it scheduled are getting stale. */
   readonly stale: cloudwatch.Alarm;
@@ -192,6 +204,7 @@ export class PredictiveScaling extends Construct {
     // The handler's own validation, at synth: what it would reject never deploys.
     validated(NAME, '', () => parsePredictorSettings(settings));
     this.namespace = settings.namespace;
+    this.writesFloors = settings.mode === PredictorMode.FORECAST_AND_SCALE && settings.enabled;
     const config = settings;
     this.function = new HeadroomFunction(this, 'Function', {
       handler: 'predictor',
@@ -349,6 +362,7 @@ export class PredictiveScaling extends Construct {
       quantile: options.quantile ?? TARGET_DEFAULTS.quantile,
       actionBudget: options.actionBudget ?? TARGET_DEFAULTS.actionBudget,
       timeZone: options.timeZone ?? TARGET_DEFAULTS.timeZone,
+      ...(options.floorTuning ? { floorTuning: options.floorTuning } : {}),
     };
     // The handler's own validation, at synth; what a token hides is checked by the handler at run time.
     validated(where, 'config', () =>

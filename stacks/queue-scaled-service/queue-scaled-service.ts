@@ -1,4 +1,4 @@
-import { Duration, Names, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { drainBudgetMs } from '../../shared/backlog/required-capacity.ts';
 import { REACTIVE_DEFAULTS } from '../../shared/backlog/reactive-defaults.ts';
 import { DEFAULT_NAMESPACE, MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
+import { TARGET_DEFAULTS } from '../../shared/predictor/config.ts';
 import { BacklogPublisher } from '../backlog-publisher/backlog-publisher.ts';
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
 import type { PredictiveScaling, PredictiveTargetOptions } from '../predictive-scaling/predictive-scaling.ts';
@@ -61,7 +62,7 @@ export interface QueueScaledServiceProps {
   /**
    * The RequiredCapacityPerTask target tracking holds (REQUIRED_CAPACITY only): 1 is exactly the capacity the
    * queue needs; below 1 is headroom for noise. Between 0.5 and 1.
-   * @default 0.9
+   * @default 0.9; 1 once `addToPredictor()` puts the service under floors a predictor writes (the floors are the margin)
    */
   readonly targetUtilization?: number;
   /**
@@ -146,8 +147,8 @@ const BACKLOG_WITHOUT_CAPACITY_EXPRESSION = 'IF(desired == 0 AND (visible + inFl
  */
 export class QueueScaledService extends Construct {
   readonly signal: ScalingSignal;
-  /** The value target tracking holds the signal at: targetUtilization, or acceptableLatency / timePerMessage for the recipe. */
-  readonly signalTarget: number;
+  private trackingTarget: number;
+  private readonly startupTime: Duration;
   readonly workload: string;
   readonly scalableTarget: appscaling.ScalableTarget;
   readonly alarms: QueueAlarms;
@@ -207,7 +208,8 @@ export class QueueScaledService extends Construct {
         'Set startupTime to how long a task takes to start.',
       );
     }
-    this.signalTarget = this.signal === ScalingSignal.REQUIRED_CAPACITY ? targetUtilization : backlogTarget;
+    this.trackingTarget = this.signal === ScalingSignal.REQUIRED_CAPACITY ? targetUtilization : backlogTarget;
+    this.startupTime = startupTime;
     const metricSource = props.metricSource ?? BacklogMetricSource.PUBLISHER;
     if (metricSource === BacklogMetricSource.METRIC_MATH && props.backlogPublisher) {
       throw new InvalidPropError(
@@ -275,7 +277,7 @@ export class QueueScaledService extends Construct {
       this.scalingSignal = publisher.metric(required ? MetricName.requiredCapacityPerTask : MetricName.backlogPerTask, this.workload);
       this.scalableTarget.scaleToTrackMetric(required ? 'RequiredCapacityTracking' : 'BacklogPerTaskTracking', {
         customMetric: this.scalingSignal,
-        targetValue: this.signalTarget,
+        targetValue: this.lazySignalTarget,
         scaleInCooldown,
         scaleOutCooldown,
       });
@@ -296,6 +298,19 @@ export class QueueScaledService extends Construct {
     });
   }
 
+  /**
+   * The value target tracking holds the signal at: targetUtilization (REACTIVE_DEFAULTS.targetWithFloors under a
+   * predictor's floors, unless set), or acceptableLatency / timePerMessage for the recipe.
+   */
+  get signalTarget(): number {
+    return this.trackingTarget;
+  }
+
+  /** Read at synth, so a later addToPredictor() reaches the policy and the dashboard. */
+  private get lazySignalTarget(): number {
+    return Lazy.number({ produce: () => this.trackingTarget });
+  }
+
   private get deadLetterQueue(): sqs.IQueue | undefined {
     return this.props.deadLetterQueue ?? (this.props.queue instanceof sqs.Queue ? this.props.queue.deadLetterQueue?.queue : undefined);
   }
@@ -313,7 +328,7 @@ export class QueueScaledService extends Construct {
       queue: { queue: this.queue, deadLetterQueue: this.deadLetterQueue, acceptableLatency: this.props.acceptableLatency },
       scalingSignal: {
         metric: this.scalingSignal,
-        target: this.signalTarget,
+        target: this.lazySignalTarget,
         title: this.signal === ScalingSignal.REQUIRED_CAPACITY ? 'Required capacity per task vs target' : 'Backlog per task vs target',
       },
       timePerMessage: { declared: this.props.timePerMessage, measured: this.measuredTimePerMessage },
@@ -326,14 +341,38 @@ export class QueueScaledService extends Construct {
   /**
    * Lets a predictor raise this service's MinCapacity ahead of its load: the workload, walls (the scalable
    * target's) and throughput (one message per timePerMessage per task) are this service's; the load is the
-   * queue's NumberOfMessagesSent. `options` overrides any of them.
+   * queue's NumberOfMessagesSent. Unless `options` pins the quantile or the utilization, the predictor chooses
+   * them each day by replaying the last week of the queue's load through this service's policies. Where the
+   * predictor writes floors (forecastAndScale, enabled) and targetUtilization is not set, tracking holds
+   * RequiredCapacityPerTask at 1: the floors carry the forecast rises the 0.9 margin is for. `options` overrides
+   * any of these.
    */
   addToPredictor(predictor: PredictiveScaling, options: Partial<PredictiveTargetOptions> = {}): void {
+    const required = this.signal === ScalingSignal.REQUIRED_CAPACITY;
+    const underFloors = predictor.writesFloors && required && this.props.targetUtilization === undefined;
+    if (underFloors) this.trackingTarget = REACTIVE_DEFAULTS.targetWithFloors;
+    const pinned = options.quantile !== undefined || options.targetUtilization !== undefined;
+    const replayable = required && !pinned && !this.startupTime.isUnresolved() && !this.props.acceptableLatency.isUnresolved();
     predictor.addTarget({
       workload: this.workload,
       scalableTarget: this.scalableTarget,
       load: [this.queue.metricNumberOfMessagesSent({ statistic: 'Sum', period: Duration.hours(1) })],
       unitThroughput: 1000 / this.props.timePerMessage.toMilliseconds(),
+      // Floors rise a start-up ahead of the load they are for, as the simulator plans them.
+      ...(this.startupTime.isUnresolved()
+        ? {}
+        : { leadTime: Duration.seconds(Math.max(this.startupTime.toSeconds(), TARGET_DEFAULTS.leadTimeSeconds)) }),
+      ...(replayable
+        ? {
+            floorTuning: {
+              acceptableLatencySeconds: this.props.acceptableLatency.toSeconds(),
+              startupSeconds: this.startupTime.toSeconds(),
+              scaleOutCooldownSeconds: (this.props.scaleOutCooldown ?? Duration.millis(REACTIVE_DEFAULTS.scaleOutCooldownMs)).toSeconds(),
+              reactiveTarget: this.trackingTarget,
+              drainShare: REACTIVE_DEFAULTS.drainShare,
+            },
+          }
+        : {}),
       ...options,
     });
   }
@@ -433,7 +472,7 @@ export class QueueScaledService extends Construct {
       policyType: 'TargetTrackingScaling',
       scalingTargetId: this.scalableTarget.scalableTargetId,
       targetTrackingScalingPolicyConfiguration: {
-        targetValue: this.signalTarget,
+        targetValue: this.lazySignalTarget,
         scaleInCooldown: scaleInCooldown.toSeconds(),
         scaleOutCooldown: scaleOutCooldown.toSeconds(),
         customizedMetricSpecification: {
