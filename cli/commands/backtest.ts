@@ -147,10 +147,26 @@ function printTable(result: BacktestResult): void {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   for (const row of [header, ...rows])
     process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
+  const tuned = describeFloorSettings(result);
+  if (tuned) process.stdout.write(`${tuned}\n`);
   if (result.oracleExact === false)
     process.stdout.write(
       'oracle: the fast spread stand-in (the trace is too long for the exact search): it can cost up to ~12% more than the exact optimum, so "vs oracle" may be understated (bench/results/simulate.md)\n',
     );
+}
+
+/** headroom-predictive's daily floor settings, runs of equal days merged: "p50 at 100% from 01-09, p90 at 85% from 01-12". */
+function describeFloorSettings(result: BacktestResult): string | undefined {
+  const days = result.floorSettings ?? [];
+  if (days.length === 0) return undefined;
+  const runs: string[] = [];
+  let previous = '';
+  for (const day of days) {
+    const setting = `${day.settings.quantile} at ${Math.round(day.settings.targetUtilization * 100)}%`;
+    if (setting !== previous) runs.push(`${setting} from ${new Date(day.fromMs).toISOString().slice(0, 10)}`);
+    previous = setting;
+  }
+  return `headroom-predictive floors, chosen each day by replaying the week before: ${runs.join(', ')}`;
 }
 
 /** A progress bar on stderr, only when a person is watching it (stderr is a TTY). */
@@ -280,6 +296,9 @@ export function register(program: Command): void {
             ...policy,
             capacityHoursVsOracle: Number.isFinite(policy.capacityHoursVsOracle) ? policy.capacityHoursVsOracle : null,
           })),
+          ...(result.floorSettings?.length
+            ? { floorSettings: result.floorSettings.map((day) => ({ from: new Date(day.fromMs).toISOString(), ...day.settings })) }
+            : {}),
         };
         process.stdout.write(`${JSON.stringify(json)}\n`);
       } else {

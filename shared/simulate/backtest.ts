@@ -3,7 +3,7 @@ import { arrivalsPerMinute, missingMinutes } from './arrivals.ts';
 import { POLICY_NAMES, validateParameters, type BacklogParameters, type PolicyName } from './parameters.ts';
 import type { ReactiveOptions } from './policies.ts';
 import { chooseFloorSettings } from './floor-tuning.ts';
-import { PredictiveFloors, type ForecastBands, type ForecastMemo, type PredictiveOptions } from './predictive-floors.ts';
+import { PredictiveFloors, type ForecastBands, type ForecastMemo, type PredictiveOptions, type TunedDay } from './predictive-floors.ts';
 import { PROGRESS_EVERY_MINUTES, simulateOracle, simulateReactive, type PolicyTimeline, type Simulated } from './replay.ts';
 
 export type { PolicyTimeline } from './replay.ts';
@@ -45,6 +45,11 @@ export interface BacktestResult {
   readonly timelines: readonly PolicyTimeline[];
   /** The forecasts headroom-predictive planned from, in messages per second (when it ran). */
   readonly forecast?: ForecastBands;
+  /**
+   * The floor settings headroom-predictive chose each UTC day by replaying the week before (from the ninth day:
+   * until then, the configured ones); empty when pinned.
+   */
+  readonly floorSettings?: readonly TunedDay[];
   /** Whether the oracle's plan is the exact optimum (small traces) or the spread stand-in (when it ran). */
   readonly oracleExact?: boolean;
 }
@@ -117,7 +122,7 @@ export function backtestArrivals(
     arrivals,
     policies: scores,
     timelines: runs.map((run) => run.timeline),
-    ...(predictive ? { forecast: predictive.forecastBands() } : {}),
+    ...(predictive ? { forecast: predictive.forecastBands(), floorSettings: predictive.tunedDays } : {}),
     ...(oracleExact === undefined ? {} : { oracleExact }),
   };
 }

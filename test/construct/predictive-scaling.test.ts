@@ -126,6 +126,56 @@ describe('PredictiveScaling', () => {
       expect(config).toContain(fragment);
   });
 
+  function queueUnderPredictor(mode: PredictorMode, props: { targetUtilization?: number } = {}, options: { quantile?: 'p90' } = {}) {
+    const stack = new Stack(nagCheckedApp(), 'Tuned');
+    const { service, queue } = fargateWorker(stack);
+    const scaling = new QueueScaledService(stack, 'Scaling', {
+      service,
+      queue,
+      acceptableLatency: Duration.minutes(5),
+      timePerMessage: Duration.millis(250),
+      startupTime: Duration.minutes(2),
+      maxCapacity: 30,
+      workload: 'jobs',
+      ...props,
+    });
+    scaling.addToPredictor(new PredictiveScaling(stack, 'Predictor', { mode }), options);
+    const template = checkedTemplate(stack);
+    return { template, config: JSON.stringify(predictorConfigOf(template)), scaling };
+  }
+
+  it('hands the predictor the queue worker it replays to choose floor settings: SLO, start-up, cooldown and its reactive target', () => {
+    const { config } = queueUnderPredictor(PredictorMode.FORECAST_ONLY);
+    expect(config).toContain(
+      '\\"floorTuning\\":{\\"acceptableLatencySeconds\\":300,\\"startupSeconds\\":120,\\"scaleOutCooldownSeconds\\":60,\\"reactiveTarget\\":0.9,\\"drainShare\\":0.5}',
+    );
+    expect(config).toContain('\\"leadTimeSeconds\\":300');
+  });
+
+  it('tracks RequiredCapacityPerTask at 1 under a predictor that writes floors, the floors being the margin', () => {
+    const { template, config, scaling } = queueUnderPredictor(PredictorMode.FORECAST_AND_SCALE);
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 1 }),
+    });
+    expect(config).toContain('\\"reactiveTarget\\":1');
+    expect(scaling.signalTarget).toBe(1);
+  });
+
+  it('keeps a targetUtilization the user set, under floors too', () => {
+    const { template, config } = queueUnderPredictor(PredictorMode.FORECAST_AND_SCALE, { targetUtilization: 0.8 });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 0.8 }),
+    });
+    expect(config).toContain('\\"reactiveTarget\\":0.8');
+  });
+
+  it('plans with a pinned quantile as given, without replaying for floor settings', () => {
+    const { config } = queueUnderPredictor(PredictorMode.FORECAST_AND_SCALE, {}, { quantile: 'p90' });
+    expect(config).toContain('\\"quantile\\":\\"p90\\"');
+    expect(config).not.toContain('floorTuning');
+  });
+
   it('derives minCapacity and maxCapacity from the scalable target it is given', () => {
     const config = JSON.stringify(predictorConfigOf(template));
     expect(config).toContain('\\"minCapacity\\":1');

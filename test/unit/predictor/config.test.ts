@@ -34,6 +34,13 @@ describe('parsePredictorConfig', () => {
     expect(parsed.targets[0]!.load[0]!.stat).toBe('Sum');
   });
 
+  it('reads a queue worker’s floorTuning model, and rejects one the replay cannot run, naming the field', () => {
+    const floorTuning = { acceptableLatencySeconds: 300, startupSeconds: 90, scaleOutCooldownSeconds: 60, reactiveTarget: 1, drainShare: 0.5 };
+    expect(parsePredictorConfig(config([{ ...target, floorTuning }])).targets[0]!.floorTuning).toEqual(floorTuning);
+    const rejected = parsePredictorConfig(config([{ ...target, floorTuning: { ...floorTuning, acceptableLatencySeconds: 30 } }])).rejectedTargets;
+    expect(rejected[0]!.reason).toMatch(/targets\[0\]\.floorTuning\.acceptableLatencySeconds must be a number of seconds >= 60, got 30/);
+  });
+
   it('leaves minCapacity and maxCapacity to the target’s registered walls when unset', () => {
     const { minCapacity: _min, maxCapacity: _max, ...bare } = target;
     expect(parsePredictorConfig(config([bare])).targets[0]).toMatchObject({ minCapacity: undefined, maxCapacity: undefined });

@@ -123,3 +123,57 @@ describe('decideTarget', () => {
     });
   });
 });
+
+describe('decideTarget: floor settings', () => {
+  const tuned = parsePredictorConfig(
+    JSON.stringify({
+      mode: 'forecastAndScale',
+      targets: [
+        {
+          workload: 'orders',
+          resourceId: 'service/main/orders',
+          load: [{ namespace: 'X', metricName: 'Y' }],
+          unitThroughput: 1,
+          minCapacity: 1,
+          maxCapacity: 50,
+          floorTuning: { acceptableLatencySeconds: 300, startupSeconds: 90, scaleOutCooldownSeconds: 60, reactiveTarget: 1, drainShare: 0.5 },
+        },
+      ],
+    }),
+  );
+  /** The hourly daily-cycle load a run at `nowMs` reads: the `days` days before the current hour. */
+  const history = (days: number, nowMs = NOW) => {
+    const startMs = Math.floor(nowMs / HOUR) * HOUR - days * DAY;
+    return { startMs, stepMs: HOUR, values: Array.from({ length: days * 24 }, (_, index) => dailyLoad((startMs / HOUR + index) % 24)) };
+  };
+
+  it('chooses them by replaying the week before today where the target carries a queue model and the history reaches back', () => {
+    const decision = decideTarget(tuned, tuned.targets[0]!, history(tuned.historyDays + 8), state, NOW + 5 * HOUR);
+    expect(decision.floorSettings.chosenBy).toBe('backtest');
+    expect(decision.floorSettings.candidates).toHaveLength(4);
+    expect(decision.floorSettings.reason).toMatch(/the cheapest of 4 candidates/);
+  });
+
+  it('reads the same history at every run of a day, so its choice holds all day', () => {
+    const [early, late] = [NOW + HOUR, NOW + DAY - 1];
+    const morning = decideTarget(tuned, tuned.targets[0]!, history(tuned.historyDays + 8, early), state, early);
+    const evening = decideTarget(tuned, tuned.targets[0]!, history(tuned.historyDays + 8, late), state, late);
+    expect(evening.floorSettings.candidates).toEqual(morning.floorSettings.candidates);
+  });
+
+  it('plans from the configured ones, saying so, where the history is too short to replay a week', () => {
+    const decision = decideTarget(tuned, tuned.targets[0]!, history(5), state, NOW);
+    expect(decision.floorSettings).toMatchObject({ quantile: 'p50', targetUtilization: 1, chosenBy: 'configuration' });
+    expect(decision.floorSettings.reason).toMatch(/too little history/);
+  });
+
+  it('plans from the configured ones where the target carries no queue model', () => {
+    expect(decideTarget(config, target, history(30), state, NOW).floorSettings.chosenBy).toBe('configuration');
+  });
+
+  it('forecasts from historyDays of a tuned target’s longer window, as from an untuned one’s', () => {
+    const long = decideTarget(tuned, tuned.targets[0]!, history(tuned.historyDays + 8), state, NOW);
+    const plain = decideTarget(config, target, history(config.historyDays), state, NOW);
+    expect(long.forecast.p50).toEqual(plain.forecast.p50);
+  });
+});
