@@ -2,7 +2,7 @@ import type { QuantileForecast } from '../forecast/index.ts';
 import type { FloorPlan } from '../plan/index.ts';
 import { lastDays, type RegularSeries } from '../series/regular-series.ts';
 import type { PredictorConfig, PredictorTarget } from './config.ts';
-import { chooseTodaysFloorSettings, type FloorChoice } from './floor-choice.ts';
+import { chooseTodaysFloorSettings, type FloorChoice, type FloorChoiceMemo } from './floor-choice.ts';
 import type { ForecastError } from './forecast-error.ts';
 import { planTarget, previousDayError } from './plan-target.ts';
 import {
@@ -88,6 +88,8 @@ export function decideTarget(
   window: RegularSeries,
   state: TargetState,
   nowMs: number,
+  /** Today's floor choices a warm predictor already made (chooseTodaysFloorSettings). */
+  floorChoices?: FloorChoiceMemo,
 ): TargetDecision {
   const ownership = new ActionOwnership(config.actionPrefix, target.workload);
   const others = ownership.otherOwners(state.existing);
@@ -121,6 +123,7 @@ export function decideTarget(
     { minCapacity: walls.segments[0]!.minCapacity, maxCapacity: walls.maxCapacity },
     actionBudget,
     nowMs,
+    floorChoices,
   );
   // A tuned target's window reaches back further than historyDays; planning reads historyDays, as it always does.
   const planned = lastDays(window, config.historyDays);

@@ -17,6 +17,13 @@ export interface FloorChoice extends FloorSettings {
   readonly candidates?: readonly CandidateScore[];
 }
 
+/**
+ * Choices already made today, by target and model: a warm predictor replays each target once a day, not at every
+ * run (a replay costs about a second of CPU a target). Datapoints for yesterday that arrive after the first run
+ * of the day wait until tomorrow's choice.
+ */
+export type FloorChoiceMemo = Map<string, FloorChoice>;
+
 /** The part of a window before `endMs`. */
 function before(window: RegularSeries, endMs: number): RegularSeries {
   const steps = Math.max(0, Math.floor((endMs - window.startMs) / window.stepMs));
@@ -31,11 +38,32 @@ export function chooseTodaysFloorSettings(
   walls: { readonly minCapacity: number; readonly maxCapacity: number },
   actionBudget: number,
   nowMs: number,
+  memo?: FloorChoiceMemo,
 ): FloorChoice {
   const configured = { quantile: target.quantile, targetUtilization: target.targetUtilization };
   const tuning = target.floorTuning;
   if (!tuning) return { ...configured, chosenBy: 'configuration', reason: 'configured (no queue model to replay)' };
-  const history = before(window, Math.floor(nowMs / DAY_MS) * DAY_MS);
+  const dayStartMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
+  const key = `${dayStartMs}|${JSON.stringify([target.workload, tuning, target.unitThroughput, target.leadTimeSeconds, walls, actionBudget, configured])}`;
+  const known = memo?.get(key);
+  if (known) return known;
+  const choice = replayedChoice(config, target, tuning, before(window, dayStartMs), walls, actionBudget);
+  if (memo) {
+    for (const old of memo.keys()) if (!old.startsWith(`${dayStartMs}|`)) memo.delete(old);
+    memo.set(key, choice);
+  }
+  return choice;
+}
+
+function replayedChoice(
+  config: Pick<PredictorConfig, 'horizonHours'>,
+  target: PredictorTarget,
+  tuning: NonNullable<PredictorTarget['floorTuning']>,
+  history: RegularSeries,
+  walls: { readonly minCapacity: number; readonly maxCapacity: number },
+  actionBudget: number,
+): FloorChoice {
+  const configured = { quantile: target.quantile, targetUtilization: target.targetUtilization };
   const tuned = chooseFloorSettings(
     history,
     {

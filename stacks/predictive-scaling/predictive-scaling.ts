@@ -211,7 +211,8 @@ export class PredictiveScaling extends Construct {
       description: 'headroom: forecasts load and raises capacity floors ahead of it',
       serviceName: 'headroom-predictor',
       timeout: Duration.minutes(5),
-      memorySize: 512,
+      // One full vCPU: a day's first run replays each tuned target's week (bench/results/predictor.md).
+      memorySize: 1769,
       environment: {
         [PREDICTOR_CONFIG_VARIABLE]: Lazy.string({
           produce: () => Stack.of(this).toJsonString({ ...config, targets: this.targets } satisfies PredictorConfigInput),

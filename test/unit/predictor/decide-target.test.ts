@@ -177,3 +177,31 @@ describe('decideTarget: floor settings', () => {
     expect(long.forecast.p50).toEqual(plain.forecast.p50);
   });
 });
+
+describe('decideTarget: a warm predictor', () => {
+  it('replays a tuned target once a day, reusing the choice at later runs of the day and forgetting it the next day', () => {
+    const tuned = parsePredictorConfig(
+      JSON.stringify({
+        mode: 'forecastAndScale',
+        targets: [
+          {
+            workload: 'orders',
+            resourceId: 'service/main/orders',
+            load: [{ namespace: 'X', metricName: 'Y' }],
+            unitThroughput: 1,
+            floorTuning: { acceptableLatencySeconds: 300, startupSeconds: 90, scaleOutCooldownSeconds: 60, reactiveTarget: 1, drainShare: 0.5 },
+          },
+        ],
+      }),
+    );
+    const days = tuned.historyDays + 9;
+    const window = { startMs: NOW - days * DAY, stepMs: HOUR, values: Array.from({ length: days * 24 }, (_, hour) => dailyLoad(hour)) };
+    const memo = new Map();
+    const first = decideTarget(tuned, tuned.targets[0]!, window, state, NOW - 2 * HOUR, memo);
+    const later = decideTarget(tuned, tuned.targets[0]!, window, state, NOW - HOUR, memo);
+    expect(later.floorSettings).toBe(first.floorSettings);
+    const tomorrow = decideTarget(tuned, tuned.targets[0]!, window, state, NOW + HOUR, memo);
+    expect(tomorrow.floorSettings).not.toBe(first.floorSettings);
+    expect(memo.size).toBe(1);
+  });
+});
