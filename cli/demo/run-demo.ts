@@ -222,6 +222,16 @@ async function runDemoBacktest(load: RegularSeries, options: DemoOptions): Promi
         `AWS's backlog-per-task recipe at ${recipe.capacityHoursVsOracle.toFixed(2)} x with ${recipe.sloViolationMinutes}: its equilibrium is a wait at the SLO, and once the queue drains it reads 0 whatever the capacity, so it swings between too many tasks and too few`,
     );
   }
+  const predictive = byName.get('headroom-predictive');
+  if (predictive && oracle) {
+    const chosen = result.floorSettings?.at(-1)?.settings;
+    log(
+      `  headroom-predictive (the predictor's floors, covering the forecast once, under that signal tracked at 1) runs at ${predictive.capacityHoursVsOracle.toFixed(2)} x with ${predictive.sloViolationMinutes} violation minutes` +
+        (chosen
+          ? `; its floors were planned from the ${chosen.quantile} at ${Math.round(chosen.targetUtilization * 100)}%, the cheapest setting that met the SLO when the week before was replayed`
+          : ''),
+    );
+  }
   const peakPerSecond = Math.max(...load.values.filter(Number.isFinite)) / (load.stepMs / 1000);
   const ceilingPerSecond = parameters.throughputPerWorker * parameters.maxCapacity;
   if (peakPerSecond > ceilingPerSecond) {
