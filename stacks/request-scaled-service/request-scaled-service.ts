@@ -1,4 +1,4 @@
-import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -7,9 +7,12 @@ import type * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { fleetSloRatePerTask } from '../../shared/request-scaling/fleet-rate.ts';
+import { defaultFleetTasks, REQUEST_SCALING_DEFAULTS } from '../../shared/request-scaling/reactive-defaults.ts';
 import type { BurnRateAlert } from '../../shared/slo/index.ts';
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
 import type { PredictiveScaling } from '../predictive-scaling/index.ts';
+import { NativePredictiveScaling } from '../predictive-scaling/native-predictive-scaling.ts';
 import { albErrorIndicator, albLatencyIndicator } from '../slo/service-level-indicator.ts';
 import { SloBurnRateAlarms } from '../slo/slo-burn-rate-alarms.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
@@ -39,7 +42,8 @@ export interface RequestScaledServiceProps {
   /**
    * Requests per second one task serves with its p99 response time within `latencySlo`. Measure it: load-test one
    * task behind the load balancer at rising constant rates (k6, Gatling, Locust, hey) and take the highest rate whose
-   * p99 stays under the SLO for ten minutes.
+   * p99 stays under the SLO for ten minutes. A fleet serves more per task within the SLO than one task (see
+   * `fleetTasksForTarget`).
    */
   readonly requestsPerSecondPerTask: number;
   /** The latency SLO: the p99 of TargetResponseTime the service must stay within. */
@@ -52,33 +56,45 @@ export interface RequestScaledServiceProps {
    */
   readonly minCapacity?: number;
   /**
-   * The share of `requestsPerSecondPerTask` each task is kept at: ALBRequestCountPerTarget is tracked at
-   * requestsPerSecondPerTask x 60 x targetUtilization requests per task per minute. The rest is what absorbs a rise
-   * while new tasks start.
-   * @default 0.8
+   * The share of the fleet's per-task rate within the SLO each task is kept at: ALBRequestCountPerTarget is tracked
+   * at that rate x 60 x targetUtilization requests per task per minute. The rest is what absorbs a rise while new
+   * tasks start.
+   * @default 0.8 (REQUEST_SCALING_DEFAULTS.targetUtilization)
    */
   readonly targetUtilization?: number;
   /**
+   * The fleet size the per-task rate is derived for. Behind a load balancer that routes by least outstanding
+   * requests, n tasks are one M/M/c queue (c = n, Erlang C), which waits less than one task at the same
+   * utilization: from `requestsPerSecondPerTask` (one task) and `latencySlo`, headroom computes what each of n tasks
+   * serves within the SLO (for 50 requests/s at saturation and a 500 ms p99: 40.8 for one task, 45.3 for two, 48.1
+   * for five). The target holds the SLO at this many tasks and more, so a larger value is cheaper but breaches the
+   * SLO while the service runs on fewer. Assumes tasks that serve one request at a time; give 1 for tasks that serve
+   * many at once (their pooling gain is smaller than the model's).
+   * @default minCapacity (at least 1): the smallest fleet the service runs at, so the target holds at every size
+   */
+  readonly fleetTasksForTarget?: number;
+  /**
    * Scale out on latency too: step scaling when the p99 TargetResponseTime has been over `latencySlo` for
-   * `latencyGuardMinutes` consecutive minutes (+50% tasks, +100% over twice the SLO), for load that request count
-   * does not show (slower requests, a bad deploy, a noisy neighbour).
+   * `latencyGuardMinutes` consecutive minutes (+25% tasks, +50% over twice the SLO, at least one task), for load
+   * that request count does not show yet (a rise inside target tracking's three datapoints, slower requests, a bad
+   * deploy, a noisy neighbour).
    * @default true
    */
   readonly latencyGuard?: boolean;
   /**
    * Consecutive minutes over the SLO before the latency guard scales out.
-   * @default 2
+   * @default 1 (REQUEST_SCALING_DEFAULTS.latencyGuardMinutes)
    */
   readonly latencyGuardMinutes?: number;
   /**
    * How long to wait after a scale-in before scaling in again.
-   * @default Duration.minutes(5)
+   * @default Duration.minutes(5) (REQUEST_SCALING_DEFAULTS.scaleInCooldownMs)
    */
   readonly scaleInCooldown?: Duration;
   /**
    * How long after a scale-out its capacity counts as already added (target tracking and the latency guard): at
    * least the tasks' start-up time, or scale-outs compound while tasks start.
-   * @default Duration.minutes(3)
+   * @default Duration.minutes(3) (REQUEST_SCALING_DEFAULTS.scaleOutCooldownMs)
    */
   readonly scaleOutCooldown?: Duration;
   /**
@@ -122,7 +138,8 @@ export interface RequestPredictiveOptions {
    */
   readonly quantile?: 'p50' | 'p90' | 'p99';
   /**
-   * Utilization of requestsPerSecondPerTask the floors are planned at.
+   * Utilization of the fleet's per-task rate within the SLO (the rate the target is derived from) the floors are
+   * planned at.
    * @default 1
    */
   readonly targetUtilization?: number;
@@ -142,7 +159,7 @@ export interface RequestNativePredictiveOptions {
   readonly mode?: 'ForecastOnly' | 'ForecastAndScale';
   /**
    * How long before the forecast load capacity is launched (at most 1 hour).
-   * @default Duration.minutes(5)
+   * @default Duration.minutes(5) (NativePredictiveScaling's)
    */
   readonly schedulingBuffer?: Duration;
 }
@@ -162,6 +179,8 @@ const NAME = 'RequestScaledService';
 export class RequestScaledService extends Construct {
   /** ALBRequestCountPerTarget the service is kept at (requests per task per minute). */
   readonly targetRequestsPerTarget: number;
+  /** What each task serves within the latency SLO in a fleet of `fleetTasksForTarget` tasks (requests per second). */
+  readonly fleetRequestsPerSecondPerTask: number;
   readonly workload: string;
   readonly service: ecs.BaseService;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
@@ -229,7 +248,7 @@ export class RequestScaledService extends Construct {
         'Lower minCapacity or raise maxCapacity.',
       );
     }
-    const targetUtilization = props.targetUtilization ?? 0.8;
+    const targetUtilization = props.targetUtilization ?? REQUEST_SCALING_DEFAULTS.targetUtilization;
     if (!(targetUtilization > 0 && targetUtilization <= 1)) {
       throw new InvalidPropError(
         NAME,
@@ -238,7 +257,9 @@ export class RequestScaledService extends Construct {
         'Use for example 0.8 (not a percentage).',
       );
     }
-    const guardMinutes = props.latencyGuardMinutes ?? 2;
+    const fleetTasks = props.fleetTasksForTarget ?? defaultFleetTasks(this.minCapacity);
+    requireWholeNumber(NAME, 'fleetTasksForTarget', fleetTasks, 1, props.maxCapacity);
+    const guardMinutes = props.latencyGuardMinutes ?? REQUEST_SCALING_DEFAULTS.latencyGuardMinutes;
     requireWholeNumber(NAME, 'latencyGuardMinutes', guardMinutes, 1, 1440);
     if (props.latencyGuard === false && props.latencyGuardMinutes !== undefined) {
       throw new InvalidPropError(
@@ -250,7 +271,11 @@ export class RequestScaledService extends Construct {
     }
     this.props = props;
     this.workload = props.workload ?? Names.uniqueId(this);
-    this.targetRequestsPerTarget = props.requestsPerSecondPerTask * 60 * targetUtilization;
+    const sloSeconds = props.latencySlo.toMilliseconds() / 1000;
+    this.fleetRequestsPerSecondPerTask = Token.isUnresolved(props.requestsPerSecondPerTask)
+      ? props.requestsPerSecondPerTask
+      : fleetSloRatePerTask(props.requestsPerSecondPerTask, sloSeconds, fleetTasks);
+    this.targetRequestsPerTarget = this.fleetRequestsPerSecondPerTask * 60 * targetUtilization;
     this.resourceLabel = `${this.loadBalancer.loadBalancerFullName}/${this.targetGroup.targetGroupFullName}`;
 
     // The autoscaler owns the task count from now on: a template value would reset it on every deploy.
@@ -263,15 +288,15 @@ export class RequestScaledService extends Construct {
       minCapacity: this.minCapacity,
       maxCapacity: props.maxCapacity,
     });
-    const scaleOutCooldown = props.scaleOutCooldown ?? Duration.minutes(3);
+    const scaleOutCooldown = props.scaleOutCooldown ?? Duration.millis(REQUEST_SCALING_DEFAULTS.scaleOutCooldownMs);
     this.scalableTarget.scaleToTrackMetric('RequestCountTracking', {
       predefinedMetric: appscaling.PredefinedMetric.ALB_REQUEST_COUNT_PER_TARGET,
       resourceLabel: this.resourceLabel,
       targetValue: this.targetRequestsPerTarget,
-      scaleInCooldown: props.scaleInCooldown ?? Duration.minutes(5),
+      scaleInCooldown: props.scaleInCooldown ?? Duration.millis(REQUEST_SCALING_DEFAULTS.scaleInCooldownMs),
       scaleOutCooldown,
     });
-    const slo = props.latencySlo.toMilliseconds() / 1000;
+    const slo = sloSeconds;
     if (props.latencyGuard ?? true) {
       this.scalableTarget.scaleOnMetric('LatencyGuard', {
         metric: this.metricTargetResponseTime(),
@@ -283,8 +308,7 @@ export class RequestScaledService extends Construct {
         metricAggregationType: appscaling.MetricAggregationType.MAXIMUM,
         scalingSteps: [
           { upper: slo, change: 0 },
-          { lower: slo, change: 50 },
-          { lower: 2 * slo, change: 100 },
+          ...REQUEST_SCALING_DEFAULTS.latencyGuardSteps.map((step) => ({ lower: step.multipleOfSlo * slo, change: step.percent })),
         ],
       });
     }
@@ -333,52 +357,34 @@ export class RequestScaledService extends Construct {
 
   /**
    * Raises this service's MinCapacity ahead of the forecast request count with headroom's predictor: the target
-   * group's RequestCount history is the load, `requestsPerSecondPerTask` the throughput of one task.
+   * group's RequestCount history is the load, `fleetRequestsPerSecondPerTask` the throughput of one task.
    */
   addPredictiveScaling(predictor: PredictiveScaling, options: RequestPredictiveOptions = {}): void {
     predictor.addTarget({
       workload: this.workload,
       scalableTarget: this.scalableTarget,
       load: [this.metricRequestCount({ period: Duration.hours(1) })],
-      unitThroughput: this.props.requestsPerSecondPerTask,
+      unitThroughput: this.fleetRequestsPerSecondPerTask,
       minCapacity: this.minCapacity,
       maxCapacity: this.props.maxCapacity,
-      quantile: options.quantile ?? 'p50',
-      targetUtilization: options.targetUtilization ?? 1,
+      quantile: options.quantile ?? REQUEST_SCALING_DEFAULTS.floorQuantile,
+      targetUtilization: options.targetUtilization ?? REQUEST_SCALING_DEFAULTS.floorUtilization,
       ...(options.leadTime ? { leadTime: options.leadTime } : {}),
     });
   }
 
   /**
    * AWS's own predictive scaling on the ALBRequestCount metric pair (ALBRequestCount as load,
-   * ALBRequestCountPerTarget as the scaling metric at this service's target), with the resource label derived from
-   * the load balancer and target group. NativePredictiveScaling takes only percentage targets and no resource label,
-   * so this declares the policy itself.
+   * ALBRequestCountPerTarget as the scaling metric at this service's target), through NativePredictiveScaling with
+   * the resource label derived from the load balancer and target group.
    */
-  addNativePredictiveScaling(options: RequestNativePredictiveOptions = {}): appscaling.CfnScalingPolicy {
-    const buffer = options.schedulingBuffer ?? Duration.minutes(5);
-    if (buffer.toSeconds() > 3600)
-      throw new InvalidPropError(
-        `${NAME}.addNativePredictiveScaling`,
-        'schedulingBuffer',
-        'is over AWS’s limit of 1 hour',
-        'Use at most Duration.hours(1).',
-      );
-    // aws-cdk-lib's L2 has no predictive scaling: the L1 policy is the only way to declare it.
-    return new appscaling.CfnScalingPolicy(this, 'NativePredictive', {
-      policyName: `${Stack.of(this).stackName}-${this.workload}-predictive`.slice(0, 255),
-      policyType: 'PredictiveScaling',
-      scalingTargetId: this.scalableTarget.scalableTargetId,
-      predictiveScalingPolicyConfiguration: {
-        mode: options.mode ?? 'ForecastOnly',
-        schedulingBufferTime: buffer.toSeconds(),
-        metricSpecifications: [
-          {
-            targetValue: this.targetRequestsPerTarget,
-            predefinedMetricPairSpecification: { predefinedMetricType: 'ALBRequestCount', resourceLabel: this.resourceLabel },
-          },
-        ],
-      },
+  addNativePredictiveScaling(options: RequestNativePredictiveOptions = {}): NativePredictiveScaling {
+    return new NativePredictiveScaling(this, 'NativePredictive', {
+      scalableTarget: this.scalableTarget,
+      metric: 'ALBRequestCount',
+      resourceLabel: this.resourceLabel,
+      targetValue: this.targetRequestsPerTarget,
+      ...options,
     });
   }
 

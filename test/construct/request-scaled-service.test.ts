@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { RequestScaledService, type RequestScaledServiceProps } from '../../stacks/request-scaled-service/request-scaled-service.ts';
+import { fleetSloRatePerTask } from '../../shared/request-scaling/fleet-rate.ts';
 import { PredictiveScaling } from '../../stacks/predictive-scaling/index.ts';
 import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
 
@@ -76,7 +77,7 @@ describe('RequestScaledService', () => {
       });
     });
 
-    it('guards latency with step scaling on p99 TargetResponseTime over the SLO for 2 consecutive minutes', () => {
+    it('guards latency with step scaling on p99 TargetResponseTime over the SLO for one minute: +25%, +50% over twice the SLO', () => {
       template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
         PolicyType: 'StepScaling',
         StepScalingPolicyConfiguration: {
@@ -85,8 +86,8 @@ describe('RequestScaledService', () => {
           Cooldown: 180,
           MetricAggregationType: 'Maximum',
           StepAdjustments: [
-            { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 0.5, ScalingAdjustment: 50 },
-            { MetricIntervalLowerBound: 0.5, ScalingAdjustment: 100 },
+            { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 0.5, ScalingAdjustment: 25 },
+            { MetricIntervalLowerBound: 0.5, ScalingAdjustment: 50 },
           ],
         },
       });
@@ -96,8 +97,8 @@ describe('RequestScaledService', () => {
         Period: 60,
         Threshold: 0.5,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        EvaluationPeriods: 2,
-        DatapointsToAlarm: 2,
+        EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
       });
     });
 
@@ -219,8 +220,27 @@ describe('RequestScaledService', () => {
     });
   });
 
+  describe('the request-count target', () => {
+    const trackedTarget = (overrides: Partial<RequestScaledServiceProps>) => {
+      const policies = checkedTemplate(scaledStack(overrides)).findResources('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        Properties: { PolicyType: 'TargetTrackingScaling' },
+      });
+      return Object.values(policies)[0]!.Properties.TargetTrackingScalingPolicyConfiguration.TargetValue as number;
+    };
+
+    it('is derived for minCapacity tasks pooled as one M/M/c queue, above the one-task rate', () => {
+      const target = trackedTarget({ minCapacity: 3 });
+      expect(target).toBeCloseTo(fleetSloRatePerTask(40, 0.5, 3) * 60 * 0.8, 6);
+      expect(target).toBeGreaterThan(40 * 60 * 0.8);
+    });
+
+    it('is derived for fleetTasksForTarget tasks when given', () => {
+      expect(trackedTarget({ fleetTasksForTarget: 5 })).toBeCloseTo(fleetSloRatePerTask(40, 0.5, 5) * 60 * 0.8, 6);
+    });
+  });
+
   describe('with headroom’s predictor', () => {
-    it('adds the target group’s hourly RequestCount as the load, at the per-task rate, planned from the p50 at utilization 1', () => {
+    it('adds the target group’s hourly RequestCount as the load, at the fleet’s per-task rate, planned from the p50 at utilization 1', () => {
       const template = checkedTemplate(
         scaledStack({ minCapacity: 2 }, (scaling, stack) => {
           const predictor = new PredictiveScaling(stack, 'Predictor');
@@ -233,7 +253,8 @@ describe('RequestScaledService', () => {
       const config = JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG);
       expect(config).toContain('\\"metricName\\":\\"RequestCount\\"');
       expect(config).toContain('\\"stat\\":\\"Sum\\"');
-      expect(config).toContain('\\"unitThroughput\\":40');
+      // minCapacity 2: the per-task rate of two pooled tasks within the SLO, as the tracking target's.
+      expect(config).toContain(`\\"unitThroughput\\":${fleetSloRatePerTask(40, 0.5, 2)}`);
       expect(config).toMatch(/\\"minCapacity\\":2,\\"maxCapacity\\":20/);
       expect(config).toMatch(/\\"targetUtilization\\":1\b/);
       expect(config).toContain('\\"quantile\\":\\"p50\\"');
@@ -286,6 +307,7 @@ describe('RequestScaledService', () => {
       [{ minCapacity: 30 }, /minCapacity \(30\) is above maxCapacity \(20\)/],
       [{ maxCapacity: 0 }, /maxCapacity must be a whole number >= 1/],
       [{ latencyGuardMinutes: 0 }, /latencyGuardMinutes must be a whole number between 1 and 1440/],
+      [{ fleetTasksForTarget: 21 }, /fleetTasksForTarget must be a whole number between 1 and 20/],
       [{ latencyGuard: false, latencyGuardMinutes: 3 }, /latencyGuardMinutes is set but latencyGuard is false/],
     ])('refuses %o, naming the prop', (overrides, message) => {
       expect(invalid(overrides as Partial<RequestScaledServiceProps>)).toThrow(message);
@@ -293,7 +315,7 @@ describe('RequestScaledService', () => {
 
     it('refuses a native scheduling buffer over an hour', () => {
       expect(() => scaledStack({}, (scaling) => scaling.addNativePredictiveScaling({ schedulingBuffer: Duration.hours(2) }))).toThrow(
-        /addNativePredictiveScaling: schedulingBuffer is over AWS’s limit of 1 hour/,
+        /NativePredictiveScaling: schedulingBuffer is over AWS’s limit of 1 hour/,
       );
     });
   });

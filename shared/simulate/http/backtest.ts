@@ -4,7 +4,9 @@ import { PredictiveFloors, type PredictiveOptions } from '../predictive-floors.t
 import { ScalingDecider } from '../scaling-rules.ts';
 import { HttpServiceModel } from './minute-model.ts';
 import { HTTP_POLICY_NAMES, validateHttpParameters, type HttpParameters, type HttpPolicyName } from './parameters.ts';
-import { HTTP_DEFAULTS, httpPolicySetup, type HttpPolicyOptions } from './policies.ts';
+import { fleetSloRatePerTask } from '../../request-scaling/fleet-rate.ts';
+import { REQUEST_SCALING_DEFAULTS } from '../../request-scaling/reactive-defaults.ts';
+import { fleetTasksForTarget, httpPolicySetup, type HttpPolicyOptions } from './policies.ts';
 import { requestsPerMinute } from './request-rate.ts';
 import { TaskFleet } from '../task-fleet.ts';
 
@@ -40,7 +42,7 @@ export interface HttpTimeline {
 export interface HttpBacktestOptions extends HttpPolicyOptions {
   /**
    * headroom's predictive floors, planned by the predictor's own code (PredictiveFloors) from the requests seen so
-   * far, at the per-task rate within the SLO.
+   * far, at the fleet's per-task rate within the SLO (the rate headroom's target is derived from).
    * @default the p50 forecast at utilization 1 (RequestScaledService.addPredictiveScaling's defaults): the floors carry the expected demand once, and target tracking and the latency guard take the rest
    */
   readonly predictive?: PredictiveOptions;
@@ -159,7 +161,7 @@ export function backtestRequests(
       return replay(name, requests, model, fleet, (minute) => fleet.setDesired(desired[minute + 1] ?? desired[minute]!, minute + 1));
     }
     const setup = httpPolicySetup(name, parameters, sloRatePerTask, options);
-    if (name === 'headroom') headroomTarget = setup.target!;
+    if (name === 'headroom' || name === 'headroom-reactive') headroomTarget = setup.target!;
     const decider = new ScalingDecider(setup.cooldowns);
     const fleet = new TaskFleet(lead, initial);
     const floors =
@@ -169,13 +171,13 @@ export function backtestRequests(
             missing,
             startMs,
             {
-              throughputPerWorker: sloRatePerTask,
+              throughputPerWorker: fleetSloRatePerTask(sloRatePerTask, parameters.sloMs / 1000, fleetTasksForTarget(parameters, options)),
               startupMs: parameters.startupMs,
               sloMs: Math.max(60_000, parameters.sloMs),
               minCapacity: parameters.minCapacity,
               maxCapacity: parameters.maxCapacity,
             },
-            { quantile: HTTP_DEFAULTS.floorQuantile, targetUtilization: HTTP_DEFAULTS.floorUtilization, ...options.predictive },
+            { quantile: REQUEST_SCALING_DEFAULTS.floorQuantile, targetUtilization: REQUEST_SCALING_DEFAULTS.floorUtilization, ...options.predictive },
           )
         : undefined;
     const floorLine = floors ? new Array<number>(requests.length) : undefined;

@@ -8,7 +8,8 @@ export {
   type HttpTimeline,
 } from './backtest.ts';
 export { HttpServiceModel, type MinuteOutcome } from './minute-model.ts';
-export { erlangC, responseTimes, type ResponseTimes } from './mmc.ts';
+export { erlangC, responseTimes, type ResponseTimes } from '../../request-scaling/mmc.ts';
 export { HTTP_POLICY_NAMES, validateHttpParameters, type HttpParameters, type HttpPolicyName } from './parameters.ts';
-export { derivedRequestsPerTarget, HTTP_DEFAULTS, type HttpPolicyOptions } from './policies.ts';
+export { fleetTasksForTarget, HTTP_DEFAULTS, type HttpPolicyOptions } from './policies.ts';
+export { derivedRequestsPerTarget, fleetSloRatePerTask } from '../../request-scaling/fleet-rate.ts';
 export { requestsPerMinute } from './request-rate.ts';

@@ -1,8 +1,6 @@
-import { responseTimes } from './mmc.ts';
+import { P99_TAIL } from '../../request-scaling/fleet-rate.ts';
+import { responseTimes } from '../../request-scaling/mmc.ts';
 import type { HttpParameters } from './parameters.ts';
-
-/** The share of requests allowed over the SLO: the SLO is on the p99. */
-const P99_TAIL = 0.01;
 
 /** What one minute of requests does to a service with `running` tasks. */
 export interface MinuteOutcome {
@@ -18,7 +16,7 @@ export interface MinuteOutcome {
 }
 
 /**
- * The M/M/c model of one task fleet (see mmc.ts), evaluated per minute as if the minute were in steady state:
+ * The M/M/c model of one task fleet (see shared/request-scaling/mmc.ts), evaluated per minute as if the minute were in steady state:
  * a quasi-static approximation, good while a minute is long against the response times it models.
  */
 export class HttpServiceModel {

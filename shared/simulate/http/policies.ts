@@ -1,4 +1,6 @@
 import { ECS_DEFAULT_COOLDOWN_MINUTES, StepScalingPolicy, TargetTrackingPolicy, type Cooldowns, type Proposal } from '../scaling-rules.ts';
+import { derivedRequestsPerTarget } from '../../request-scaling/fleet-rate.ts';
+import { defaultFleetTasks, REQUEST_SCALING_DEFAULTS } from '../../request-scaling/reactive-defaults.ts';
 import type { MinuteOutcome } from './minute-model.ts';
 import type { HttpParameters, HttpPolicyName } from './parameters.ts';
 
@@ -28,9 +30,20 @@ export interface HttpPolicyOptions {
    * @default 80% of the saturation throughput (requestsPerSecondPerTask x 60 x 0.8): a team that load-tested a task to failure and kept a fifth spare
    */
   readonly guessRequestsPerTarget?: number;
-  /** headroom's target utilization of the per-task rate within the SLO (RequestScaledService's targetUtilization). @default 0.8 */
+  /**
+   * headroom's target utilization of the fleet's per-task rate within the SLO (RequestScaledService's targetUtilization).
+   * @default REQUEST_SCALING_DEFAULTS.targetUtilization (0.8)
+   */
   readonly targetUtilization?: number;
-  /** Consecutive minutes of p99 over the SLO before the latency guard scales out (latencyGuardMinutes). @default 2 */
+  /**
+   * The fleet size headroom's per-task rate is derived for (RequestScaledService's fleetTasksForTarget).
+   * @default the minimum capacity, at least 1
+   */
+  readonly fleetTasksForTarget?: number;
+  /**
+   * Consecutive minutes of p99 over the SLO before the latency guard scales out (latencyGuardMinutes).
+   * @default REQUEST_SCALING_DEFAULTS.latencyGuardMinutes (1)
+   */
   readonly guardMinutes?: number;
   /** headroom's scale-out cooldown, minutes (RequestScaledService's scaleOutCooldown). @default 3 */
   readonly scaleOutCooldownMinutes?: number;
@@ -39,12 +52,6 @@ export interface HttpPolicyOptions {
 export const HTTP_DEFAULTS = {
   cpuTargetPercent: 70,
   guessShare: 0.8,
-  targetUtilization: 0.8,
-  guardMinutes: 2,
-  scaleOutCooldownMinutes: 3,
-  scaleInCooldownMinutes: 5,
-  floorQuantile: 'p50',
-  floorUtilization: 1,
 } as const;
 
 /** CloudWatch publishes ECS and ALB metrics for a minute after it ends: the alarms see the previous minute. */
@@ -78,15 +85,21 @@ function requestCountPerTarget(target: number): Watched {
 
 /**
  * RequestScaledService's latency guard: step scaling on the target group's p99 TargetResponseTime (1-minute
- * period, `minutes` consecutive datapoints over the SLO): +50% capacity over the SLO, +100% over twice it
+ * period, `minutes` consecutive datapoints over the SLO), REQUEST_SCALING_DEFAULTS.latencyGuardSteps
  * (PercentChangeInCapacity, at least one task).
  */
 function latencyGuard(sloMs: number, minutes: number): Watched {
+  const guardSteps = REQUEST_SCALING_DEFAULTS.latencyGuardSteps;
   const steps = new StepScalingPolicy(
-    [
-      { lower: 0, upper: 2 * sloMs, change: 50 },
-      { lower: 2 * sloMs, change: 100 },
-    ],
+    guardSteps.map((step, index) => {
+      const next = guardSteps[index + 1];
+      // Bounds are relative to the alarm threshold (the SLO) in AWS; here they are absolute, from the SLO up.
+      return {
+        lower: index === 0 ? sloMs : step.multipleOfSlo * sloMs,
+        ...(next ? { upper: next.multipleOfSlo * sloMs } : {}),
+        change: step.percent,
+      };
+    }),
     { periodMinutes: 1, statistic: 'Maximum' },
   );
   let breached = 0;
@@ -120,9 +133,9 @@ export interface HttpPolicySetup {
 
 const ECS_DEFAULT_COOLDOWNS: Cooldowns = { scaleOutMinutes: ECS_DEFAULT_COOLDOWN_MINUTES, scaleInMinutes: ECS_DEFAULT_COOLDOWN_MINUTES };
 
-/** headroom's derived target: the per-task rate within the SLO x 60 x the target utilization. */
-export function derivedRequestsPerTarget(sloRatePerTask: number, targetUtilization: number): number {
-  return sloRatePerTask * 60 * targetUtilization;
+/** The fleet size headroom's target is derived for: the option, or RequestScaledService's default. */
+export function fleetTasksForTarget(parameters: HttpParameters, options: HttpPolicyOptions = {}): number {
+  return options.fleetTasksForTarget ?? defaultFleetTasks(parameters.minCapacity);
 }
 
 /** The Application Auto Scaling policies each reactive HTTP policy puts on the service. */
@@ -141,13 +154,18 @@ export function httpPolicySetup(
     }
     case 'headroom-reactive':
     case 'headroom': {
-      const target = derivedRequestsPerTarget(sloRatePerTask, options.targetUtilization ?? HTTP_DEFAULTS.targetUtilization);
+      const target = derivedRequestsPerTarget(
+        sloRatePerTask,
+        parameters.sloMs / 1000,
+        fleetTasksForTarget(parameters, options),
+        options.targetUtilization ?? REQUEST_SCALING_DEFAULTS.targetUtilization,
+      );
       return {
         tracking: [requestCountPerTarget(target)],
-        steps: [latencyGuard(parameters.sloMs, options.guardMinutes ?? HTTP_DEFAULTS.guardMinutes)],
+        steps: [latencyGuard(parameters.sloMs, options.guardMinutes ?? REQUEST_SCALING_DEFAULTS.latencyGuardMinutes)],
         cooldowns: {
-          scaleOutMinutes: options.scaleOutCooldownMinutes ?? HTTP_DEFAULTS.scaleOutCooldownMinutes,
-          scaleInMinutes: HTTP_DEFAULTS.scaleInCooldownMinutes,
+          scaleOutMinutes: options.scaleOutCooldownMinutes ?? REQUEST_SCALING_DEFAULTS.scaleOutCooldownMs / 60_000,
+          scaleInMinutes: REQUEST_SCALING_DEFAULTS.scaleInCooldownMs / 60_000,
         },
         target,
       };

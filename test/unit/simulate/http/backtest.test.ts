@@ -4,6 +4,7 @@ import { backtestRequests, type HttpPolicyName } from '../../../../shared/simula
 import { HttpServiceModel } from '../../../../shared/simulate/http/minute-model.ts';
 import type { HttpParameters } from '../../../../shared/simulate/http/parameters.ts';
 import { httpPolicySetup } from '../../../../shared/simulate/http/policies.ts';
+import { fleetSloRatePerTask } from '../../../../shared/request-scaling/fleet-rate.ts';
 
 const parameters: HttpParameters = { requestsPerSecondPerTask: 50, startupMs: 60_000, sloMs: 500, minCapacity: 1, maxCapacity: 100 };
 const perMinute = (requestsPerSecond: number) => requestsPerSecond * 60;
@@ -97,7 +98,22 @@ describe('headroom', () => {
     expect(result.headroomTarget).toBeCloseTo((50 - Math.log(100) / 0.5) * 60 * 0.8, 6);
   });
 
-  it('scales out through its latency guard when the p99 breaches the SLO for two consecutive minutes', () => {
+  it('derives its target for minCapacity pooled tasks, as RequestScaledService does', () => {
+    const result = backtestRequests(flat(100, 5), 0, { ...parameters, minCapacity: 3 }, ['headroom-reactive']);
+    expect(result.headroomTarget).toBeCloseTo(fleetSloRatePerTask(result.sloRatePerTask, 0.5, 3) * 60 * 0.8, 6);
+  });
+
+  it('breaches the SLO on one task when its target is derived for a larger fleet than the one running', () => {
+    // A rise of 1 request/s a minute from 30: the one-task target (32.6/s) calls a second task before one task's SLO rate
+    // (40.8/s); the five-task target (38.5/s) calls it too late.
+    const requests = [...Array.from({ length: 18 }, (_, minute) => perMinute(30 + minute)), ...flat(48, 10)];
+    const run = (fleetTasksForTarget: number) =>
+      score(backtestRequests(requests, 0, { ...parameters, maxCapacity: 10 }, ['headroom-reactive'], { fleetTasksForTarget }), 'headroom-reactive');
+    expect(run(1).sloViolationMinutes).toBe(0);
+    expect(run(5).sloViolationMinutes).toBeGreaterThan(0);
+  });
+
+  it('scales out through its latency guard when the p99 breaches the SLO for a minute', () => {
     const setup = httpPolicySetup('headroom-reactive', parameters, 40.8);
     const guard = setup.steps[0]!;
     const breaching = {
@@ -107,13 +123,12 @@ describe('headroom', () => {
       outcome: { served: 2400, dropped: 0, utilization: 0.9, overSloShare: 0.05, p99Ms: 800 },
     };
     guard.observe(breaching, 0, 10);
-    guard.observe(breaching, 1, 10);
     expect(guard.propose()).toEqual({});
-    guard.observe(breaching, 2, 10); // the second breaching datapoint, published a minute late
-    expect(guard.propose()).toEqual({ direction: 'out', change: 5 });
+    guard.observe(breaching, 1, 10); // the breaching datapoint, published a minute late
+    expect(guard.propose()).toEqual({ direction: 'out', change: 2 }); // +25% of 10, rounded down
   });
 
-  it('doubles capacity through the guard when the p99 is over twice the SLO', () => {
+  it('adds half the capacity through the guard when the p99 is over twice the SLO', () => {
     const setup = httpPolicySetup('headroom-reactive', parameters, 40.8);
     const guard = setup.steps[0]!;
     const dropping = {
@@ -122,8 +137,8 @@ describe('headroom', () => {
       missing: false,
       outcome: { served: 4000, dropped: 2000, utilization: 1.5, overSloShare: 1, p99Ms: Number.POSITIVE_INFINITY },
     };
-    for (let minute = 0; minute < 3; minute++) guard.observe(dropping, minute, 4);
-    expect(guard.propose()).toEqual({ direction: 'out', change: 4 });
+    for (let minute = 0; minute < 2; minute++) guard.observe(dropping, minute, 4);
+    expect(guard.propose()).toEqual({ direction: 'out', change: 2 });
   });
 
   it('raises floors ahead of a daily peak the predictor has seen before, where reactive scaling alone breaks the SLO', () => {

@@ -2,7 +2,7 @@
 // of Computer Systems, ch. 14) against known values and closed forms.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { erlangC, responseTimes } from '../../../../shared/simulate/http/mmc.ts';
+import { erlangC, responseTimes } from '../../../shared/request-scaling/mmc.ts';
 
 describe('Erlang C', () => {
   // Values from the textbook formula C = (a^c / c!)(c / (c - a)) / (sum_{k<c} a^k / k! + (a^c / c!)(c / (c - a))).
