@@ -82,16 +82,11 @@ export class ReferenceStack extends Stack {
       workload: 'reference-worker',
       alarmTopic: this.alarmTopic,
     });
-    // The worker's load is what producers send to its queue; headroom's predictor raises its floor ahead of it.
+    // The worker's load is what producers send to its queue; headroom's predictor raises its floor ahead of it, with
+    // the quantile and utilization it picks each day by replaying the worker's last week.
     const arrivals = this.workerQueue.metricNumberOfMessagesSent({ statistic: 'Sum', period: Duration.hours(1) });
     this.predictor = new PredictiveScaling(this, 'Predictor', { mode: PredictorMode.FORECAST_AND_SCALE, alarmTopic: this.alarmTopic });
-    this.predictor.addTarget({
-      workload: 'reference-worker',
-      scalableTarget: this.workerScaling.scalableTarget,
-      load: [arrivals],
-      unitThroughput: 0.5,
-      leadTime: Duration.minutes(3),
-    });
+    this.workerScaling.addToPredictor(this.predictor);
     const workerDashboard = this.workerScaling.addDashboard({
       load: arrivals.with({ period: Duration.minutes(5) }),
       predictor: { interval: this.predictor.interval },

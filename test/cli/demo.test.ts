@@ -51,6 +51,12 @@ describe('headroom demo (npm start)', () => {
     }
   });
 
+  it('says what headroom-predictive cost and which floor settings the replay of the week before chose', () => {
+    expect(demo.stdout).toMatch(
+      /headroom-predictive \(the predictor's floors.*\) runs at \d+\.\d+ x with \d+ violation minutes; its floors were planned from the p(50|90) at \d+%/,
+    );
+  });
+
   it('writes the report with its charts', () => {
     const html = join(reportDir, 'report.html');
     expect(existsSync(html)).toBe(true);

@@ -13,10 +13,10 @@ describe('the reference app', () => {
     expect(Template.fromStack(stack).findResources('AWS::ECS::Service')).not.toEqual({});
   });
 
-  it('scales the Fargate worker on required capacity per task and drives the Lambda consumer from its queue', () => {
+  it('scales the Fargate worker on required capacity per task, at 1 under the floors its predictor writes, and drives the Lambda consumer from its queue', () => {
     template.resourceCountIs('AWS::ECS::Service', 1);
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      TargetTrackingScalingPolicyConfiguration: { TargetValue: 0.9, CustomizedMetricSpecification: { MetricName: 'RequiredCapacityPerTask' } },
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 1, CustomizedMetricSpecification: { MetricName: 'RequiredCapacityPerTask' } },
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
   });

@@ -89,11 +89,11 @@ describe('the reference app deployed to the local AWS', () => {
       expect(worker).toMatchObject({ ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 40 });
     });
 
-    it('tracks required capacity per task at 0.9', async () => {
+    it('tracks required capacity per task at 1, under the floors its predictor writes', async () => {
       const policies = await new ApplicationAutoScalingClient({}).send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs' }));
       const tracking = policies.ScalingPolicies?.find((policy) => policy.PolicyType === 'TargetTrackingScaling');
       expect(tracking?.TargetTrackingScalingPolicyConfiguration).toMatchObject({
-        TargetValue: 0.9,
+        TargetValue: 1,
         CustomizedMetricSpecification: { MetricName: 'RequiredCapacityPerTask', Namespace: 'Headroom' },
       });
     });
