@@ -176,26 +176,9 @@ describe('decideTarget: floor settings', () => {
     const plain = decideTarget(config, target, history(config.historyDays), state, NOW);
     expect(long.forecast.p50).toEqual(plain.forecast.p50);
   });
-});
 
-describe('decideTarget: a warm predictor', () => {
   it('replays a tuned target once a day, reusing the choice at later runs of the day and forgetting it the next day', () => {
-    const tuned = parsePredictorConfig(
-      JSON.stringify({
-        mode: 'forecastAndScale',
-        targets: [
-          {
-            workload: 'orders',
-            resourceId: 'service/main/orders',
-            load: [{ namespace: 'X', metricName: 'Y' }],
-            unitThroughput: 1,
-            floorTuning: { acceptableLatencySeconds: 300, startupSeconds: 90, scaleOutCooldownSeconds: 60, reactiveTarget: 1, drainShare: 0.5 },
-          },
-        ],
-      }),
-    );
-    const days = tuned.historyDays + 9;
-    const window = { startMs: NOW - days * DAY, stepMs: HOUR, values: Array.from({ length: days * 24 }, (_, hour) => dailyLoad(hour)) };
+    const window = history(tuned.historyDays + 9);
     const memo = new Map();
     const first = decideTarget(tuned, tuned.targets[0]!, window, state, NOW - 2 * HOUR, memo);
     const later = decideTarget(tuned, tuned.targets[0]!, window, state, NOW - HOUR, memo);
