@@ -4,7 +4,7 @@ import { lastDays, type RegularSeries } from '../series/regular-series.ts';
 import type { PredictorConfig, PredictorTarget } from './config.ts';
 import { chooseTodaysFloorSettings, type FloorChoice, type FloorChoiceMemo } from './floor-choice.ts';
 import type { ForecastError } from './forecast-error.ts';
-import { planTarget, previousDayError } from './plan-target.ts';
+import { forecastTarget, planForecast, previousDayError } from './plan-target.ts';
 import {
   ActionOwnership,
   ACTIONS_PER_TARGET,
@@ -116,6 +116,8 @@ export function decideTarget(
   );
   // Of AWS's 200, the user's own come first; one is kept as the record of what ran, one for a lone raise's restore.
   const actionBudget = Math.max(0, Math.min(target.actionBudget, ACTIONS_PER_TARGET - foreign.length) - 1 - (inForce ? 1 : 0));
+  // A tuned target's window reaches back further than historyDays; the forecast reads historyDays, as it always does.
+  const forecast = forecastTarget(target, lastDays(window, config.historyDays), config.horizonHours);
   const floorSettings = chooseTodaysFloorSettings(
     config,
     target,
@@ -125,16 +127,10 @@ export function decideTarget(
     nowMs,
     floorChoices,
   );
-  // A tuned target's window reaches back further than historyDays; planning reads historyDays, as it always does.
-  const planned = lastDays(window, config.historyDays);
-  const { forecast, plan, wallInput } = planTarget(
+  const { plan, wallInput } = planForecast(
     { ...target, quantile: floorSettings.quantile, targetUtilization: floorSettings.targetUtilization },
-    planned,
-    {
-      horizonHours: config.horizonHours,
-      walls,
-      actionBudget,
-    },
+    forecast,
+    { horizonHours: config.horizonHours, walls, actionBudget },
   );
   const desired = floorActions(plan, wallInput, ownership, nowMs, state.existing, inForce !== undefined);
   const reconciliation = reconcile(desired, state.existing, ownership, nowMs);
@@ -154,7 +150,7 @@ export function decideTarget(
     writes: whyNoWrites === undefined,
     whyNoWrites,
     scheduledFloorNow: current?.minCapacity ?? walls.segments[0]!.minCapacity,
-    previousError: previousDayError(planned, target.timeZone),
+    previousError: previousDayError(lastDays(window, config.historyDays), target.timeZone),
     floorSettings,
   };
 }

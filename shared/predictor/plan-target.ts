@@ -1,7 +1,7 @@
 /**
  * The predictor's planning, from history to floors: the history checks, the forecast (in the workload's time
  * zone), the plan and its budgets. The predictor Lambda (decideTarget) and the simulator's headroom-predictive
- * both call this, so a backtest replays the deployed predictor by construction. Pure.
+ * both call these, so a backtest replays the deployed predictor by construction. Pure.
  */
 import type { QuantileForecast } from '../forecast/index.ts';
 import { gapShare } from '../forecast/gaps.ts';
@@ -81,11 +81,6 @@ export function planForecast(target: PlannedTarget, forecast: QuantileForecast, 
     maxDecreasesPerDay: target.maxDecreasesPerDay,
   });
   return { forecast, plan, wallInput };
-}
-
-/** Checks the history, forecasts it and plans the floors. */
-export function planTarget(target: PlannedTarget, window: RegularSeries, settings: PlanSettings): TargetPlan {
-  return planForecast(target, forecastTarget(target, window, settings.horizonHours), settings);
 }
 
 /** The error of the forecast a run a day ago would have made, over the day since. */

@@ -1,7 +1,7 @@
 /**
  * Chooses a workload's floor settings (the forecast quantile and the utilization floors are planned at) by
  * replaying its own recent history through headroom-predictive once per candidate: the predictor's floors
- * (PredictiveFloors, planned by the predictor's own planTarget code) under the reactive policy the workload
+ * (PredictiveFloors, planned by the predictor's own planning code) under the reactive policy the workload
  * deploys. The cheapest candidate that meets the SLO there wins. The predictor Lambda (decideTarget) and the
  * simulator's headroom-predictive both call this, so a backtest replays the deployed choice. Pure.
  */

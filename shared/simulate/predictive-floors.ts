@@ -65,8 +65,9 @@ export interface ForecastBands {
 /**
  * headroom's predictor inside the simulator: every `replanMinutes` it plans from the hourly arrivals seen so far
  * (never the future; at most the days the predictor reads by default) with the predictor Lambda's own planning
- * (planTarget: the same history checks, forecast, plan and budgets), and holds the floor in force at each minute
- * until the next re-plan. Where the predictor would plan nothing (history too short or too gappy), so does this.
+ * (forecastTarget and planForecast: the same history checks, forecast, plan and budgets), and holds the floor in force at each minute until the next re-plan. Where the predictor would plan
+ * nothing (history too short or too gappy), so does this. With a tuner, each UTC day's settings are chosen from
+ * the history before the day, as the predictor chooses them.
  */
 export class PredictiveFloors {
   private readonly floors: Int32Array;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forecastInZone } from '../../../shared/predictor/local-time.ts';
-import { planTarget } from '../../../shared/predictor/plan-target.ts';
+import { forecastTarget, planForecast, type PlannedTarget } from '../../../shared/predictor/plan-target.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -41,8 +41,10 @@ describe.each([
   });
 
   it('plans the floor for the peak hour in UTC, where a UTC-only forecast would plan it an hour off', () => {
-    const zoned = planTarget({ ...target, timeZone: ZONE }, history, { horizonHours: 24, actionBudget: 100 }).plan;
-    const utcOnly = planTarget({ ...target, timeZone: 'UTC' }, history, { horizonHours: 24, actionBudget: 100 }).plan;
+    const plan = (planned: PlannedTarget) =>
+      planForecast(planned, forecastTarget(planned, history, 24), { horizonHours: 24, actionBudget: 100 }).plan;
+    const zoned = plan({ ...target, timeZone: ZONE });
+    const utcOnly = plan({ ...target, timeZone: 'UTC' });
     const floorAt = (plan: typeof zoned, ms: number) => plan.steps.find((step) => step.startMs <= ms && ms < step.endMs)?.minCapacity ?? 1;
     expect(floorAt(zoned, peakMs)).toBeGreaterThanOrEqual(60);
     expect(floorAt(utcOnly, peakMs)).toBeLessThan(60);
