@@ -94,6 +94,18 @@ describe('headroom backtest', () => {
     expect(stdout).toMatch(/^oracle +0 +\d+ +[\d.]+ +\d+ +1\.00$/m);
   });
 
+  it('says which floor settings headroom-predictive chose each day, in the table and in the JSON', () => {
+    const args = ['backtest', '--trace', elb, '--throughput', '0.05', '--max', '40', '--policies', 'headroom-predictive'];
+    const table = runCli(args);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(
+      /^headroom-predictive floors, chosen each day by replaying the week before: p(50|90) at \d+% from \d{4}-\d{2}-\d{2}/m,
+    );
+    const answer = JSON.parse(runCli([...args, '--json']).stdout) as { floorSettings: Array<Record<string, unknown>> };
+    expect(answer.floorSettings.length).toBeGreaterThan(0);
+    expect(Object.keys(answer.floorSettings[0]!).sort()).toEqual(['from', 'quantile', 'targetUtilization']);
+  });
+
   // `script` gives the command a terminal, as a person running it would have.
   it('shows a progress bar on stderr only when stderr is a terminal', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'headroom-tty-')), 'out.json');
