@@ -1,6 +1,7 @@
 import { App, Token } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { ReferenceWebStack } from '../../stacks/reference-app/reference-web-stack.ts';
 import { ReferenceStack } from '../../stacks/reference-app/reference-stack.ts';
 import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
 
@@ -31,5 +32,27 @@ describe('the reference app’s overview dashboard', () => {
     expect(body).toContain('Workload health');
     expect(body).toContain('reference-worker: capacity');
     expect(body).toContain('reference-consumer: capacity');
+  });
+});
+
+describe('the reference app’s web service', () => {
+  const template = checkedTemplate(new ReferenceWebStack(nagCheckedApp(), 'HeadroomReferenceWeb'));
+
+  it('scales the service behind its load balancer on requests per target, with the p99 latency guard', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'TargetResponseTime', ExtendedStatistic: 'p99' });
+  });
+
+  it('pages on its error budget through composite burn-rate alarms', () => {
+    expect(Object.keys(template.findResources('AWS::CloudWatch::CompositeAlarm')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('forecasts its request count without writing floors (forecastOnly)', () => {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('forecasts load') } });
+    expect(JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG)).toContain('forecastOnly');
   });
 });
