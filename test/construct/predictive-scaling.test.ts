@@ -103,19 +103,7 @@ describe('PredictiveScaling', () => {
   });
 
   it('takes a QueueScaledService in one line: its workload, walls, throughput and queue arrivals', () => {
-    const stack = new Stack(nagCheckedApp(), 'OneLine');
-    const { service, queue } = fargateWorker(stack);
-    const scaling = new QueueScaledService(stack, 'Scaling', {
-      service,
-      queue,
-      acceptableLatency: Duration.minutes(5),
-      timePerMessage: Duration.millis(250),
-      minCapacity: 3,
-      maxCapacity: 30,
-      workload: 'jobs',
-    });
-    scaling.addToPredictor(new PredictiveScaling(stack, 'Predictor'));
-    const config = JSON.stringify(predictorConfigOf(checkedTemplate(stack)));
+    const { config } = queueUnderPredictor(PredictorMode.FORECAST_ONLY);
     for (const fragment of [
       '\\"workload\\":\\"jobs\\"',
       '\\"unitThroughput\\":4',
@@ -135,6 +123,7 @@ describe('PredictiveScaling', () => {
       acceptableLatency: Duration.minutes(5),
       timePerMessage: Duration.millis(250),
       startupTime: Duration.minutes(2),
+      minCapacity: 3,
       maxCapacity: 30,
       workload: 'jobs',
       ...props,
