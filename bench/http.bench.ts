@@ -10,7 +10,7 @@ import {
   type HttpPolicyName,
   type HttpPolicyScore,
 } from '../shared/simulate/http/index.ts';
-import type { RegularSeries } from '../shared/series/regular-series.ts';
+import { lastDays } from '../shared/series/regular-series.ts';
 import { readTraceFile, table } from './support/traces.ts';
 
 const DAYS = 28;
@@ -26,12 +26,6 @@ const traces = [
   { label: 'AWS ELB (5 min)', file: 'aws-elb-requests-5min.csv', regular: false },
   { label: 'Twitter AAPL (5 min)', file: 'twitter-volume-AAPL-5min.csv', regular: false },
 ];
-
-function lastDays(series: RegularSeries, days: number): RegularSeries {
-  const steps = Math.round((days * 86_400_000) / series.stepMs);
-  const values = series.values.slice(-steps);
-  return { startMs: series.startMs + (series.values.length - values.length) * series.stepMs, stepMs: series.stepMs, values };
-}
 
 /** The trace's last days as requests per minute, scaled so the busiest minute needs about PEAK_TASKS saturated tasks. */
 function scaledRequests(file: string): { requests: number[]; startMs: number; scale: number } {

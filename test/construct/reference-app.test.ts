@@ -53,6 +53,8 @@ describe('the reference app’s web service', () => {
 
   it('forecasts its request count without writing floors (forecastOnly)', () => {
     const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('forecasts load') } });
-    expect(JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG)).toContain('forecastOnly');
+    expect(JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG)).toContain(
+      '\\"mode\\":\\"forecastOnly\\"',
+    );
   });
 });

@@ -5,21 +5,15 @@ import { decideTarget, UnusableHistoryError } from '../../../shared/predictor/de
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NOW = Date.UTC(2026, 10, 24);
-const config = parsePredictorConfig(
-  JSON.stringify({
-    mode: 'forecastAndScale',
-    targets: [
-      {
-        workload: 'orders',
-        resourceId: 'service/main/orders',
-        load: [{ namespace: 'X', metricName: 'Y' }],
-        unitThroughput: 1,
-        minCapacity: 1,
-        maxCapacity: 50,
-      },
-    ],
-  }),
-);
+const ordersTarget = {
+  workload: 'orders',
+  resourceId: 'service/main/orders',
+  load: [{ namespace: 'X', metricName: 'Y' }],
+  unitThroughput: 1,
+  minCapacity: 1,
+  maxCapacity: 50,
+};
+const config = parsePredictorConfig(JSON.stringify({ mode: 'forecastAndScale', targets: [ordersTarget] }));
 const target = config.targets[0]!;
 const state = { registeredMin: 1, registeredMax: 50, scheduledScalingSuspended: false, existing: [] };
 const dailyLoad = (hour: number) => 10 + 8 * Math.sin((2 * Math.PI * hour) / 24);
@@ -125,22 +119,8 @@ describe('decideTarget', () => {
 });
 
 describe('decideTarget: floor settings', () => {
-  const tuned = parsePredictorConfig(
-    JSON.stringify({
-      mode: 'forecastAndScale',
-      targets: [
-        {
-          workload: 'orders',
-          resourceId: 'service/main/orders',
-          load: [{ namespace: 'X', metricName: 'Y' }],
-          unitThroughput: 1,
-          minCapacity: 1,
-          maxCapacity: 50,
-          floorTuning: { acceptableLatencySeconds: 300, startupSeconds: 90, scaleOutCooldownSeconds: 60, reactiveTarget: 1, drainShare: 0.5 },
-        },
-      ],
-    }),
-  );
+  const floorTuning = { acceptableLatencySeconds: 300, startupSeconds: 90, scaleOutCooldownSeconds: 60, reactiveTarget: 1, drainShare: 0.5 };
+  const tuned = parsePredictorConfig(JSON.stringify({ mode: 'forecastAndScale', targets: [{ ...ordersTarget, floorTuning }] }));
   /** The hourly daily-cycle load a run at `nowMs` reads: the `days` days before the current hour. */
   const history = (days: number, nowMs = NOW) => {
     const startMs = Math.floor(nowMs / HOUR) * HOUR - days * DAY;

@@ -62,6 +62,18 @@ describe('chooseFloorSettings', () => {
     expect(chosen.capacityHours).toBeGreaterThan(median.capacityHours);
     expect(tuning.reason).toMatch(/the cheapest of 4 candidates .* SLO-violation minutes .* last 7 days/);
   });
+
+  it('does not pay for a higher floor all week to save a few of the minutes no floor can avoid (load above the maximum)', () => {
+    // Daily two-hour crowds at 24 msg/s in the replayed week, above the 20 msg/s that 40 workers serve.
+    const crowds = (hour: number) => (hour % 24 >= 13 && hour % 24 < 15 && Math.floor(hour / 24) >= 12 ? 24 : 8);
+    const tuning = chooseFloorSettings(hourly(16, crowds), { parameters: worker })!;
+    const fewest = Math.min(...tuning.candidates.map((candidate) => candidate.sloViolationMinutes));
+    const chosen = tuning.candidates.find((candidate) => candidate.settings === tuning.chosen)!;
+    expect(fewest).toBeGreaterThan(0);
+    expect(chosen.sloViolationMinutes).toBeGreaterThan(fewest);
+    expect(chosen.sloViolationMinutes).toBeLessThanOrEqual(fewest * 1.1);
+    expect(chosen.capacityHours).toBe(Math.min(...tuning.candidates.map((candidate) => candidate.capacityHours)));
+  });
 });
 
 describe('headroom-predictive in a backtest', () => {
