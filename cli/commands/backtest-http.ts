@@ -1,6 +1,13 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RegularSeries } from '../../shared/series/regular-series.ts';
-import { HTTP_DEFAULTS, HTTP_POLICY_NAMES, runHttpBacktest, type HttpBacktestResult, type HttpPolicyName } from '../../shared/simulate/http/index.ts';
+import {
+  describeRequiredTasks,
+  HTTP_DEFAULTS,
+  HTTP_POLICY_NAMES,
+  runHttpBacktest,
+  type HttpBacktestResult,
+  type HttpPolicyName,
+} from '../../shared/simulate/http/index.ts';
 import { parsePositiveNumber, parseWholeNumber } from '../options/numbers.ts';
 
 /** The flags `backtest --workload http` reads (the shared ones are declared by backtest.ts). */
@@ -89,7 +96,7 @@ function printTable(result: HttpBacktestResult): void {
   const p = result.parameters;
   process.stdout.write(
     `${p.requestsPerSecondPerTask} requests/s per task at saturation (${p.concurrencyPerTask ?? 1} at once), ${result.sloRatePerTask.toFixed(1)} within the p99 SLO of ${p.sloMs} ms; ` +
-      `headroom's target ${result.headroomTarget.toFixed(0)} requests per target per minute; start-up ${p.startupMs / 1000} s, tasks ${p.minCapacity}-${p.maxCapacity}, ${(result.requests.length / 1440).toFixed(1)} days\n`,
+      `${result.requiredTasks ? `headroom tracks RequiredTasksPerTask at ${result.headroomTarget} (required tasks = ${describeRequiredTasks(result.requiredTasks)}); ` : ''}start-up ${p.startupMs / 1000} s, tasks ${p.minCapacity}-${p.maxCapacity}, ${(result.requests.length / 1440).toFixed(1)} days\n`,
   );
   const header = ['policy', 'SLO-violation min', 'dropped', 'bad %', 'task-hours', 'actions', 'vs oracle'];
   const rows = result.policies.map((policy) => [
@@ -141,7 +148,8 @@ export function httpBacktest(series: RegularSeries, flags: HttpBacktestFlags, co
       minutes: result.requests.length,
       source,
       sloRatePerTask: result.sloRatePerTask,
-      headroomTarget: result.headroomTarget,
+      headroomTarget: Number.isFinite(result.headroomTarget) ? result.headroomTarget : null,
+      requiredTasks: result.requiredTasks ?? null,
     },
     policies: result.policies.map((policy) => ({
       ...policy,

@@ -1,5 +1,5 @@
 import type { RegularSeries } from '../../shared/series/regular-series.ts';
-import { runHttpBacktest } from '../../shared/simulate/http/index.ts';
+import { describeRequiredTasks, runHttpBacktest } from '../../shared/simulate/http/index.ts';
 
 /** The demo's web service: the synthetic load x this many requests per message, 50 requests/s per task, p99 500 ms. */
 const REQUESTS_PER_MESSAGE = 40;
@@ -16,7 +16,7 @@ export function backtestDemoWebService(loadPerSecond: RegularSeries, log: (line:
   );
   const result = runHttpBacktest(requests, parameters);
   log(
-    `  headroom's ALBRequestCountPerTarget target: ${result.headroomTarget.toFixed(0)} per task per minute (one task serves ${result.sloRatePerTask.toFixed(1)} requests/s within the SLO, x 60 x 0.8)`,
+    `  headroom tracks RequiredTasksPerTask at ${result.headroomTarget} (required tasks = ${describeRequiredTasks(result.requiredTasks!)}; one task serves ${result.sloRatePerTask.toFixed(1)} requests/s within the SLO)`,
   );
   for (const policy of result.policies) {
     log(

@@ -37,11 +37,3 @@ export function fleetSloRatePerTask(sloRatePerTask: number, sloSeconds: number, 
   }
   return low;
 }
-
-/**
- * RequestScaledService's ALBRequestCountPerTarget target, requests per target per minute: the per-task rate a
- * fleet of `fleetTasks` serves within the SLO x 60 x the target utilization.
- */
-export function derivedRequestsPerTarget(sloRatePerTask: number, sloSeconds: number, fleetTasks: number, targetUtilization: number): number {
-  return fleetSloRatePerTask(sloRatePerTask, sloSeconds, fleetTasks) * 60 * targetUtilization;
-}

@@ -3,8 +3,11 @@
  * `headroom-reactive` / `headroom` replay the same numbers (chosen on the scoreboard, bench/results/http.md).
  */
 export const REQUEST_SCALING_DEFAULTS = {
-  /** The share of the fleet's per-task rate within the SLO that ALBRequestCountPerTarget is held at. */
-  targetUtilization: 0.8,
+  /**
+   * RequiredTasksPerTask's target: the share of the fleet's capacity within the SLO in use (the rest absorbs a
+   * rise while new tasks start).
+   */
+  targetUtilization: 0.7,
   scaleOutCooldownMs: 180_000,
   scaleInCooldownMs: 300_000,
   /**
@@ -24,11 +27,3 @@ export const REQUEST_SCALING_DEFAULTS = {
   floorQuantile: 'p50',
   floorUtilization: 1,
 } as const;
-
-/**
- * The fleet size the per-task target is derived for when none is given: the smallest fleet the service runs at,
- * since the per-task rate within the SLO only rises with the fleet, so the target holds at every size.
- */
-export function defaultFleetTasks(minCapacity: number): number {
-  return Math.max(1, minCapacity);
-}

@@ -1,4 +1,4 @@
-import { Duration, Names, Token } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -7,8 +7,8 @@ import type * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { fleetSloRatePerTask } from '../../shared/request-scaling/fleet-rate.ts';
-import { defaultFleetTasks, REQUEST_SCALING_DEFAULTS } from '../../shared/request-scaling/reactive-defaults.ts';
+import { REQUEST_SCALING_DEFAULTS } from '../../shared/request-scaling/reactive-defaults.ts';
+import { fitRequiredTasks, type RequiredTasksCurve } from '../../shared/request-scaling/required-tasks.ts';
 import type { BurnRateAlert } from '../../shared/slo/index.ts';
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
 import type { PredictiveScaling } from '../predictive-scaling/index.ts';
@@ -42,8 +42,8 @@ export interface RequestScaledServiceProps {
   /**
    * Requests per second one task serves with its p99 response time within `latencySlo`. Measure it: load-test one
    * task behind the load balancer at rising constant rates (k6, Gatling, Locust, hey) and take the highest rate whose
-   * p99 stays under the SLO for ten minutes. A fleet serves more per task within the SLO than one task (see
-   * `fleetTasksForTarget`).
+   * p99 stays under the SLO for ten minutes. A fleet serves more per task within the SLO than one task: headroom
+   * derives how many tasks a request rate needs from this and `latencySlo` (see `requiredTasks`).
    */
   readonly requestsPerSecondPerTask: number;
   /** The latency SLO: the p99 of TargetResponseTime the service must stay within. */
@@ -56,23 +56,12 @@ export interface RequestScaledServiceProps {
    */
   readonly minCapacity?: number;
   /**
-   * The share of the fleet's per-task rate within the SLO each task is kept at: ALBRequestCountPerTarget is tracked
-   * at that rate x 60 x targetUtilization requests per task per minute. The rest is what absorbs a rise while new
-   * tasks start.
-   * @default 0.8 (REQUEST_SCALING_DEFAULTS.targetUtilization)
+   * The share of the fleet's capacity within the SLO in use: the RequiredTasksPerTask target, so the service runs
+   * at the tasks its requests need within the SLO divided by this. The rest is what absorbs a rise while new tasks
+   * start.
+   * @default 0.7 (REQUEST_SCALING_DEFAULTS.targetUtilization)
    */
   readonly targetUtilization?: number;
-  /**
-   * The fleet size the per-task rate is derived for. Behind a load balancer that routes by least outstanding
-   * requests, n tasks are one M/M/c queue (c = n, Erlang C), which waits less than one task at the same
-   * utilization: from `requestsPerSecondPerTask` (one task) and `latencySlo`, headroom computes what each of n tasks
-   * serves within the SLO (for 50 requests/s at saturation and a 500 ms p99: 40.8 for one task, 45.3 for two, 48.1
-   * for five). The target holds the SLO at this many tasks and more, so a larger value is cheaper but breaches the
-   * SLO while the service runs on fewer. Assumes tasks that serve one request at a time; give 1 for tasks that serve
-   * many at once (their pooling gain is smaller than the model's).
-   * @default minCapacity (at least 1): the smallest fleet the service runs at, so the target holds at every size
-   */
-  readonly fleetTasksForTarget?: number;
   /**
    * Scale out on latency too: step scaling when the p99 TargetResponseTime has been over `latencySlo` for
    * `latencyGuardMinutes` consecutive minutes (+25% tasks, +50% over twice the SLO, at least one task), for load
@@ -168,8 +157,9 @@ const NAME = 'RequestScaledService';
 
 /**
  * Scales a request-driven ECS service behind an Application Load Balancer on what users feel: target tracking on
- * ALBRequestCountPerTarget (a metric that halves when capacity doubles) at a target derived from the requests
- * per second one task serves within the latency SLO, and a latency guard that scales out when the p99 response
+ * RequiredTasksPerTask, metric math over the target group's RequestCount and HealthyHostCount that gives the tasks
+ * the requests need within the latency SLO (by the M/M/c queue, from the rate one task serves within it) per
+ * healthy task, and a latency guard that scales out when the p99 response
  * time breaches the SLO for consecutive minutes. Predictive floors (headroom's predictor, or AWS's own predictive
  * scaling on the ALBRequestCount pair) and multiwindow burn-rate alerts are one call each.
  *
@@ -177,10 +167,14 @@ const NAME = 'RequestScaledService';
  * autoscaler has chosen.
  */
 export class RequestScaledService extends Construct {
-  /** ALBRequestCountPerTarget the service is kept at (requests per task per minute). */
-  readonly targetRequestsPerTarget: number;
-  /** What each task serves within the latency SLO in a fleet of `fleetTasksForTarget` tasks (requests per second). */
-  readonly fleetRequestsPerSecondPerTask: number;
+  /** RequiredTasksPerTask the service is kept at: `targetUtilization`. */
+  readonly targetUtilization: number;
+  /**
+   * How many tasks a request rate needs within the latency SLO: load + rootSlack x sqrt(load) + fixedSlack, with
+   * load = requests per second / saturationRatePerTask (square-root staffing fitted to Erlang C for 1 to
+   * maxCapacity tasks, never fewer than it).
+   */
+  readonly requiredTasks: RequiredTasksCurve;
   readonly workload: string;
   readonly service: ecs.BaseService;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
@@ -217,10 +211,15 @@ export class RequestScaledService extends Construct {
     this.service = props.loadBalancedService?.service ?? props.service!;
     this.targetGroup = props.loadBalancedService?.targetGroup ?? props.targetGroup!;
     this.loadBalancer = props.loadBalancedService?.loadBalancer ?? props.loadBalancer!;
-    if (
-      !Token.isUnresolved(props.requestsPerSecondPerTask) &&
-      !(props.requestsPerSecondPerTask > 0 && Number.isFinite(props.requestsPerSecondPerTask))
-    ) {
+    if (Token.isUnresolved(props.requestsPerSecondPerTask) || Token.isUnresolved(props.maxCapacity)) {
+      throw new InvalidPropError(
+        NAME,
+        Token.isUnresolved(props.requestsPerSecondPerTask) ? 'requestsPerSecondPerTask' : 'maxCapacity',
+        'is a token',
+        'Give a number known at synth: the required-tasks formula the service is scaled on is fitted from it.',
+      );
+    }
+    if (!(props.requestsPerSecondPerTask > 0 && Number.isFinite(props.requestsPerSecondPerTask))) {
       throw new InvalidPropError(
         NAME,
         'requestsPerSecondPerTask',
@@ -249,6 +248,7 @@ export class RequestScaledService extends Construct {
       );
     }
     const targetUtilization = props.targetUtilization ?? REQUEST_SCALING_DEFAULTS.targetUtilization;
+    this.targetUtilization = targetUtilization;
     if (!(targetUtilization > 0 && targetUtilization <= 1)) {
       throw new InvalidPropError(
         NAME,
@@ -257,8 +257,6 @@ export class RequestScaledService extends Construct {
         'Use for example 0.8 (not a percentage).',
       );
     }
-    const fleetTasks = props.fleetTasksForTarget ?? defaultFleetTasks(this.minCapacity);
-    requireWholeNumber(NAME, 'fleetTasksForTarget', fleetTasks, 1, props.maxCapacity);
     const guardMinutes = props.latencyGuardMinutes ?? REQUEST_SCALING_DEFAULTS.latencyGuardMinutes;
     requireWholeNumber(NAME, 'latencyGuardMinutes', guardMinutes, 1, 1440);
     if (props.latencyGuard === false && props.latencyGuardMinutes !== undefined) {
@@ -272,10 +270,7 @@ export class RequestScaledService extends Construct {
     this.props = props;
     this.workload = props.workload ?? Names.uniqueId(this);
     const sloSeconds = props.latencySlo.toMilliseconds() / 1000;
-    this.fleetRequestsPerSecondPerTask = Token.isUnresolved(props.requestsPerSecondPerTask)
-      ? props.requestsPerSecondPerTask
-      : fleetSloRatePerTask(props.requestsPerSecondPerTask, sloSeconds, fleetTasks);
-    this.targetRequestsPerTarget = this.fleetRequestsPerSecondPerTask * 60 * targetUtilization;
+    this.requiredTasks = fitRequiredTasks(props.requestsPerSecondPerTask, sloSeconds, props.maxCapacity);
     this.resourceLabel = `${this.loadBalancer.loadBalancerFullName}/${this.targetGroup.targetGroupFullName}`;
 
     // The autoscaler owns the task count from now on: a template value would reset it on every deploy.
@@ -289,13 +284,7 @@ export class RequestScaledService extends Construct {
       maxCapacity: props.maxCapacity,
     });
     const scaleOutCooldown = props.scaleOutCooldown ?? Duration.millis(REQUEST_SCALING_DEFAULTS.scaleOutCooldownMs);
-    this.scalableTarget.scaleToTrackMetric('RequestCountTracking', {
-      predefinedMetric: appscaling.PredefinedMetric.ALB_REQUEST_COUNT_PER_TARGET,
-      resourceLabel: this.resourceLabel,
-      targetValue: this.targetRequestsPerTarget,
-      scaleInCooldown: props.scaleInCooldown ?? Duration.millis(REQUEST_SCALING_DEFAULTS.scaleInCooldownMs),
-      scaleOutCooldown,
-    });
+    this.addRequiredTasksTracking(props.scaleInCooldown ?? Duration.millis(REQUEST_SCALING_DEFAULTS.scaleInCooldownMs), scaleOutCooldown);
     const slo = sloSeconds;
     if (props.latencyGuard ?? true) {
       this.scalableTarget.scaleOnMetric('LatencyGuard', {
@@ -331,9 +320,67 @@ export class RequestScaledService extends Construct {
     return [this.latencySloBreach, ...this.sloAlarms.flatMap((alarms) => alarms.pages)];
   }
 
-  /** ALBRequestCountPerTarget, the signal this service is scaled on (Sum per minute). */
+  /** ALBRequestCountPerTarget (Sum per minute). */
   metricRequestCountPerTarget(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.targetGroup.metrics.requestCountPerTarget({ statistic: 'Sum', period: Duration.minutes(1), ...props });
+  }
+
+  /** Healthy targets in the target group (Average per minute): the tasks taking requests. */
+  metricHealthyHostCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.healthyHostCount({ statistic: 'Average', period: Duration.minutes(1), ...props });
+  }
+
+  /**
+   * RequiredTasksPerTask, the signal this service is scaled on: the tasks the minute's requests need within the
+   * latency SLO (`requiredTasks`) over the healthy tasks (at least one). Above 1, the fleet is short of its SLO.
+   */
+  metricRequiredTasksPerTask(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      label: 'Required tasks per task',
+      period: Duration.minutes(1),
+      ...props,
+      expression: this.requiredTasksPerTaskExpression(),
+      usingMetrics: { requests: this.metricRequestCount(), tasks: this.metricHealthyHostCount() },
+    });
+  }
+
+  /** The metric math: requests (Sum per minute) to the offered load in tasks, the curve, over the healthy tasks. */
+  private requiredTasksPerTaskExpression(): string {
+    const { saturationRatePerTask, rootSlack, fixedSlack } = this.requiredTasks;
+    const load = `requests / ${(60 * saturationRatePerTask).toPrecision(6)}`;
+    const root = rootSlack > 0 ? ` + ${rootSlack.toPrecision(4)} * (${load}) ^ 0.5` : '';
+    // Rounded up, so the formula never asks for fewer tasks than the fit.
+    const fixed = ` + ${(Math.ceil(fixedSlack * 1e4) / 1e4).toString()}`;
+    return `(${load}${root}${fixed}) / IF(tasks > 1, tasks, 1)`;
+  }
+
+  // aws-cdk-lib's L2 target tracking accepts direct metrics only; metric math needs the L1 policy.
+  private addRequiredTasksTracking(scaleInCooldown: Duration, scaleOutCooldown: Duration): void {
+    const query = (id: string, metric: cloudwatch.Metric) => {
+      const stat = metric.toMetricConfig().metricStat!;
+      return {
+        id,
+        returnData: false,
+        metricStat: { metric: { namespace: stat.namespace, metricName: stat.metricName, dimensions: stat.dimensions }, stat: stat.statistic },
+      };
+    };
+    new appscaling.CfnScalingPolicy(this, 'RequiredTasksTracking', {
+      policyName: `${Stack.of(this).stackName}-${this.workload}-required-tasks`.slice(0, 255),
+      policyType: 'TargetTrackingScaling',
+      scalingTargetId: this.scalableTarget.scalableTargetId,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: this.targetUtilization,
+        scaleInCooldown: scaleInCooldown.toSeconds(),
+        scaleOutCooldown: scaleOutCooldown.toSeconds(),
+        customizedMetricSpecification: {
+          metrics: [
+            query('requests', this.metricRequestCount()),
+            query('tasks', this.metricHealthyHostCount()),
+            { id: 'signal', label: 'Required tasks per task', returnData: true, expression: this.requiredTasksPerTaskExpression() },
+          ],
+        },
+      },
+    });
   }
 
   /** Requests the target group received (Sum): the load headroom's predictor forecasts. */
@@ -357,14 +404,15 @@ export class RequestScaledService extends Construct {
 
   /**
    * Raises this service's MinCapacity ahead of the forecast request count with headroom's predictor: the target
-   * group's RequestCount history is the load, `fleetRequestsPerSecondPerTask` the throughput of one task.
+   * group's RequestCount history is the load, `requestsPerSecondPerTask` (what one task serves within the SLO) the
+   * throughput of a task, so a floor asks for at least the tasks the forecast needs at any fleet size.
    */
   addPredictiveScaling(predictor: PredictiveScaling, options: RequestPredictiveOptions = {}): void {
     predictor.addTarget({
       workload: this.workload,
       scalableTarget: this.scalableTarget,
       load: [this.metricRequestCount({ period: Duration.hours(1) })],
-      unitThroughput: this.fleetRequestsPerSecondPerTask,
+      unitThroughput: this.props.requestsPerSecondPerTask,
       minCapacity: this.minCapacity,
       maxCapacity: this.props.maxCapacity,
       quantile: options.quantile ?? REQUEST_SCALING_DEFAULTS.floorQuantile,
@@ -375,15 +423,16 @@ export class RequestScaledService extends Construct {
 
   /**
    * AWS's own predictive scaling on the ALBRequestCount metric pair (ALBRequestCount as load,
-   * ALBRequestCountPerTarget as the scaling metric at this service's target), through NativePredictiveScaling with
-   * the resource label derived from the load balancer and target group.
+   * ALBRequestCountPerTarget as the scaling metric at what one task serves within the SLO per minute, as
+   * addPredictiveScaling's floors), through NativePredictiveScaling with the resource label derived from the load
+   * balancer and target group.
    */
   addNativePredictiveScaling(options: RequestNativePredictiveOptions = {}): NativePredictiveScaling {
     return new NativePredictiveScaling(this, 'NativePredictive', {
       scalableTarget: this.scalableTarget,
       metric: 'ALBRequestCount',
       resourceLabel: this.resourceLabel,
-      targetValue: this.targetRequestsPerTarget,
+      targetValue: this.props.requestsPerSecondPerTask * 60,
       ...options,
     });
   }
@@ -425,10 +474,13 @@ export class RequestScaledService extends Construct {
   private requestWidgets(): cloudwatch.IWidget[] {
     return [
       new cloudwatch.GraphWidget({
-        title: 'Requests per target vs target (per minute)',
+        title: 'Required tasks per task vs target',
         width: 12,
-        left: [this.metricRequestCountPerTarget()],
-        leftAnnotations: [{ value: this.targetRequestsPerTarget, label: 'Target', color: cloudwatch.Color.GREEN }],
+        left: [this.metricRequiredTasksPerTask()],
+        leftAnnotations: [
+          { value: this.targetUtilization, label: 'Target', color: cloudwatch.Color.GREEN },
+          { value: 1, label: 'At the SLO', color: cloudwatch.Color.RED },
+        ],
       }),
       new cloudwatch.GraphWidget({
         title: 'p99 response time vs SLO (seconds)',

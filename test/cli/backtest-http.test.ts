@@ -40,7 +40,10 @@ describe('headroom backtest --workload http', () => {
     expect(status).toBe(0);
     const answer = JSON.parse(stdout) as { parameters: Record<string, number>; policies: Array<Record<string, unknown>> };
     expect(answer.parameters).toMatchObject({ requestsPerSecondPerTask: 50, sloMs: 500, startupMs: 90_000, maxCapacity: 40 });
-    expect(answer.parameters.headroomTarget).toBeCloseTo((50 - Math.log(100) / 0.5) * 60 * 0.8, 3);
+    expect(answer.parameters.headroomTarget).toBe(0.7);
+    const curve = answer.parameters.requiredTasks as unknown as Record<string, number>;
+    expect(curve.saturationRatePerTask).toBeCloseTo(50, 6);
+    expect(curve.fixedSlack).toBeGreaterThan(0);
     expect(answer.policies.map((policy) => policy.name)).toEqual([
       'cpu-target-tracking',
       'request-count-tracking',

@@ -38,10 +38,12 @@ describe('the reference app’s overview dashboard', () => {
 describe('the reference app’s web service', () => {
   const template = checkedTemplate(new ReferenceWebStack(nagCheckedApp(), 'HeadroomReferenceWeb'));
 
-  it('scales the service behind its load balancer on requests per target, with the p99 latency guard', () => {
+  it('scales the service behind its load balancer on the tasks its requests need, with the p99 latency guard', () => {
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({
-        PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
+        CustomizedMetricSpecification: {
+          Metrics: Match.arrayWith([Match.objectLike({ Id: 'signal', Expression: Match.stringLikeRegexp('/ IF\\(tasks > 1, tasks, 1\\)$') })]),
+        },
       }),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'TargetResponseTime', ExtendedStatistic: 'p99' });

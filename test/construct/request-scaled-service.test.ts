@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { RequestScaledService, type RequestScaledServiceProps } from '../../stacks/request-scaled-service/request-scaled-service.ts';
-import { fleetSloRatePerTask } from '../../shared/request-scaling/fleet-rate.ts';
+import { fitRequiredTasks, requiredTasks } from '../../shared/request-scaling/required-tasks.ts';
 import { PredictiveScaling } from '../../stacks/predictive-scaling/index.ts';
 import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
 
@@ -65,16 +65,64 @@ describe('RequestScaledService', () => {
       }),
     );
 
-    it('tracks ALBRequestCountPerTarget at requestsPerSecondPerTask x 60 x 0.8, with the resource label derived', () => {
+    it('tracks RequiredTasksPerTask at 0.7: metric math over the target group’s RequestCount and HealthyHostCount', () => {
+      const dimensions = [
+        { Name: 'LoadBalancer', Value: Match.anyValue() },
+        { Name: 'TargetGroup', Value: Match.anyValue() },
+      ];
       template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
         PolicyType: 'TargetTrackingScaling',
         TargetTrackingScalingPolicyConfiguration: {
-          TargetValue: 40 * 60 * 0.8,
+          TargetValue: 0.7,
           ScaleInCooldown: 300,
           ScaleOutCooldown: 180,
-          PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget', ResourceLabel: RESOURCE_LABEL },
+          CustomizedMetricSpecification: {
+            Metrics: [
+              {
+                Id: 'requests',
+                ReturnData: false,
+                MetricStat: {
+                  Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'RequestCount', Dimensions: Match.arrayEquals(dimensions) },
+                  Stat: 'Sum',
+                },
+              },
+              {
+                Id: 'tasks',
+                ReturnData: false,
+                MetricStat: {
+                  Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HealthyHostCount', Dimensions: Match.arrayEquals(dimensions) },
+                  Stat: 'Average',
+                },
+              },
+              {
+                Id: 'signal',
+                ReturnData: true,
+                Expression: Match.stringLikeRegexp('^\\(requests / 2[0-9.]+ \\+ .*\\) / IF\\(tasks > 1, tasks, 1\\)$'),
+              },
+            ],
+          },
         },
       });
+    });
+
+    it('counts, in its metric math, at least the tasks Erlang C asks for at every fleet size up to maxCapacity', () => {
+      const policy = Object.values(
+        template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', { Properties: { PolicyType: 'TargetTrackingScaling' } }),
+      )[0]!;
+      const expression: string = policy.Properties.TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[2].Expression;
+      // Evaluate the deployed formula for one healthy task and compare with the fitted curve it was written from.
+      const evaluate = (requestsPerMinute: number) =>
+        Function(
+          'requests',
+          'tasks',
+          'IF',
+          `return ${expression.replaceAll('^', '**')};`,
+        )(requestsPerMinute, 1, (c: boolean, t: number, f: number) => (c ? t : f)) as number;
+      const curve = fitRequiredTasks(40, 0.5, 20);
+      for (const requestsPerSecond of [1, 30, 41, 200, 750]) {
+        expect(evaluate(requestsPerSecond * 60)).toBeGreaterThanOrEqual(requiredTasks(curve, requestsPerSecond) - 1e-6);
+        expect(evaluate(requestsPerSecond * 60)).toBeLessThan(requiredTasks(curve, requestsPerSecond) + 1e-3);
+      }
     });
 
     it('guards latency with step scaling on p99 TargetResponseTime over the SLO for one minute: +25%, +50% over twice the SLO', () => {
@@ -129,14 +177,14 @@ describe('RequestScaledService', () => {
       });
     });
 
-    it('declares AWS predictive scaling on the ALBRequestCount pair with the derived resource label and the tracking target', () => {
+    it('declares AWS predictive scaling on the ALBRequestCount pair with the derived resource label, at what one task serves within the SLO', () => {
       template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
         PolicyType: 'PredictiveScaling',
         PredictiveScalingPolicyConfiguration: {
           Mode: 'ForecastOnly',
           SchedulingBufferTime: 300,
           MetricSpecifications: [
-            { TargetValue: 1920, PredefinedMetricPairSpecification: { PredefinedMetricType: 'ALBRequestCount', ResourceLabel: RESOURCE_LABEL } },
+            { TargetValue: 40 * 60, PredefinedMetricPairSpecification: { PredefinedMetricType: 'ALBRequestCount', ResourceLabel: RESOURCE_LABEL } },
           ],
         },
       });
@@ -184,12 +232,12 @@ describe('RequestScaledService', () => {
       expect(rule.match(/ALARM\(/g)!.length).toBe(1 /* capacity pinned */ + 1 /* latency breach */ + 4 /* page pairs: 2 SLIs x 2 */);
     });
 
-    it('shows requests per target, p99 vs SLO, burn rates and error budgets on the dashboard', () => {
+    it('shows required tasks per task, p99 vs SLO, burn rates and error budgets on the dashboard', () => {
       const body = JSON.stringify(
         Object.values(template.findResources('AWS::CloudWatch::Dashboard')).map((dashboard) => dashboard.Properties.DashboardBody),
       );
       for (const title of [
-        'Requests per target vs target (per minute)',
+        'Required tasks per task vs target',
         'p99 response time vs SLO (seconds)',
         'Error budget remaining: requests slower than 500 ms (objective 99.90%)',
         'Burn rate: requests answered 5xx by a target',
@@ -220,27 +268,28 @@ describe('RequestScaledService', () => {
     });
   });
 
-  describe('the request-count target', () => {
-    const trackedTarget = (overrides: Partial<RequestScaledServiceProps>) => {
-      const policies = checkedTemplate(scaledStack(overrides)).findResources('AWS::ApplicationAutoScaling::ScalingPolicy', {
+  describe('the required-tasks target', () => {
+    it('is targetUtilization when given', () => {
+      const policies = checkedTemplate(scaledStack({ targetUtilization: 0.85 })).findResources('AWS::ApplicationAutoScaling::ScalingPolicy', {
         Properties: { PolicyType: 'TargetTrackingScaling' },
       });
-      return Object.values(policies)[0]!.Properties.TargetTrackingScalingPolicyConfiguration.TargetValue as number;
-    };
-
-    it('is derived for minCapacity tasks pooled as one M/M/c queue, above the one-task rate', () => {
-      const target = trackedTarget({ minCapacity: 3 });
-      expect(target).toBeCloseTo(fleetSloRatePerTask(40, 0.5, 3) * 60 * 0.8, 6);
-      expect(target).toBeGreaterThan(40 * 60 * 0.8);
+      expect(Object.values(policies)[0]!.Properties.TargetTrackingScalingPolicyConfiguration.TargetValue).toBe(0.85);
     });
 
-    it('is derived for fleetTasksForTarget tasks when given', () => {
-      expect(trackedTarget({ fleetTasksForTarget: 5 })).toBeCloseTo(fleetSloRatePerTask(40, 0.5, 5) * 60 * 0.8, 6);
+    it('exposes the fitted curve it scales on', () => {
+      const stack = new Stack(nagCheckedApp(), 'Curve');
+      const scaling = new RequestScaledService(stack, 'Scaling', {
+        loadBalancedService: webService(stack),
+        requestsPerSecondPerTask: 40,
+        latencySlo: Duration.millis(500),
+        maxCapacity: 20,
+      });
+      expect(scaling.requiredTasks).toEqual(fitRequiredTasks(40, 0.5, 20));
     });
   });
 
   describe('with headroom’s predictor', () => {
-    it('adds the target group’s hourly RequestCount as the load, at the fleet’s per-task rate, planned from the p50 at utilization 1', () => {
+    it('adds the target group’s hourly RequestCount as the load, at the one-task rate within the SLO, planned from the p50 at utilization 1', () => {
       const template = checkedTemplate(
         scaledStack({ minCapacity: 2 }, (scaling, stack) => {
           const predictor = new PredictiveScaling(stack, 'Predictor');
@@ -253,8 +302,8 @@ describe('RequestScaledService', () => {
       const config = JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG);
       expect(config).toContain('\\"metricName\\":\\"RequestCount\\"');
       expect(config).toContain('\\"stat\\":\\"Sum\\"');
-      // minCapacity 2: the per-task rate of two pooled tasks within the SLO, as the tracking target's.
-      expect(config).toContain(`\\"unitThroughput\\":${fleetSloRatePerTask(40, 0.5, 2)}`);
+      // What one task serves within the SLO: a floor never asks for fewer tasks than the forecast needs at any fleet size.
+      expect(config).toContain('\\"unitThroughput\\":40,');
       expect(config).toMatch(/\\"minCapacity\\":2,\\"maxCapacity\\":20/);
       expect(config).toMatch(/\\"targetUtilization\\":1\b/);
       expect(config).toContain('\\"quantile\\":\\"p50\\"');
@@ -307,7 +356,7 @@ describe('RequestScaledService', () => {
       [{ minCapacity: 30 }, /minCapacity \(30\) is above maxCapacity \(20\)/],
       [{ maxCapacity: 0 }, /maxCapacity must be a whole number >= 1/],
       [{ latencyGuardMinutes: 0 }, /latencyGuardMinutes must be a whole number between 1 and 1440/],
-      [{ fleetTasksForTarget: 21 }, /fleetTasksForTarget must be a whole number between 1 and 20/],
+      [{ requestsPerSecondPerTask: Token.asNumber({ Ref: 'Rate' }) }, /requestsPerSecondPerTask is a token\. Give a number known at synth/],
       [{ latencyGuard: false, latencyGuardMinutes: 3 }, /latencyGuardMinutes is set but latencyGuard is false/],
     ])('refuses %o, naming the prop', (overrides, message) => {
       expect(invalid(overrides as Partial<RequestScaledServiceProps>)).toThrow(message);

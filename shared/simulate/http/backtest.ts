@@ -4,9 +4,9 @@ import { PredictiveFloors, type PredictiveOptions } from '../predictive-floors.t
 import { ScalingDecider } from '../scaling-rules.ts';
 import { HttpServiceModel } from './minute-model.ts';
 import { HTTP_POLICY_NAMES, validateHttpParameters, type HttpParameters, type HttpPolicyName } from './parameters.ts';
-import { fleetSloRatePerTask } from '../../request-scaling/fleet-rate.ts';
 import { REQUEST_SCALING_DEFAULTS } from '../../request-scaling/reactive-defaults.ts';
-import { fleetTasksForTarget, httpPolicySetup, type HttpPolicyOptions } from './policies.ts';
+import type { RequiredTasksCurve } from '../../request-scaling/required-tasks.ts';
+import { httpPolicySetup, type HttpPolicyOptions } from './policies.ts';
 import { requestsPerMinute } from './request-rate.ts';
 import { TaskFleet } from '../task-fleet.ts';
 
@@ -42,7 +42,7 @@ export interface HttpTimeline {
 export interface HttpBacktestOptions extends HttpPolicyOptions {
   /**
    * headroom's predictive floors, planned by the predictor's own code (PredictiveFloors) from the requests seen so
-   * far, at the fleet's per-task rate within the SLO (the rate headroom's target is derived from).
+   * far, at the rate one task serves within the SLO (RequestScaledService.addPredictiveScaling's unitThroughput).
    * @default the p50 forecast at utilization 1 (RequestScaledService.addPredictiveScaling's defaults): the floors carry the expected demand once, and target tracking and the latency guard take the rest
    */
   readonly predictive?: PredictiveOptions;
@@ -57,8 +57,10 @@ export interface HttpBacktestResult {
   readonly requests: readonly number[];
   /** The per-task request rate that keeps one task's p99 within the SLO (what a load test at the SLO finds). */
   readonly sloRatePerTask: number;
-  /** headroom's ALBRequestCountPerTarget target (requests per target per minute). */
+  /** headroom's RequiredTasksPerTask target (NaN when no headroom policy ran). */
   readonly headroomTarget: number;
+  /** The tasks headroom counts a request rate as needing within the SLO (when a headroom policy ran). */
+  readonly requiredTasks?: RequiredTasksCurve;
   readonly policies: readonly HttpPolicyScore[];
   readonly timelines: readonly HttpTimeline[];
 }
@@ -152,6 +154,7 @@ export function backtestRequests(
   // Every policy starts where a running service would be: with the tasks the first minute needs.
   const initial = clampTasks(Math.max(1, model.leastTasks((requests[0] ?? 0) / 60)), parameters);
   let headroomTarget = Number.NaN;
+  let requiredTasks: RequiredTasksCurve | undefined;
   const runs = policies.map((name): Run => {
     if (name === 'oracle') {
       const desired = oracleTasks(requests, model);
@@ -161,7 +164,10 @@ export function backtestRequests(
       return replay(name, requests, model, fleet, (minute) => fleet.setDesired(desired[minute + 1] ?? desired[minute]!, minute + 1));
     }
     const setup = httpPolicySetup(name, parameters, sloRatePerTask, options);
-    if (name === 'headroom' || name === 'headroom-reactive') headroomTarget = setup.target!;
+    if (name === 'headroom' || name === 'headroom-reactive') {
+      headroomTarget = setup.target!;
+      requiredTasks = setup.requiredTasks;
+    }
     const decider = new ScalingDecider(setup.cooldowns);
     const fleet = new TaskFleet(lead, initial);
     const floors =
@@ -171,7 +177,7 @@ export function backtestRequests(
             missing,
             startMs,
             {
-              throughputPerWorker: fleetSloRatePerTask(sloRatePerTask, parameters.sloMs / 1000, fleetTasksForTarget(parameters, options)),
+              throughputPerWorker: sloRatePerTask,
               startupMs: parameters.startupMs,
               sloMs: Math.max(60_000, parameters.sloMs),
               minCapacity: parameters.minCapacity,
@@ -216,7 +222,16 @@ export function backtestRequests(
     scalingActions: fleet.scalingActions,
     taskHoursVsOracle: oracleMinutes ? fleet.taskMinutes / oracleMinutes : Number.NaN,
   }));
-  return { parameters, startMs, requests, sloRatePerTask, headroomTarget, policies: scores, timelines: runs.map((run) => run.timeline) };
+  return {
+    parameters,
+    startMs,
+    requests,
+    sloRatePerTask,
+    headroomTarget,
+    ...(requiredTasks ? { requiredTasks } : {}),
+    policies: scores,
+    timelines: runs.map((run) => run.timeline),
+  };
 }
 
 /** Backtests a trace of requests per step (whole minutes up to 1 h; NaN = no data), read as a request rate, through the policies asked for. */

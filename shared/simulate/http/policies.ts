@@ -1,6 +1,6 @@
 import { ECS_DEFAULT_COOLDOWN_MINUTES, StepScalingPolicy, TargetTrackingPolicy, type Cooldowns, type Proposal } from '../scaling-rules.ts';
-import { derivedRequestsPerTarget } from '../../request-scaling/fleet-rate.ts';
-import { defaultFleetTasks, REQUEST_SCALING_DEFAULTS } from '../../request-scaling/reactive-defaults.ts';
+import { fitRequiredTasks, requiredTasks, type RequiredTasksCurve } from '../../request-scaling/required-tasks.ts';
+import { REQUEST_SCALING_DEFAULTS } from '../../request-scaling/reactive-defaults.ts';
 import type { MinuteOutcome } from './minute-model.ts';
 import type { HttpParameters, HttpPolicyName } from './parameters.ts';
 
@@ -31,15 +31,10 @@ export interface HttpPolicyOptions {
    */
   readonly guessRequestsPerTarget?: number;
   /**
-   * headroom's target utilization of the fleet's per-task rate within the SLO (RequestScaledService's targetUtilization).
-   * @default REQUEST_SCALING_DEFAULTS.targetUtilization (0.8)
+   * headroom's RequiredTasksPerTask target: the share of the fleet's capacity within the SLO in use (RequestScaledService's targetUtilization).
+   * @default REQUEST_SCALING_DEFAULTS.targetUtilization (0.7)
    */
   readonly targetUtilization?: number;
-  /**
-   * The fleet size headroom's per-task rate is derived for (RequestScaledService's fleetTasksForTarget).
-   * @default the minimum capacity, at least 1
-   */
-  readonly fleetTasksForTarget?: number;
   /**
    * Consecutive minutes of p99 over the SLO before the latency guard scales out (latencyGuardMinutes).
    * @default REQUEST_SCALING_DEFAULTS.latencyGuardMinutes (1)
@@ -79,6 +74,18 @@ function cpuUtilization(target: number): Watched {
 function requestCountPerTarget(target: number): Watched {
   return lagged(
     (metrics) => (metrics.missing || metrics.requests <= 0 ? Number.NaN : metrics.requests / Math.max(1, metrics.running)),
+    new TargetTrackingPolicy(target),
+  );
+}
+
+/**
+ * RequestScaledService's scaling signal, RequiredTasksPerTask: the tasks the minute's RequestCount needs within the
+ * SLO (shared/request-scaling/required-tasks.ts) over the healthy targets (HealthyHostCount). Missing with no
+ * RequestCount, as the metric math is; with no healthy target it counts against one.
+ */
+function requiredTasksPerTask(curve: RequiredTasksCurve, target: number): Watched {
+  return lagged(
+    (metrics) => (metrics.missing || metrics.requests <= 0 ? Number.NaN : requiredTasks(curve, metrics.requests / 60) / Math.max(1, metrics.running)),
     new TargetTrackingPolicy(target),
   );
 }
@@ -127,16 +134,13 @@ export interface HttpPolicySetup {
   readonly tracking: readonly Watched[];
   readonly steps: readonly Watched[];
   readonly cooldowns: Cooldowns;
-  /** headroom's request-count target (requests per target per minute), when the policy has one. */
+  /** The policy's target: request-count-tracking's requests per target per minute, headroom's RequiredTasksPerTask. */
   readonly target?: number;
+  /** headroom's required-tasks curve. */
+  readonly requiredTasks?: RequiredTasksCurve;
 }
 
 const ECS_DEFAULT_COOLDOWNS: Cooldowns = { scaleOutMinutes: ECS_DEFAULT_COOLDOWN_MINUTES, scaleInMinutes: ECS_DEFAULT_COOLDOWN_MINUTES };
-
-/** The fleet size headroom's target is derived for: the option, or RequestScaledService's default. */
-export function fleetTasksForTarget(parameters: HttpParameters, options: HttpPolicyOptions = {}): number {
-  return options.fleetTasksForTarget ?? defaultFleetTasks(parameters.minCapacity);
-}
 
 /** The Application Auto Scaling policies each reactive HTTP policy puts on the service. */
 export function httpPolicySetup(
@@ -154,20 +158,17 @@ export function httpPolicySetup(
     }
     case 'headroom-reactive':
     case 'headroom': {
-      const target = derivedRequestsPerTarget(
-        sloRatePerTask,
-        parameters.sloMs / 1000,
-        fleetTasksForTarget(parameters, options),
-        options.targetUtilization ?? REQUEST_SCALING_DEFAULTS.targetUtilization,
-      );
+      const target = options.targetUtilization ?? REQUEST_SCALING_DEFAULTS.targetUtilization;
+      const curve = fitRequiredTasks(sloRatePerTask, parameters.sloMs / 1000, parameters.maxCapacity);
       return {
-        tracking: [requestCountPerTarget(target)],
+        tracking: [requiredTasksPerTask(curve, target)],
         steps: [latencyGuard(parameters.sloMs, options.guardMinutes ?? REQUEST_SCALING_DEFAULTS.latencyGuardMinutes)],
         cooldowns: {
           scaleOutMinutes: options.scaleOutCooldownMinutes ?? REQUEST_SCALING_DEFAULTS.scaleOutCooldownMs / 60_000,
           scaleInMinutes: REQUEST_SCALING_DEFAULTS.scaleInCooldownMs / 60_000,
         },
         target,
+        requiredTasks: curve,
       };
     }
   }

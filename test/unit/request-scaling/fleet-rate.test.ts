@@ -1,7 +1,7 @@
 // RequestScaledService's target derivation: one task's measured rate within the SLO, extended to a pooled fleet.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { derivedRequestsPerTarget, fleetSloRatePerTask, serviceRateFromSloRate } from '../../../shared/request-scaling/fleet-rate.ts';
+import { fleetSloRatePerTask, serviceRateFromSloRate } from '../../../shared/request-scaling/fleet-rate.ts';
 import { HttpServiceModel } from '../../../shared/simulate/http/minute-model.ts';
 
 const model = new HttpServiceModel({ requestsPerSecondPerTask: 50, startupMs: 0, sloMs: 500, minCapacity: 1, maxCapacity: 100 });
@@ -39,11 +39,5 @@ describe('fleetSloRatePerTask', () => {
 
   it('refuses a fleet that is not a whole number of tasks', () => {
     expect(() => fleetSloRatePerTask(40, 0.5, 0)).toThrow(/tasks must be a whole number >= 1, got 0/);
-  });
-});
-
-describe('derivedRequestsPerTarget', () => {
-  it('is the fleet’s per-task rate x 60 x the target utilization', () => {
-    expect(derivedRequestsPerTarget(oneTask, 0.5, 5, 0.8)).toBeCloseTo(fleetSloRatePerTask(oneTask, 0.5, 5) * 60 * 0.8, 9);
   });
 });

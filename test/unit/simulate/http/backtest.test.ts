@@ -5,6 +5,7 @@ import { HttpServiceModel } from '../../../../shared/simulate/http/minute-model.
 import type { HttpParameters } from '../../../../shared/simulate/http/parameters.ts';
 import { httpPolicySetup } from '../../../../shared/simulate/http/policies.ts';
 import { fleetSloRatePerTask } from '../../../../shared/request-scaling/fleet-rate.ts';
+import { fitRequiredTasks, requiredTasks } from '../../../../shared/request-scaling/required-tasks.ts';
 
 const parameters: HttpParameters = { requestsPerSecondPerTask: 50, startupMs: 60_000, sloMs: 500, minCapacity: 1, maxCapacity: 100 };
 const perMinute = (requestsPerSecond: number) => requestsPerSecond * 60;
@@ -93,24 +94,36 @@ describe('target tracking (shared/simulate/scaling-rules.ts)', () => {
 });
 
 describe('headroom', () => {
-  it('derives its request-count target from the per-task rate within the SLO x 60 x the target utilization', () => {
+  it('tracks RequiredTasksPerTask at 0.7, on the required-tasks curve fitted for 1 to maxCapacity tasks', () => {
     const result = backtestRequests(flat(100, 5), 0, parameters, ['headroom']);
-    expect(result.headroomTarget).toBeCloseTo((50 - Math.log(100) / 0.5) * 60 * 0.8, 6);
+    expect(result.headroomTarget).toBe(0.7);
+    expect(result.requiredTasks).toEqual(fitRequiredTasks(result.sloRatePerTask, 0.5, parameters.maxCapacity));
   });
 
-  it('derives its target for minCapacity pooled tasks, as RequestScaledService does', () => {
-    const result = backtestRequests(flat(100, 5), 0, { ...parameters, minCapacity: 3 }, ['headroom-reactive']);
-    expect(result.headroomTarget).toBeCloseTo(fleetSloRatePerTask(result.sloRatePerTask, 0.5, 3) * 60 * 0.8, 6);
+  it('settles a steady load at its required tasks over the target', () => {
+    const result = backtestRequests(flat(1000, 60), 0, parameters, ['headroom-reactive']);
+    const settled = timeline(result, 'headroom-reactive').capacity.at(-1)!;
+    expect(settled).toBe(Math.ceil(requiredTasks(result.requiredTasks!, 1000) / 0.7));
   });
 
-  it('breaches the SLO on one task when its target is derived for a larger fleet than the one running', () => {
-    // A rise of 1 request/s a minute from 30: the one-task target (32.6/s) calls a second task before one task's SLO rate
-    // (40.8/s); the five-task target (38.5/s) calls it too late.
-    const requests = [...Array.from({ length: 18 }, (_, minute) => perMinute(30 + minute)), ...flat(48, 10)];
-    const run = (fleetTasksForTarget: number) =>
-      score(backtestRequests(requests, 0, { ...parameters, maxCapacity: 10 }, ['headroom-reactive'], { fleetTasksForTarget }), 'headroom-reactive');
-    expect(run(1).sloViolationMinutes).toBe(0);
-    expect(run(5).sloViolationMinutes).toBeGreaterThan(0);
+  it('runs a large fleet closer to saturation than a small one, as a pooled M/M/c fleet can', () => {
+    const utilizationAt = (requestsPerSecond: number) => {
+      const result = backtestRequests(flat(requestsPerSecond, 60), 0, parameters, ['headroom-reactive']);
+      return requestsPerSecond / 50 / timeline(result, 'headroom-reactive').capacity.at(-1)!;
+    };
+    expect(utilizationAt(1500)).toBeGreaterThan(0.68);
+    expect(utilizationAt(30)).toBeLessThan(0.61);
+  });
+
+  it('keeps one task within the SLO through a rise that a target tight enough for a large fleet misses', () => {
+    // A rise of 2 requests/s a minute from 20 on one task: RequiredTasksPerTask calls a second task in time; a static
+    // ALBRequestCountPerTarget at 70% of what 30 pooled tasks serve each (the same cost on a large fleet) calls it too late.
+    const requests = [...Array.from({ length: 15 }, (_, minute) => perMinute(20 + 2 * minute)), ...flat(48, 10)];
+    const configured = { ...parameters, maxCapacity: 10 };
+    const largeFleetTarget = fleetSloRatePerTask(new HttpServiceModel(configured).sloRatePerTask(), 0.5, 30) * 60 * 0.7;
+    expect(score(backtestRequests(requests, 0, configured, ['headroom-reactive']), 'headroom-reactive').sloViolationMinutes).toBe(0);
+    const staticTarget = backtestRequests(requests, 0, configured, ['request-count-tracking'], { guessRequestsPerTarget: largeFleetTarget });
+    expect(score(staticTarget, 'request-count-tracking').sloViolationMinutes).toBeGreaterThan(0);
   });
 
   it('scales out through its latency guard when the p99 breaches the SLO for a minute', () => {
