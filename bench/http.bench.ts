@@ -45,12 +45,30 @@ function bestOf(policies: readonly HttpPolicyScore[]): HttpPolicyScore {
 interface Scoreboard {
   readonly rows: string[][];
   readonly verdicts: string[];
+  /** Per trace: the task-hours headroom's floors add to headroom-reactive, and how much of it the two dearest days hold. */
+  readonly floorCosts: string[][];
+}
+
+/** Task-hours headroom holds beyond headroom-reactive, in all and on its two dearest UTC days. */
+function floorCost(result: ReturnType<typeof backtestRequests>, startMs: number): string[] {
+  const line = (name: HttpPolicyName) => result.timelines.find((timeline) => timeline.name === name)!.capacity;
+  const [withFloors, reactive] = [line('headroom'), line('headroom-reactive')];
+  const byDay = new Map<number, number>();
+  withFloors.forEach((capacity, minute) => {
+    const day = Math.floor((startMs + minute * 60_000) / 86_400_000);
+    byDay.set(day, (byDay.get(day) ?? 0) + (capacity - reactive[minute]!) / 60);
+  });
+  const total = [...byDay.values()].reduce((sum, hours) => sum + hours, 0);
+  const dearest = [...byDay.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2);
+  const days = dearest.map(([day, hours]) => `${new Date(day * 86_400_000).toISOString().slice(0, 10)} (${hours.toFixed(0)})`).join(', ');
+  return [total.toFixed(0), `${((100 * total) / (reactive.reduce((sum, tasks) => sum + tasks, 0) / 60)).toFixed(1)}%`, days];
 }
 
 /** Every policy on every trace at `minCapacity`, and the goal's verdict per trace. */
 function scoreboard(minCapacity: number): Scoreboard {
   const rows: string[][] = [];
   const verdicts: string[] = [];
+  const floorCosts: string[][] = [];
   const configured = { ...parameters, minCapacity };
   for (const { label, file, regular } of traces) {
     const { requests, startMs, scale } = scaledRequests(file);
@@ -80,19 +98,21 @@ function scoreboard(minCapacity: number): Scoreboard {
     const headroom = result.policies.find((policy) => policy.name === 'headroom')!;
     const fewer = headroom.sloViolationMinutes <= 0.25 * best.sloViolationMinutes;
     const cheap = headroom.taskHoursVsOracle <= 1.3;
-    const ideal = idealReactiveGrid(requests, new HttpServiceModel(configured))
-      .filter((score) => score.taskMinutes / 60 <= 1.3 * oracleHours)
-      .sort((a, b) => a.sloViolationMinutes - b.sloViolationMinutes || a.taskMinutes - b.taskMinutes)[0];
-    const idealCell = ideal
-      ? `${ideal.sloViolationMinutes} min, ${(ideal.taskMinutes / 60 / oracleHours).toFixed(2)} x (x${ideal.margin}, hold ${ideal.holdMinutes} min): ` +
-        `${ideal.sloViolationMinutes <= 0.25 * best.sloViolationMinutes ? 'reachable' : 'out of reach'}`
-      : 'none within 1.3 x: out of reach';
+    const idealCell = (delayMinutes: number) => {
+      const ideal = idealReactiveGrid(requests, new HttpServiceModel(configured), delayMinutes)
+        .filter((score) => score.taskMinutes / 60 <= 1.3 * oracleHours)
+        .sort((a, b) => a.sloViolationMinutes - b.sloViolationMinutes || a.taskMinutes - b.taskMinutes)[0];
+      if (!ideal) return 'none within 1.3 x: out of reach';
+      const verdict = ideal.sloViolationMinutes <= 0.25 * best.sloViolationMinutes ? 'reachable' : 'out of reach';
+      return `${ideal.sloViolationMinutes} min, ${(ideal.taskMinutes / 60 / oracleHours).toFixed(2)} x (x${ideal.margin}, hold ${ideal.holdMinutes} min): ${verdict}`;
+    };
+    floorCosts.push([label, ...floorCost(result, startMs)]);
     verdicts.push(
       `| ${label}${regular ? '' : ' (spiky)'} | ${bestName} (${best.sloViolationMinutes} min, ${best.taskHoursVsOracle.toFixed(2)} x) | ${headroom.sloViolationMinutes} min, ${headroom.taskHoursVsOracle.toFixed(2)} x | ` +
-        `${fewer ? 'met' : 'missed'} (${best.sloViolationMinutes > 0 ? `${((100 * headroom.sloViolationMinutes) / best.sloViolationMinutes).toFixed(0)}%` : 'best has 0'}) | ${cheap ? 'met' : 'missed'} | ${idealCell} |`,
+        `${fewer ? 'met' : 'missed'} (${best.sloViolationMinutes > 0 ? `${((100 * headroom.sloViolationMinutes) / best.sloViolationMinutes).toFixed(0)}%` : 'best has 0'}) | ${cheap ? 'met' : 'missed'} | ${idealCell(0)} | ${idealCell(1)} |`,
     );
   }
-  return { rows, verdicts };
+  return { rows, verdicts, floorCosts };
 }
 
 /** headroom-reactive with one default changed at a time, on every trace at minCapacity 1: what the defaults trade. */
@@ -153,17 +173,21 @@ export async function run(): Promise<void> {
     "Goal: headroom's SLO-violation minutes <= 25% of the best baseline's (fewest violation minutes, then fewest task-hours, of",
     "CPU at 70% and 50% and request count at the guess) at <= 1.3 x the oracle's task-hours.",
     '',
-    '| trace | best baseline | headroom | <= 25% violations | <= 1.3 x oracle | ideal reactive within 1.3 x: the goal by reacting |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| trace | best baseline | headroom | <= 25% violations | <= 1.3 x oracle | ideal reactive, no delay | ideal reactive, a minute late |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...main.verdicts,
     '',
+    "What headroom's floors cost beyond headroom-reactive (task-hours), and the two UTC days that hold the most of it:",
+    '',
+    table(['trace', 'extra task-hours', 'of headroom-reactive', 'dearest days (task-hours)'], main.floorCosts),
+    '',
     `The same with at least ${HA_MIN_CAPACITY} tasks (minCapacity ${HA_MIN_CAPACITY}, as a web service runs for availability) for every policy and the oracle;`,
-    `headroom's target is then derived for ${HA_MIN_CAPACITY} pooled tasks:`,
+    'headroom changes nothing for it: RequiredTasksPerTask follows the fleet at every size.',
     '',
     table(['trace', 'scale', 'policy', 'SLO-violation min', 'dropped', 'bad %', 'task-hours', 'actions', 'vs oracle'], available.rows),
     '',
-    '| trace | best baseline | headroom | <= 25% violations | <= 1.3 x oracle | ideal reactive within 1.3 x: the goal by reacting |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| trace | best baseline | headroom | <= 25% violations | <= 1.3 x oracle | ideal reactive, no delay | ideal reactive, a minute late |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...available.verdicts,
     '',
     `What each default trades: headroom-reactive with one of them changed, ${parameters.minCapacity}-${parameters.maxCapacity} tasks (SLO-violation minutes, task-hours vs the oracle):`,
