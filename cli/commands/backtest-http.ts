@@ -1,12 +1,15 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RegularSeries } from '../../shared/series/regular-series.ts';
+import { missingMinutes } from '../../shared/simulate/arrivals.ts';
 import {
+  chooseTargetUtilization,
   describeRequiredTasks,
   HTTP_DEFAULTS,
   HTTP_POLICY_NAMES,
   runHttpBacktest,
   type HttpBacktestResult,
   type HttpPolicyName,
+  type TargetTuning,
 } from '../../shared/simulate/http/index.ts';
 import { parsePositiveNumber, parseWholeNumber } from '../options/numbers.ts';
 
@@ -92,6 +95,14 @@ export function refuseHttpFlags(command: Command): void {
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 
+function printTargetTuning(tuning: TargetTuning): void {
+  process.stdout.write(
+    `\nRequiredTasksPerTask targets replayed (headroom-reactive): ${tuning.candidates
+      .map((score) => `${score.targetUtilization} ${score.sloViolationMinutes} min ${score.taskHours.toFixed(0)} task-hours`)
+      .join('; ')}\n` + `chosen ${tuning.reason}: give it as RequestScaledService's targetUtilization\n`,
+  );
+}
+
 function printTable(result: HttpBacktestResult): void {
   const p = result.parameters;
   process.stdout.write(
@@ -136,8 +147,16 @@ export function httpBacktest(series: RegularSeries, flags: HttpBacktestFlags, co
     cpuTargetPercent: flags.cpuTarget,
     ...(flags.guessRequestsPerTarget === undefined ? {} : { guessRequestsPerTarget: flags.guessRequestsPerTarget }),
   });
+  const scoresHeadroom = flags.httpPolicies.some((name) => name === 'headroom' || name === 'headroom-reactive');
+  const tuning = scoresHeadroom
+    ? chooseTargetUtilization(result.requests, result.startMs, parameters, {
+        cpuTargetPercent: flags.cpuTarget,
+        missing: missingMinutes(scaled),
+      })
+    : undefined;
   if (!flags.json) {
     printTable(result);
+    if (tuning) printTargetTuning(tuning);
     return;
   }
   const json = {
@@ -155,6 +174,7 @@ export function httpBacktest(series: RegularSeries, flags: HttpBacktestFlags, co
       ...policy,
       taskHoursVsOracle: Number.isFinite(policy.taskHoursVsOracle) ? policy.taskHoursVsOracle : null,
     })),
+    targetTuning: tuning ?? null,
   };
   process.stdout.write(`${JSON.stringify(json)}\n`);
 }

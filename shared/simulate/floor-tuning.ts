@@ -12,6 +12,7 @@ import type { BacklogParameters } from './parameters.ts';
 import type { ReactiveOptions } from './policies.ts';
 import { PredictiveFloors, type ForecastMemo, type PredictiveOptions } from './predictive-floors.ts';
 import { simulateReactive } from './replay.ts';
+import { cheapestMeetingSlo } from './slo-choice.ts';
 
 const DAY_MINUTES = 1440;
 
@@ -30,13 +31,6 @@ export const FLOOR_CANDIDATES: readonly FloorSettings[] = [
 const LEAST_HISTORY_DAYS = FLOOR_TUNING_DAYS + 2;
 /** The replay starts this long before the scored days, reactive alone, so each candidate starts from a settled fleet. */
 const WARM_UP_MINUTES = DAY_MINUTES;
-
-/**
- * Where every candidate violates the SLO (load above the maximum, a burst inside an hour the history cannot
- * show), one within this share of the fewest minutes still counts as meeting it: paying 20% more capacity all
- * week for 5 of 200 minutes no floor can avoid is not what the SLO asks. Where a candidate has none, none it is.
- */
-const UNAVOIDABLE_SLACK = 0.1;
 
 /** What a replay needs of the workload: its workers, SLO and walls, and the reactive policy it deploys. */
 export interface TunedWorkload {
@@ -63,7 +57,7 @@ const describe = (settings: FloorSettings) => `${settings.quantile} at ${Math.ro
 /**
  * Replays the last FLOOR_TUNING_DAYS of `history` (load per second, any step from 10 s to 1 h) for every candidate and
  * picks the cheapest that meets the SLO there: with the fewest SLO-violation minutes any candidate achieved (within
- * UNAVOIDABLE_SLACK where none has zero). Undefined when the history is shorter than those days plus two.
+ * UNAVOIDABLE_SLACK where none has zero, shared/simulate/slo-choice.ts). Undefined when the history is shorter than those days plus two.
  * Within a step the load is taken as even: an hourly history cannot show a burst inside the hour.
  */
 export function chooseFloorSettings(
@@ -97,11 +91,7 @@ export function chooseFloorSettings(
     );
     return { settings, sloViolationMinutes: service.violationMinutes, capacityHours: service.capacityMinutes / 60 };
   });
-  const fewest = Math.min(...scores.map((score) => score.sloViolationMinutes));
-  const allowed = Math.floor(fewest * (1 + UNAVOIDABLE_SLACK));
-  const chosen = scores
-    .filter((score) => score.sloViolationMinutes <= allowed)
-    .sort((a, b) => a.capacityHours - b.capacityHours || candidates.indexOf(a.settings) - candidates.indexOf(b.settings))[0]!;
+  const { chosen, allowed, fewest } = cheapestMeetingSlo(scores, (score) => score.capacityHours);
   return {
     chosen: chosen.settings,
     candidates: scores,

@@ -54,6 +54,55 @@ describe('headroom backtest --workload http', () => {
     expect(answer.policies.at(-1)).toMatchObject({ name: 'oracle', sloViolationMinutes: 0, taskHoursVsOracle: 1 });
   });
 
+  it('replays every RequiredTasksPerTask target candidate and prints the one to deploy', () => {
+    const { status, stdout } = runCli([
+      'backtest',
+      '--workload',
+      'http',
+      '--trace',
+      trace,
+      '--requests-per-task',
+      '50',
+      '--slo',
+      '500ms',
+      '--max',
+      '40',
+      '--http-policies',
+      'headroom-reactive,oracle',
+    ]);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(
+      /^RequiredTasksPerTask targets replayed \(headroom-reactive\): 0\.6 \d+ min \d+ task-hours; .*0\.9 \d+ min \d+ task-hours$/m,
+    );
+    expect(stdout).toMatch(/^chosen 0\.\d+: the cheapest of 7 targets .*: give it as RequestScaledService's targetUtilization$/m);
+  });
+
+  it('chooses, on a smooth daily load that never breaks the SLO, a tighter target than the default, in the JSON too', () => {
+    const { stdout } = runCli([
+      'backtest',
+      '--workload',
+      'http',
+      '--trace',
+      trace,
+      '--requests-per-task',
+      '50',
+      '--slo',
+      '500ms',
+      '--max',
+      '40',
+      '--json',
+      '--http-policies',
+      'headroom-reactive',
+    ]);
+    const answer = JSON.parse(stdout) as {
+      targetTuning: { chosen: number; candidates: Array<{ targetUtilization: number; sloViolationMinutes: number; taskHours: number }> };
+    };
+    expect(answer.targetTuning.candidates).toHaveLength(7);
+    expect(answer.targetTuning.chosen).toBeGreaterThan(0.7);
+    const chosen = answer.targetTuning.candidates.find((score) => score.targetUtilization === answer.targetTuning.chosen)!;
+    expect(chosen.sloViolationMinutes).toBe(Math.min(...answer.targetTuning.candidates.map((score) => score.sloViolationMinutes)));
+  });
+
   it('prints a table by default', () => {
     const { status, stdout } = runCli([
       'backtest',

@@ -14,3 +14,4 @@ export { HTTP_DEFAULTS, type HttpPolicyOptions } from './policies.ts';
 export { fleetSloRatePerTask } from '../../request-scaling/fleet-rate.ts';
 export { describeRequiredTasks, fitRequiredTasks, requiredTasks, type RequiredTasksCurve } from '../../request-scaling/required-tasks.ts';
 export { requestsPerMinute } from './request-rate.ts';
+export { chooseTargetUtilization, TARGET_CANDIDATES, type TargetScore, type TargetTuning } from './target-tuning.ts';
