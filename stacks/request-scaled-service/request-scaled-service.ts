@@ -248,15 +248,15 @@ export class RequestScaledService extends Construct {
       );
     }
     const targetUtilization = props.targetUtilization ?? REQUEST_SCALING_DEFAULTS.targetUtilization;
-    this.targetUtilization = targetUtilization;
     if (!(targetUtilization > 0 && targetUtilization <= 1)) {
       throw new InvalidPropError(
         NAME,
         'targetUtilization',
         `must be a fraction in (0, 1], got ${targetUtilization}`,
-        'Use for example 0.8 (not a percentage).',
+        'Use for example 0.7 (not a percentage).',
       );
     }
+    this.targetUtilization = targetUtilization;
     const guardMinutes = props.latencyGuardMinutes ?? REQUEST_SCALING_DEFAULTS.latencyGuardMinutes;
     requireWholeNumber(NAME, 'latencyGuardMinutes', guardMinutes, 1, 1440);
     if (props.latencyGuard === false && props.latencyGuardMinutes !== undefined) {
@@ -455,7 +455,7 @@ export class RequestScaledService extends Construct {
   }
 
   /**
-   * Adds this service's dashboard: capacity, requests per target vs target, p99 response time vs SLO, 5xx, the
+   * Adds this service's dashboard: capacity, required tasks per task vs target, p99 response time vs SLO, 5xx, the
    * burn rates and error budgets of the SLO alarms added so far, and the predictor's forecast and floors when
    * `options.predictor` is given; its composite alarm includes this service's alarms.
    */

@@ -20,22 +20,13 @@ function webTrace(): string {
 
 const trace = webTrace();
 
+/** `headroom backtest --workload http` on the trace, for a 50 requests/s task, a 500 ms SLO and 1-40 tasks, plus `flags`. */
+const runHttp = (flags: string[]) =>
+  runCli(['backtest', '--workload', 'http', '--trace', trace, '--requests-per-task', '50', '--slo', '500ms', '--max', '40', ...flags]);
+
 describe('headroom backtest --workload http', () => {
   it('prints every request-driven policy as JSON, with the derived target', () => {
-    const { status, stdout, stderr } = runCli([
-      'backtest',
-      '--workload',
-      'http',
-      '--trace',
-      trace,
-      '--requests-per-task',
-      '50',
-      '--slo',
-      '500ms',
-      '--max',
-      '40',
-      '--json',
-    ]);
+    const { status, stdout, stderr } = runHttp(['--json']);
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const answer = JSON.parse(stdout) as { parameters: Record<string, number>; policies: Array<Record<string, unknown>> };
@@ -55,21 +46,7 @@ describe('headroom backtest --workload http', () => {
   });
 
   it('replays every RequiredTasksPerTask target candidate and prints the one to deploy', () => {
-    const { status, stdout } = runCli([
-      'backtest',
-      '--workload',
-      'http',
-      '--trace',
-      trace,
-      '--requests-per-task',
-      '50',
-      '--slo',
-      '500ms',
-      '--max',
-      '40',
-      '--http-policies',
-      'headroom-reactive,oracle',
-    ]);
+    const { status, stdout } = runHttp(['--http-policies', 'headroom-reactive,oracle']);
     expect(status).toBe(0);
     expect(stdout).toMatch(
       /^RequiredTasksPerTask targets replayed \(headroom-reactive\): 0\.6 \d+ min \d+ task-hours; .*0\.9 \d+ min \d+ task-hours$/m,
@@ -78,22 +55,7 @@ describe('headroom backtest --workload http', () => {
   });
 
   it('chooses, on a smooth daily load that never breaks the SLO, a tighter target than the default, in the JSON too', () => {
-    const { stdout } = runCli([
-      'backtest',
-      '--workload',
-      'http',
-      '--trace',
-      trace,
-      '--requests-per-task',
-      '50',
-      '--slo',
-      '500ms',
-      '--max',
-      '40',
-      '--json',
-      '--http-policies',
-      'headroom-reactive',
-    ]);
+    const { stdout } = runHttp(['--json', '--http-policies', 'headroom-reactive']);
     const answer = JSON.parse(stdout) as {
       targetTuning: { chosen: number; candidates: Array<{ targetUtilization: number; sloViolationMinutes: number; taskHours: number }> };
     };
@@ -104,21 +66,7 @@ describe('headroom backtest --workload http', () => {
   });
 
   it('prints a table by default', () => {
-    const { status, stdout } = runCli([
-      'backtest',
-      '--workload',
-      'http',
-      '--trace',
-      trace,
-      '--requests-per-task',
-      '50',
-      '--slo',
-      '500ms',
-      '--max',
-      '40',
-      '--http-policies',
-      'request-count-tracking,oracle',
-    ]);
+    const { status, stdout } = runHttp(['--http-policies', 'request-count-tracking,oracle']);
     expect(status).toBe(0);
     expect(stdout).toMatch(/^policy +SLO-violation min +dropped +bad % +task-hours +actions +vs oracle$/m);
     expect(stdout).toMatch(/^oracle +0 +0 +[\d.]+ +[\d.]+ +\d+ +1\.00$/m);

@@ -352,7 +352,7 @@ describe('RequestScaledService', () => {
       [{ requestsPerSecondPerTask: 0 }, /requestsPerSecondPerTask must be a positive number, got 0\. Load-test one task/],
       [{ latencySlo: Duration.seconds(0) }, /latencySlo must be longer than zero/],
       [{ latencySlo: Duration.hours(2) }, /latencySlo \(2 hours\) is longer than an hour/],
-      [{ targetUtilization: 80 }, /targetUtilization must be a fraction in \(0, 1\], got 80\. Use for example 0.8 \(not a percentage\)/],
+      [{ targetUtilization: 80 }, /targetUtilization must be a fraction in \(0, 1\], got 80\. Use for example 0.7 \(not a percentage\)/],
       [{ minCapacity: 30 }, /minCapacity \(30\) is above maxCapacity \(20\)/],
       [{ maxCapacity: 0 }, /maxCapacity must be a whole number >= 1/],
       [{ latencyGuardMinutes: 0 }, /latencyGuardMinutes must be a whole number between 1 and 1440/],
