@@ -1,5 +1,6 @@
 import type { RegularSeries } from '../../shared/series/regular-series.ts';
-import { describeRequiredTasks, runHttpBacktest } from '../../shared/simulate/http/index.ts';
+import { missingMinutes } from '../../shared/simulate/arrivals.ts';
+import { chooseTargetUtilization, describeRequiredTasks, runHttpBacktest } from '../../shared/simulate/http/index.ts';
 
 /** The demo's web service: the synthetic load x this many requests per message, 50 requests/s per task, p99 500 ms. */
 const REQUESTS_PER_MESSAGE = 40;
@@ -23,4 +24,6 @@ export function backtestDemoWebService(loadPerSecond: RegularSeries, log: (line:
       `  ${policy.name.padEnd(24)} SLO-violation minutes ${String(policy.sloViolationMinutes).padStart(5)}   task-hours ${policy.taskHours.toFixed(0).padStart(6)}   vs oracle ${policy.taskHoursVsOracle.toFixed(2)}`,
     );
   }
+  const tuning = chooseTargetUtilization(result.requests, result.startMs, parameters, { missing: missingMinutes(requests) });
+  log(`  the RequiredTasksPerTask target this load supports, replayed from 0.6 to 0.9: ${tuning.reason}`);
 }

@@ -57,6 +57,18 @@ describe('headroom demo (npm start)', () => {
     );
   });
 
+  it('backtests the web service beside the queue worker: every request-driven policy, its target and the one the load supports', () => {
+    for (const policy of ['cpu-target-tracking', 'request-count-tracking', 'headroom-reactive', 'headroom', 'oracle']) {
+      expect(demo.stdout).toMatch(
+        new RegExp(`^\\[ *\\d+\\.\\ds\\]   ${policy} +SLO-violation minutes +\\d+ +task-hours +\\d+ +vs oracle \\d+\\.\\d+$`, 'm'),
+      );
+    }
+    expect(demo.stdout).toMatch(
+      /headroom tracks RequiredTasksPerTask at 0\.7 \(required tasks = load( \+ [\d.]+ x sqrt\(load\))? \+ 0\.\d+ tasks, load = requests\/s \/ 50\.0;/,
+    );
+    expect(demo.stdout).toMatch(/the RequiredTasksPerTask target this load supports, replayed from 0\.6 to 0\.9: 0\.\d+: the cheapest of 7 targets/);
+  });
+
   it('writes the report with its charts', () => {
     const html = join(reportDir, 'report.html');
     expect(existsSync(html)).toBe(true);

@@ -6,6 +6,7 @@ import {
   DescribeScalingPoliciesCommand,
   PutScalingPolicyCommand,
   RegisterScalableTargetCommand,
+  type TargetTrackingScalingPolicyConfiguration,
 } from '@aws-sdk/client-application-auto-scaling';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { App, Duration, Stack } from 'aws-cdk-lib';
@@ -21,7 +22,7 @@ const LOAD_BALANCER = 'app/checkout/50dc6c495c0c9188';
 const TARGET_GROUP = 'targetgroup/checkout/73e2d6bc24d8a067';
 
 /** The synthesized RequiredTasksPerTask policy configuration, with the full names CloudFormation would resolve. */
-function synthesizedConfiguration(): Record<string, unknown> {
+function synthesizedConfiguration(): TargetTrackingScalingPolicyConfiguration {
   const stack = new Stack(new App(), 'Web');
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 }) });
   const web = new ecsPatterns.ApplicationLoadBalancedFargateService(stack, 'Checkout', {
@@ -41,14 +42,14 @@ function synthesizedConfiguration(): Record<string, unknown> {
   const resolved = JSON.stringify(policy!.Properties.TargetTrackingScalingPolicyConfiguration, (key, value) =>
     key === 'Dimensions' ? (value as Array<{ Name: string }>).map(({ Name }) => ({ Name, Value: fullNames[Name] })) : value,
   );
-  return JSON.parse(resolved) as Record<string, unknown>;
+  return JSON.parse(resolved) as TargetTrackingScalingPolicyConfiguration;
 }
 
 describe('the RequiredTasksPerTask policy on the local Application Auto Scaling', () => {
   const autoscaling = new ApplicationAutoScalingClient({});
   const clusterName = uniqueName('web');
   const resourceId = `service/${clusterName}/checkout`;
-  let configuration: Record<string, unknown>;
+  let configuration: TargetTrackingScalingPolicyConfiguration;
 
   beforeAll(async () => {
     const ecsClient = new ECSClient({});
@@ -98,7 +99,7 @@ describe('the RequiredTasksPerTask policy on the local Application Auto Scaling'
     expect(metrics[1]!.MetricStat).toMatchObject({ Metric: { MetricName: 'HealthyHostCount' }, Stat: 'Average' });
     expect(metrics[2]).toMatchObject({
       ReturnData: true,
-      Expression: (configuration.CustomizedMetricSpecification as { Metrics: Array<{ Expression?: string }> }).Metrics[2]!.Expression,
+      Expression: configuration.CustomizedMetricSpecification!.Metrics![2]!.Expression,
     });
     expect(metrics[2]!.Expression).toMatch(
       /^\(requests \/ [\d.]+( \+ [\d.]+ \* \(requests \/ [\d.]+\) \^ 0\.5)? \+ [\d.]+\) \/ IF\(tasks > 1, tasks, 1\)$/,
