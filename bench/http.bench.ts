@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import {
   backtestRequests,
   chooseTargetUtilization,
+  describeRequiredTasks,
+  fitRequiredTasks,
   requestsPerMinute,
   type HttpBacktestOptions,
   type HttpParameters,
@@ -13,6 +15,7 @@ import {
   type HttpTimeline,
 } from '../shared/simulate/http/index.ts';
 import { HttpServiceModel } from '../shared/simulate/http/minute-model.ts';
+import { REQUEST_SCALING_DEFAULTS } from '../shared/request-scaling/reactive-defaults.ts';
 import { lastDays } from '../shared/series/regular-series.ts';
 import { idealReactiveGrid } from './support/ideal-reactive.ts';
 import { readTraceFile, table } from './support/traces.ts';
@@ -177,6 +180,8 @@ export async function run(): Promise<void> {
   const main = scoreboard(parameters.minCapacity);
   const available = scoreboard(HA_MIN_CAPACITY);
   const variants = sensitivity();
+  const sloRatePerTask = new HttpServiceModel(parameters).sloRatePerTask();
+  const curve = fitRequiredTasks(sloRatePerTask, parameters.sloMs / 1000, parameters.maxCapacity);
   const tuned = tunedTargets();
   const seconds = (performance.now() - started) / 1000;
   const report = [
@@ -194,12 +199,12 @@ export async function run(): Promise<void> {
     '- cpu-target-tracking: ECSServiceAverageCPUUtilization at 70% (and 50%), CPU = utilization capped at 100%, ECS default cooldowns;',
     '- request-count-tracking: ALBRequestCountPerTarget at a typical guess, 80% of the saturation throughput x 60 (2,400);',
     "- headroom-reactive: RequestScaledService's defaults (shared/request-scaling/reactive-defaults.ts): target tracking on",
-    "  RequiredTasksPerTask at 0.7, the tasks the minute's requests need within the SLO (load + 0.19 tasks here: square-root",
-    '  staffing fitted to Erlang C from the one-task rate, shared/request-scaling/required-tasks.ts) over the running tasks; the',
+    `  RequiredTasksPerTask at ${REQUEST_SCALING_DEFAULTS.targetUtilization}, the tasks the minute's requests need within the SLO (${describeRequiredTasks(curve)}:`,
+    '  square-root staffing fitted to Erlang C from the one-task rate, shared/request-scaling/required-tasks.ts) over the running tasks; the',
     '  p99 latency guard (1 minute over the SLO: +25%, over twice it: +50%, at least one task); 3-minute scale-out and 5-minute',
     '  scale-in cooldowns;',
     "- headroom: the same plus predictive floors planned by the predictor's own code (PredictiveFloors: forecastSeries + planFloors)",
-    '  from the p50 forecast at utilization 1 of the one-task rate within the SLO (40.8 requests/s);',
+    `  from the p50 forecast at utilization 1 of the one-task rate within the SLO (${sloRatePerTask.toFixed(1)} requests/s);`,
     '- oracle: the fewest tasks meeting the SLO each minute, launched a start-up ahead.',
     '',
     table(['trace', 'scale', 'policy', 'SLO-violation min', 'dropped', 'bad %', 'task-hours', 'actions', 'vs oracle'], main.rows),

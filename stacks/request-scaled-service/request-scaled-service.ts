@@ -155,6 +155,12 @@ export interface RequestNativePredictiveOptions {
 
 const NAME = 'RequestScaledService';
 
+/** A positive `value` to six significant digits, rounded by `round` (Math.ceil or Math.floor), for metric math. */
+function sixDigits(value: number, round: (x: number) => number): string {
+  const scale = 10 ** (5 - Math.floor(Math.log10(value)));
+  return String(Number((round(value * scale) / scale).toPrecision(6)));
+}
+
 /**
  * Scales a request-driven ECS service behind an Application Load Balancer on what users feel: target tracking on
  * RequiredTasksPerTask, metric math over the target group's RequestCount and HealthyHostCount that gives the tasks
@@ -347,10 +353,10 @@ export class RequestScaledService extends Construct {
   /** The metric math: requests (Sum per minute) to the offered load in tasks, the curve, over the healthy tasks. */
   private requiredTasksPerTaskExpression(): string {
     const { saturationRatePerTask, rootSlack, fixedSlack } = this.requiredTasks;
-    const load = `requests / ${(60 * saturationRatePerTask).toPrecision(6)}`;
-    const root = rootSlack > 0 ? ` + ${rootSlack.toPrecision(4)} * (${load}) ^ 0.5` : '';
-    // Rounded up, so the formula never asks for fewer tasks than the fit.
-    const fixed = ` + ${(Math.ceil(fixedSlack * 1e4) / 1e4).toString()}`;
+    // Each coefficient is rounded the way that asks for more tasks, so the formula never asks for fewer than the fit.
+    const load = `requests / ${sixDigits(60 * saturationRatePerTask, Math.floor)}`;
+    const root = rootSlack > 0 ? ` + ${sixDigits(rootSlack, Math.ceil)} * (${load}) ^ 0.5` : '';
+    const fixed = fixedSlack > 0 ? ` + ${sixDigits(fixedSlack, Math.ceil)}` : '';
     return `(${load}${root}${fixed}) / IF(tasks > 1, tasks, 1)`;
   }
 

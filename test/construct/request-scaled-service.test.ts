@@ -120,7 +120,7 @@ describe('RequestScaledService', () => {
         )(requestsPerMinute, 1, (c: boolean, t: number, f: number) => (c ? t : f)) as number;
       const curve = fitRequiredTasks(40, 0.5, 20);
       for (const requestsPerSecond of [1, 30, 41, 200, 750]) {
-        expect(evaluate(requestsPerSecond * 60)).toBeGreaterThanOrEqual(requiredTasks(curve, requestsPerSecond) - 1e-6);
+        expect(evaluate(requestsPerSecond * 60)).toBeGreaterThanOrEqual(requiredTasks(curve, requestsPerSecond) - 1e-12);
         expect(evaluate(requestsPerSecond * 60)).toBeLessThan(requiredTasks(curve, requestsPerSecond) + 1e-3);
       }
     });
