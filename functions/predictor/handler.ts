@@ -1,9 +1,10 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { parsePredictorConfig, PREDICTOR_CONFIG_VARIABLE } from '../../shared/predictor/config.ts';
+import { loadPredictorConfig } from './load-config.ts';
 import { PREDICTOR_MAX_ATTEMPTS, QuotaAwareRetryStrategy } from './retry-strategy.ts';
 import { runPredictor } from './run-predictor.ts';
 
@@ -12,10 +13,11 @@ const clients = {
   cloudwatch: new CloudWatchClient({ maxAttempts: PREDICTOR_MAX_ATTEMPTS }),
   scaling: new ApplicationAutoScalingClient({ retryStrategy: new QuotaAwareRetryStrategy(PREDICTOR_MAX_ATTEMPTS) }),
 };
+const ssm = new SSMClient({});
 
 /** Scheduled: forecasts each managed target's load and raises its capacity floor ahead of it. */
 export const handler = middy(async () => {
-  const config = parsePredictorConfig(process.env[PREDICTOR_CONFIG_VARIABLE]);
+  const config = await loadPredictorConfig(process.env, ssm);
   const run = await runPredictor(clients, config, new Date());
   for (const outcome of run.outcomes) {
     const decision = outcome.decision;

@@ -1,4 +1,4 @@
-import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,11 +7,14 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BACKLOG_SOURCES_FROM_VARIABLE } from '../../shared/config-shards/config-shards.ts';
 import { DEFAULT_NAMESPACE, MetricName } from '../../shared/metrics/names.ts';
 import { acknowledgeWildcard } from '../common/acknowledge.ts';
 import { HeadroomFunction } from '../common/headroom-function.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
+import { ShardedConfig } from '../common/sharded-config.ts';
 import { InvalidPropError } from '../common/prop-validation.ts';
+import { checkDeployLimits } from '../common/deploy-limits.ts';
 
 /** What consumes a queue: an ECS service (capacity = running tasks) or a Lambda function. */
 export type BacklogConsumer =
@@ -79,11 +82,14 @@ export class BacklogPublisher extends Construct {
   readonly namespace: string;
   readonly function: HeadroomFunction;
   readonly schedule: scheduler.Schedule;
+  /** Where the sources' configuration lives (SSM parameters, a few sources each): not in the function's 4 KB environment. */
+  readonly sourceConfig: ShardedConfig;
   private readonly sources: BacklogSource[] = [];
   private readsMetrics = false;
 
   constructor(scope: Construct, id: string, props: BacklogPublisherProps = {}) {
     super(scope, id);
+    checkDeployLimits(this);
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
     if (!Token.isUnresolved(this.namespace) && !/^[A-Za-z0-9._\-/#:]{1,255}$/.test(this.namespace)) {
       throw new InvalidPropError(
@@ -106,6 +112,7 @@ export class BacklogPublisher extends Construct {
       throw new Error(`BacklogPublisher: interval must be at least 1 minute (EventBridge Scheduler's finest rate), got ${interval.toHumanString()}`);
     }
 
+    this.sourceConfig = new ShardedConfig(this, 'Sources', { what: 'backlog source', where: 'BacklogPublisher.addSource' });
     this.function = new HeadroomFunction(this, 'Function', {
       handler: 'backlog-publisher',
       description: 'headroom: publishes SQS backlog and required capacity per task for target tracking',
@@ -113,9 +120,10 @@ export class BacklogPublisher extends Construct {
       timeout: Duration.seconds(30),
       environment: {
         HEADROOM_METRIC_NAMESPACE: this.namespace,
-        HEADROOM_BACKLOG_SOURCES: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.sources.map(sourceConfig)) }),
+        [BACKLOG_SOURCES_FROM_VARIABLE]: this.sourceConfig.pointer(),
       },
     });
+    this.sourceConfig.grantRead(this.function);
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['cloudwatch:PutMetricData'],
@@ -128,6 +136,12 @@ export class BacklogPublisher extends Construct {
       '*',
       'PutMetricData (limited to one namespace by condition) and GetMetricData have no resource-level permissions.',
     );
+    const { partition, region, account } = Stack.of(this);
+    acknowledgeWildcard(
+      this.function.role!,
+      `arn:${partition}:ssm:${region}:${account}:parameter${this.sourceConfig.basePath}/*`,
+      'The publisher reads its own configuration parameters only: every version of them, under its own path.',
+    );
 
     const schedulerRole = new iam.Role(this, 'ScheduleRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
@@ -136,6 +150,8 @@ export class BacklogPublisher extends Construct {
       // A missed run is simply superseded by the next one a minute later.
       target: new targets.LambdaInvoke(this.function, { retryAttempts: 0, role: schedulerRole }),
     });
+    // Nor does Lambda's own asynchronous retry (twice by default): a retried run would publish after the next one.
+    this.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.seconds(Math.max(60, Math.min(interval.toSeconds(), 21_600))) });
     acknowledgeWildcard(
       schedulerRole,
       `${this.function.functionArn}:*`,
@@ -157,6 +173,7 @@ export class BacklogPublisher extends Construct {
     if (this.sources.some((existing) => existing.workload === source.workload)) {
       throw new Error(`BacklogPublisher.addSource: workload "${source.workload}" is already published; give each source its own workload name`);
     }
+    this.sourceConfig.add(sourceConfig(source));
     this.sources.push(source);
     this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [source.queue.queueArn] }));
     if (source.consumer.kind === 'ecs') {

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { checkDeployLimits } from './deploy-limits.ts';
 
 /** headroom's own Lambda handlers, bundled when the package is built (`npm run build`) and shipped as assets. */
 export type HeadroomHandler = 'backlog-publisher' | 'predictor' | 'demo-worker';
@@ -49,6 +50,7 @@ export class HeadroomFunction extends lambda.Function {
       code: lambda.Code.fromAsset(handlerAssetDir(props.handler)),
       handler: 'index.handler',
     });
+    checkDeployLimits(this);
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'headroom pins Node.js 22: the runtime its bundles target and are tested on.',

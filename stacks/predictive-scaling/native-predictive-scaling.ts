@@ -2,6 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { Construct } from 'constructs';
 import { InvalidPropError } from '../common/prop-validation.ts';
+import { checkDeployLimits } from '../common/deploy-limits.ts';
 
 export interface NativePredictiveScalingProps {
   /** The ECS service's scalable target (`ecs:service:DesiredCount`). */
@@ -42,6 +43,7 @@ export class NativePredictiveScaling extends Construct {
 
   constructor(scope: Construct, id: string, props: NativePredictiveScalingProps) {
     super(scope, id);
+    checkDeployLimits(this);
     const metric = props.metric ?? 'ECSServiceCPUUtilization';
     const cfnTarget = props.scalableTarget.node.defaultChild as appscaling.CfnScalableTarget;
     if (!Token.isUnresolved(cfnTarget.serviceNamespace) && cfnTarget.serviceNamespace !== 'ecs') {

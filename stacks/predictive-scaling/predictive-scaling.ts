@@ -1,4 +1,4 @@
-import { Duration, Lazy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -7,6 +7,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { PREDICTOR_TARGETS_VARIABLE } from '../../shared/config-shards/config-shards.ts';
 import type { MetricName } from '../../shared/metrics/names.ts';
 import {
   CONFIG_DEFAULTS,
@@ -24,10 +25,13 @@ import {
 import { acknowledgeWildcard } from '../common/acknowledge.ts';
 import { HeadroomFunction } from '../common/headroom-function.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
+import { ShardedConfig } from '../common/sharded-config.ts';
+import { staleAlarm } from '../common/stale-alarm.ts';
+import { MANAGED_TAG_KEY, managedTargetResource, tagManagedTarget } from './managed-tag.ts';
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
+import { checkDeployLimits } from '../common/deploy-limits.ts';
 
-/** The tag that marks a scalable target as one the predictor may schedule actions on. */
-export const MANAGED_TAG_KEY = 'headroom:managed';
+export { MANAGED_TAG_KEY } from './managed-tag.ts';
 
 /** Runs the handler's validation at synth and reports what it rejects as a prop error naming the prop. */
 function validated(where: string, path: string, parse: () => unknown): void {
@@ -175,11 +179,13 @@ export class PredictiveScaling extends Construct {
   readonly failing: cloudwatch.Alarm;
   /** The predictor has not run for two intervals: the floors it scheduled are getting stale. */
   readonly stale: cloudwatch.Alarm;
-  private readonly targets: PredictorTargetInput[] = [];
+  /** Where the targets' configuration lives (SSM parameters, a few targets each): not in the function's 4 KB environment. */
+  readonly targetConfig: ShardedConfig;
   private readonly workloads = new Set<string>();
 
   constructor(scope: Construct, id: string, props: PredictiveScalingProps = {}) {
     super(scope, id);
+    checkDeployLimits(this);
     this.interval = props.interval ?? Duration.hours(1);
     if (this.interval.toMinutes() < 5)
       throw new InvalidPropError(
@@ -205,7 +211,7 @@ export class PredictiveScaling extends Construct {
     validated(NAME, '', () => parsePredictorSettings(settings));
     this.namespace = settings.namespace;
     this.writesFloors = settings.mode === PredictorMode.FORECAST_AND_SCALE && settings.enabled;
-    const config = settings;
+    this.targetConfig = new ShardedConfig(this, 'Targets', { what: 'predictor target', where: `${NAME}.addTarget` });
     this.function = new HeadroomFunction(this, 'Function', {
       handler: 'predictor',
       description: 'headroom: forecasts load and raises capacity floors ahead of it',
@@ -213,12 +219,13 @@ export class PredictiveScaling extends Construct {
       timeout: Duration.minutes(5),
       // One full vCPU: a day's first run replays each tuned target's week (bench/results/predictor.md).
       memorySize: 1769,
+      // The settings are a few hundred bytes whatever the number of targets; the targets are read from SSM.
       environment: {
-        [PREDICTOR_CONFIG_VARIABLE]: Lazy.string({
-          produce: () => Stack.of(this).toJsonString({ ...config, targets: this.targets } satisfies PredictorConfigInput),
-        }),
+        [PREDICTOR_CONFIG_VARIABLE]: JSON.stringify(settings),
+        [PREDICTOR_TARGETS_VARIABLE]: this.targetConfig.pointer(),
       },
     });
+    this.targetConfig.grantRead(this.function);
     const { partition, region, account } = Stack.of(this);
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
@@ -247,6 +254,11 @@ export class PredictiveScaling extends Construct {
     );
     acknowledgeWildcard(
       this.function.role!,
+      `arn:${partition}:ssm:${region}:${account}:parameter${this.targetConfig.basePath}/*`,
+      'The predictor reads its own configuration parameters only: every version of them, under its own path.',
+    );
+    acknowledgeWildcard(
+      this.function.role!,
       `arn:${partition}:application-autoscaling:${region}:${account}:scalable-target/*`,
       'Scheduled actions may be written only on scalable targets tagged headroom:managed=true (resource tag condition).',
     );
@@ -256,6 +268,14 @@ export class PredictiveScaling extends Construct {
       description: 'headroom: re-plan capacity floors',
       schedule: scheduler.ScheduleExpression.rate(this.interval),
       target: new targets.LambdaInvoke(this.function, { retryAttempts: 0, role: schedulerRole }),
+    });
+    // Scheduler invokes asynchronously, and Lambda would run a failed invocation twice more on its own. A failed run
+    // is superseded by the next scheduled one, which re-reads every wall and action; a retry minutes later would
+    // only spend another run's GetMetricData and Application Auto Scaling calls on the same failure, and the
+    // Failing alarm already reports it. An event older than one interval is the next run's to do.
+    this.function.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.seconds(Math.min(Math.max(this.interval.toSeconds(), 60), 21_600)),
     });
     acknowledgeWildcard(
       schedulerRole,
@@ -270,19 +290,16 @@ export class PredictiveScaling extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.stale = this.function
-      .metricInvocations({ period: Duration.minutes(this.interval.toMinutes() * 2), statistic: 'Sum' })
-      .createAlarm(this, 'Stale', {
-        alarmDescription: 'headroom’s predictor has not run for two intervals: its floors are getting stale (is its schedule disabled?)',
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      });
+    this.stale = staleAlarm(this, 'Stale', {
+      runs: this.function.metricInvocations(),
+      interval: this.interval,
+      alarmDescription:
+        'headroom’s predictor has not run in two of its last three intervals: its floors are getting stale (is its schedule disabled?)',
+    });
     if (props.alarmTopic) {
       for (const alarm of [this.failing, this.stale]) alarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
     }
-    this.node.addValidation({ validate: () => (this.targets.length === 0 ? ['PredictiveScaling has no targets: call addTarget()'] : []) });
+    this.node.addValidation({ validate: () => (this.targetConfig.shardCount === 0 ? ['PredictiveScaling has no targets: call addTarget()'] : []) });
   }
 
   /**
@@ -294,7 +311,7 @@ export class PredictiveScaling extends Construct {
     const where = `${NAME}.addTarget(${options.workload})`;
     if (this.workloads.has(options.workload))
       throw new InvalidPropError(where, 'workload', `"${options.workload}" is already managed`, 'Give each target its own workload name.');
-    const cfnTarget = options.scalableTarget.node.defaultChild as appscaling.CfnScalableTarget;
+    const cfnTarget = managedTargetResource(where, options.scalableTarget);
     const serviceNamespace = cfnTarget.serviceNamespace;
     if (!Token.isUnresolved(serviceNamespace) && serviceNamespace !== 'ecs' && serviceNamespace !== 'dynamodb') {
       throw new InvalidPropError(
@@ -378,11 +395,9 @@ export class PredictiveScaling extends Construct {
         'config',
       ),
     );
+    this.targetConfig.add(target);
     this.workloads.add(options.workload);
-    Tags.of(options.scalableTarget).add(MANAGED_TAG_KEY, 'true');
-    // CloudFormation takes Tags on AWS::ApplicationAutoScaling::ScalableTarget; cfn-lint 1.51's schema predates them.
-    cfnTarget.addMetadata('cfn-lint', { config: { ignore_checks: ['E3002'] } });
-    this.targets.push(target);
+    tagManagedTarget(where, cfnTarget, this.function);
   }
 
   /** Records this predictor's workload as the scalable target's one owner in the app, or names the one it has. */

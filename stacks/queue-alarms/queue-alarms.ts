@@ -5,6 +5,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { InvalidPropError, isToken, requireWholeNumber, wholeSeconds } from '../common/prop-validation.ts';
+import { checkDeployLimits } from '../common/deploy-limits.ts';
 
 export interface QueueAlarmsProps {
   /** The queue whose oldest message is held to the latency SLO. */
@@ -38,6 +39,7 @@ export class QueueAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueAlarmsProps) {
     super(scope, id);
+    checkDeployLimits(this);
     const minutes = props.sloBreachMinutes ?? 3;
     requireWholeNumber(NAME, 'sloBreachMinutes', minutes, 1, 1440);
     const threshold = sloThresholdSeconds(props.acceptableLatency);

@@ -24,6 +24,7 @@ import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
 import { requireWorkloadName } from '../workload-dashboard/alarm-name.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
 import { BUILD_OPTIONS, buildConsumerFunction, requireFunctionTimeout } from './consumer-function.ts';
+import { checkDeployLimits } from '../common/deploy-limits.ts';
 
 export interface QueueConsumerFunctionProps {
   /**
@@ -191,6 +192,7 @@ export class QueueConsumerFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueConsumerFunctionProps) {
     super(scope, id);
+    checkDeployLimits(this);
     this.props = props;
     this.workload = props.workload ?? Names.uniqueId(this);
     requireWorkloadName(NAME, this.workload);

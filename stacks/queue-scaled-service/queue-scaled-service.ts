@@ -14,6 +14,7 @@ import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '.
 import type { PredictiveScaling, PredictiveTargetOptions } from '../predictive-scaling/predictive-scaling.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
+import { checkDeployLimits } from '../common/deploy-limits.ts';
 
 /** What target tracking holds at its target. */
 export enum ScalingSignal {
@@ -159,6 +160,7 @@ export class QueueScaledService extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueScaledServiceProps) {
     super(scope, id);
+    checkDeployLimits(this);
     requirePositiveDuration(NAME, 'timePerMessage', props.timePerMessage);
     requirePositiveDuration(NAME, 'acceptableLatency', props.acceptableLatency);
     const minCapacity = props.minCapacity ?? 1;

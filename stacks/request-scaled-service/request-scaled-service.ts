@@ -16,6 +16,7 @@ import { NativePredictiveScaling } from '../predictive-scaling/native-predictive
 import { albErrorIndicator, albLatencyIndicator } from '../slo/service-level-indicator.ts';
 import { SloBurnRateAlarms } from '../slo/slo-burn-rate-alarms.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
+import { checkDeployLimits } from '../common/deploy-limits.ts';
 
 export interface RequestScaledServiceProps {
   /**
@@ -196,6 +197,7 @@ export class RequestScaledService extends Construct {
 
   constructor(scope: Construct, id: string, props: RequestScaledServiceProps) {
     super(scope, id);
+    checkDeployLimits(this);
     const given = [props.service, props.targetGroup, props.loadBalancer].filter((value) => value !== undefined).length;
     if (props.loadBalancedService && given > 0) {
       throw new InvalidPropError(

@@ -3,6 +3,7 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { InvalidPropError, requireResolved, requireSecondsBetween, requireWholeNumber } from '../common/prop-validation.ts';
+import { checkDeployLimits } from '../common/deploy-limits.ts';
 
 export interface CapacityRange {
   /** The fewest capacity units. */
@@ -60,6 +61,7 @@ export class TableScaling extends Construct {
 
   constructor(scope: Construct, id: string, props: TableScalingProps) {
     super(scope, id);
+    checkDeployLimits(this);
     const tableName = props.table.tableName;
     if (!props.read && !props.write && !props.globalSecondaryIndexes) {
       throw new InvalidPropError(

@@ -1,14 +1,16 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { InvalidPropError } from '../common/prop-validation.ts';
+import { deploymentDashboardName, requireDashboardName } from './dashboard-name.ts';
 import type { WorkloadDashboard } from './workload-dashboard.ts';
+import { checkDeployLimits } from '../common/deploy-limits.ts';
 
 export interface OverviewDashboardProps {
   /** The workloads to show side by side. */
   readonly workloads: readonly WorkloadDashboard[];
   /**
-   * The dashboard's name.
-   * @default 'headroom-overview'
+   * The dashboard's name. Dashboards are global per account: a name you choose must differ per region and stage.
+   * @default `headroom-overview-<stack name>-<region>`, unique to the deployment
    */
   readonly dashboardName?: string;
 }
@@ -19,10 +21,12 @@ export class OverviewDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: OverviewDashboardProps) {
     super(scope, id);
+    checkDeployLimits(this);
     if (props.workloads.length === 0)
       throw new InvalidPropError('OverviewDashboard', 'workloads', 'is empty', 'Pass the WorkloadDashboards to show.');
+    if (props.dashboardName !== undefined) requireDashboardName('OverviewDashboard', 'dashboardName', props.dashboardName);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? 'headroom-overview',
+      dashboardName: props.dashboardName ?? deploymentDashboardName(this, 'overview'),
       widgets: [
         [
           new cloudwatch.AlarmStatusWidget({

@@ -10,7 +10,10 @@ import { MetricName } from '../../shared/metrics/names.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
 import { describeNumber, InvalidPropError, requireResolved, requireSecondsBetween, requireWholeNumber } from '../common/prop-validation.ts';
 import { alarmName, requireWorkloadName } from './alarm-name.ts';
+import { deploymentDashboardName } from './dashboard-name.ts';
+import { staleAlarm } from '../common/stale-alarm.ts';
 import { maxCapacityOf, metricConsumedCapacity, metricCurrentCapacity, metricRequestedCapacity, type WorkloadCapacity } from './workload-capacity.ts';
+import { checkDeployLimits } from '../common/deploy-limits.ts';
 
 export interface WorkloadQueue {
   readonly queue: sqs.IQueue;
@@ -123,6 +126,7 @@ export class WorkloadDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadDashboardProps) {
     super(scope, id);
+    checkDeployLimits(this);
     const pinnedMinutes = props.capacityPinnedMinutes ?? 15;
     requireWorkloadName(NAME, props.workload);
     requireWholeNumber(NAME, 'capacityPinnedMinutes', pinnedMinutes, 1, 1440);
@@ -161,15 +165,11 @@ export class WorkloadDashboard extends Construct {
           evaluationPeriods: 1,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         });
-      this.planStale = metric(MetricName.predictorSuccess, 'Sum')
-        .with({ period: Duration.minutes(runs * 2) })
-        .createAlarm(this, 'PlanStale', {
-          alarmDescription: `headroom's predictor has not planned ${props.workload} successfully for two runs: its floors are getting stale`,
-          threshold: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-        });
+      this.planStale = staleAlarm(this, 'PlanStale', {
+        runs: metric(MetricName.predictorSuccess, 'Sum'),
+        interval: props.predictor.interval,
+        alarmDescription: `headroom's predictor has not planned ${props.workload} successfully in two of its last three runs: its floors are getting stale`,
+      });
       this.forecastErrorHigh = metric(MetricName.forecastErrorMape, 'Maximum')
         .with({ period: props.predictor.interval })
         .createAlarm(this, 'ForecastErrorHigh', {
@@ -225,7 +225,8 @@ export class WorkloadDashboard extends Construct {
     this.headlineWidgets = this.widgets(props, metric, unhealthyByArn);
     const facade = new MonitoringFacade(this, 'Monitoring', {
       dashboardFactory: new DefaultDashboardFactory(this, 'Dashboards', {
-        dashboardNamePrefix: `headroom-${props.workload}`.replace(/[^A-Za-z0-9_-]/g, '-'),
+        // Unique per stack and region: dashboards are global per account.
+        dashboardNamePrefix: deploymentDashboardName(this, props.workload),
         createDashboard: true,
         createSummaryDashboard: false,
         createAlarmDashboard: false,
@@ -406,7 +407,7 @@ export class WorkloadDashboard extends Construct {
   }
 }
 
-// The plan-stale alarm looks at two runs in one period, and CloudWatch evaluates an alarm over at most a day.
+// The plan-stale alarm looks at three runs, and CloudWatch evaluates an alarm over at most a day for periods under an hour.
 function requirePredictorInterval(interval: Duration): void {
   requireResolved(NAME, 'predictor.interval', interval, "the alarms' periods are derived from it");
   const seconds = requireSecondsBetween(NAME, 'predictor.interval', interval, Duration.minutes(1), Duration.hours(12));

@@ -1,10 +1,11 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { type App, Duration, Stack, Tags } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { NativePredictiveScaling, PredictiveScaling, PredictorMode, QueueScaledService } from '../../stacks/index.ts';
 import { fargateWorker } from '../support/ecs-fixture.ts';
+import { predictorConfigText } from '../support/deployed-config.ts';
 import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
 
 function predictedStack(): { stack: Stack; target: appscaling.ScalableTarget } {
@@ -28,9 +29,9 @@ function predictedStack(): { stack: Stack; target: appscaling.ScalableTarget } {
   return { stack, target: scaling.scalableTarget };
 }
 
+/** The predictor's settings and target shards as deployed (template values). */
 function predictorConfigOf(template: Template): unknown {
-  const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('forecasts load') } });
-  return Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG;
+  return JSON.parse(predictorConfigText(template));
 }
 
 describe('PredictiveScaling', () => {
@@ -64,8 +65,7 @@ describe('PredictiveScaling', () => {
   });
 
   it('configures the predictor with the target, its load metric and forecastAndScale mode', () => {
-    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('forecasts load') } });
-    const config = JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG);
+    const config = predictorConfigText(template);
     for (const fragment of [
       'forecastAndScale',
       'NumberOfMessagesSent',
@@ -80,19 +80,41 @@ describe('PredictiveScaling', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 0, Period: 3600 });
   });
 
-  it('alarms when the predictor has not run for two intervals (a stale plan)', () => {
+  it('alarms when the predictor has not run in two of three intervals (a stale plan)', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'Invocations',
-      Period: 7200,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'FILL(runs, 0)', ReturnData: true }),
+        Match.objectLike({ Id: 'runs', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocations' }), Period: 3600 }) }),
+      ]),
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
-      TreatMissingData: 'breaching',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+    });
+  });
+
+  // Before the first run there is no Invocations datapoint at all: breaching missing data paged on every fresh deploy.
+  it('does not treat the missing data before the first run as stale', () => {
+    const stale = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((alarm) =>
+      JSON.stringify(alarm.Properties.Metrics ?? '').includes('Invocations'),
+    );
+    expect(stale).toHaveLength(1);
+    expect(stale[0]!.Properties.TreatMissingData).toBe('ignore');
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).not.toContain('"breaching"');
+  });
+
+  // EventBridge Scheduler invokes asynchronously; without this Lambda runs a failed predictor twice more.
+  it('turns off Lambda’s asynchronous retries, so a failed run is not repeated before the next scheduled one', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: Match.anyValue(),
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 3600,
+      Qualifier: '$LATEST',
     });
   });
 
   it('reads three weeks of history by default, so the weekly models can be backtested', () => {
-    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('forecasts load') } });
-    expect(JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG)).toContain('\\"historyDays\\":21');
+    expect(predictorConfigText(template)).toContain('\\"historyDays\\":21');
   });
 
   it('rejects historyDays beyond the 63 days CloudWatch keeps 5-minute data, naming the prop', () => {
@@ -344,5 +366,39 @@ describe('NativePredictiveScaling', () => {
         ],
       },
     });
+  });
+});
+
+// The predictor may write only on targets tagged headroom:managed=true; a tag that does not reach the target is
+// AccessDenied at run time, so it is refused at synth.
+describe('PredictiveScaling and the tag its IAM policy is scoped to', () => {
+  it('orders the predictor function after the scalable target, so the tag is written before the predictor uses it', () => {
+    const { stack } = predictedStack();
+    const template = Template.fromStack(stack);
+    const [targetId] = Object.keys(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget'));
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('forecasts load') } });
+    expect(Object.values(functions)[0]!.DependsOn).toContain(targetId);
+  });
+
+  it('fails at synth when the tag is removed from the target, naming the target and the fix', () => {
+    const { stack, target } = predictedStack();
+    Tags.of(target).remove('headroom:managed');
+    expect(() => (stack.node.root as App).synth()).toThrow(
+      /synthesized without the tag headroom:managed=true .* PutScheduledAction would be denied at run time\. Let the tag through/,
+    );
+  });
+
+  it('refuses a scalable target the app does not deploy, which it cannot tag', () => {
+    const { stack } = predictedStack();
+    const imported = appscaling.ScalableTarget.fromScalableTargetId(stack, 'Imported', 'service/cluster/legacy|ecs:service:DesiredCount|ecs');
+    const predictor = new PredictiveScaling(stack, 'Second');
+    expect(() =>
+      predictor.addTarget({
+        workload: 'legacy',
+        scalableTarget: imported as appscaling.ScalableTarget,
+        load: [new cloudwatch.Metric({ namespace: 'AWS/SQS', metricName: 'NumberOfMessagesSent', statistic: 'Sum' })],
+        unitThroughput: 1,
+      }),
+    ).toThrow(/scalableTarget .* is not a scalable target this app deploys .* AccessDenied on PutScheduledAction\)\. Declare the target in this app/);
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BacklogMetricSource, QueueScaledService, type QueueScaledServiceProps } from '../../stacks/index.ts';
 import { ScalingSignal } from '../../stacks/queue-scaled-service/queue-scaled-service.ts';
 import { fargateWorker } from '../support/ecs-fixture.ts';
+import { backlogSourcesText } from '../support/deployed-config.ts';
 import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
 
 function scaledStack(overrides: Partial<QueueScaledServiceProps> = {}): Stack {
@@ -95,7 +96,7 @@ describe('QueueScaledService', () => {
         Properties: { Environment: { Variables: { HEADROOM_METRIC_NAMESPACE: 'Headroom' } } },
       });
       expect(Object.keys(functions)).toHaveLength(1);
-      const sources = JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_BACKLOG_SOURCES);
+      const sources = backlogSourcesText(template);
       expect(sources).toContain('\\"workload\\":\\"orders\\"');
       // 3 s per message; drain budget half of (5 min - 90 s start-up) = 105 s.
       expect(sources).toContain('\\"requiredCapacity\\":{\\"timePerMessageMs\\":3000,\\"drainBudgetMs\\":105000');

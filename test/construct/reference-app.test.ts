@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ReferenceWebStack } from '../../stacks/reference-app/reference-web-stack.ts';
 import { ReferenceStack } from '../../stacks/reference-app/reference-stack.ts';
+import { predictorConfigText } from '../support/deployed-config.ts';
 import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
 
 describe('the reference app', () => {
@@ -26,7 +27,11 @@ describe('the reference app', () => {
 describe('the reference app’s overview dashboard', () => {
   it('shows both workloads’ health and capacity on one dashboard', () => {
     const template = Template.fromStack(new ReferenceStack(new App(), 'Overview'));
-    const overview = Object.values(template.findResources('AWS::CloudWatch::Dashboard', { Properties: { DashboardName: 'headroom-overview' } }));
+    const overview = Object.values(
+      template.findResources('AWS::CloudWatch::Dashboard', {
+        Properties: { DashboardName: { 'Fn::Join': ['', ['headroom-overview-Overview-', { Ref: 'AWS::Region' }]] } },
+      }),
+    );
     expect(overview).toHaveLength(1);
     const body = JSON.stringify(overview[0]!.Properties.DashboardBody);
     expect(body).toContain('Workload health');
@@ -54,9 +59,6 @@ describe('the reference app’s web service', () => {
   });
 
   it('forecasts its request count without writing floors (forecastOnly)', () => {
-    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('forecasts load') } });
-    expect(JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG)).toContain(
-      '\\"mode\\":\\"forecastOnly\\"',
-    );
+    expect(predictorConfigText(template)).toContain('\\"mode\\":\\"forecastOnly\\"');
   });
 });

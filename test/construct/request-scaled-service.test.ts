@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { RequestScaledService, type RequestScaledServiceProps } from '../../stacks/request-scaled-service/request-scaled-service.ts';
 import { fitRequiredTasks, requiredTasks } from '../../shared/request-scaling/required-tasks.ts';
 import { PredictiveScaling } from '../../stacks/predictive-scaling/index.ts';
+import { predictorConfigText } from '../support/deployed-config.ts';
 import { checkedTemplate, nagCheckedApp } from '../support/template-checks.ts';
 
 /** A cdk-nag-clean web service behind an ALB, the way aws-ecs-patterns builds it. */
@@ -296,10 +297,7 @@ describe('RequestScaledService', () => {
           scaling.addPredictiveScaling(predictor);
         }),
       );
-      const functions = template.findResources('AWS::Lambda::Function', {
-        Properties: { Environment: { Variables: { HEADROOM_PREDICTOR_CONFIG: Match.anyValue() } } },
-      });
-      const config = JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG);
+      const config = predictorConfigText(template);
       expect(config).toContain('\\"metricName\\":\\"RequestCount\\"');
       expect(config).toContain('\\"stat\\":\\"Sum\\"');
       // What one task serves within the SLO: a floor never asks for fewer tasks than the forecast needs at any fleet size.

@@ -66,13 +66,20 @@ describe('WorkloadDashboard', () => {
       });
     });
 
-    it('alarms when the predictor fails, and when it has not succeeded for two runs', () => {
+    it('alarms when the predictor fails, and when it has not succeeded in two of three runs, not before its first', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'PredictorFailure', Threshold: 0, Period: 3600 });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'PredictorSuccess',
-        Period: 7200,
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'FILL(runs, 0)', ReturnData: true }),
+          Match.objectLike({
+            Id: 'runs',
+            MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'PredictorSuccess' }), Period: 3600 }),
+          }),
+        ]),
         ComparisonOperator: 'LessThanThreshold',
-        TreatMissingData: 'breaching',
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
+        TreatMissingData: 'ignore',
       });
     });
 

@@ -6,11 +6,16 @@ import {
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { ECSClient, DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { LambdaClient, ListEventSourceMappingsCommand, GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { LambdaClient, ListEventSourceMappingsCommand, GetFunctionCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { applySkippedResources } from '../../cli/local-aws/apply-skipped-resources.ts';
 import { deployReferenceApp } from '../../cli/local-aws/deploy-reference.ts';
+import { loadBacklogPublisherConfig } from '../../functions/backlog-publisher/load-config.ts';
+import { loadPredictorConfig } from '../../functions/predictor/load-config.ts';
+import { BACKLOG_SOURCES_FROM_VARIABLE, PREDICTOR_TARGETS_VARIABLE } from '../../shared/config-shards/config-shards.ts';
+import { lambdaContext } from '../support/lambda-context.ts';
 
 type Resources = Map<string, { type: string; physicalId: string }>;
 
@@ -29,6 +34,16 @@ async function stackResources(stackName: string): Promise<Resources> {
 
 function physicalIdsOf(resources: Resources, type: string): string[] {
   return [...resources.values()].filter((resource) => resource.type === type).map((resource) => resource.physicalId);
+}
+
+/** The environment of the deployed function that has `variable`, as moto's Lambda holds it. */
+async function environmentWith(resources: Resources, variable: string): Promise<Record<string, string>> {
+  for (const name of physicalIdsOf(resources, 'AWS::Lambda::Function')) {
+    const configuration = await new LambdaClient({}).send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    const variables = configuration.Environment?.Variables ?? {};
+    if (variable in variables) return variables;
+  }
+  throw new Error(`no deployed function has ${variable}`);
 }
 
 // The reference app is deployed with the real CDK CLI (bootstrap + deploy) into moto's CloudFormation, and what
@@ -109,5 +124,40 @@ describe('the reference app deployed to the local AWS', () => {
       expect(metrics.filter((name) => name === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
       expect(appliedByType.get('AWS::Scheduler::Schedule')).toBe(2);
     });
+  });
+
+  // The configuration that grows with the workloads is in SSM parameters CloudFormation created (moto creates
+  // AWS::SSM::Parameter), named by a small pointer in each function's environment.
+  describe('the predictor’s and the publisher’s configuration', () => {
+    afterEach(() => vi.unstubAllEnvs());
+
+    it('is held in SSM parameters the stack created, not in the functions’ environment', async () => {
+      const parameters = physicalIdsOf(resources, 'AWS::SSM::Parameter');
+      expect(parameters.length).toBeGreaterThanOrEqual(2);
+      const stored = await new SSMClient({}).send(new GetParametersByPathCommand({ Path: '/headroom/HeadroomReference', Recursive: true }));
+      expect((stored.Parameters ?? []).map((parameter) => parameter.Name).sort()).toEqual([...parameters].sort());
+      const predictorEnvironment = await environmentWith(resources, PREDICTOR_TARGETS_VARIABLE);
+      expect(JSON.stringify(predictorEnvironment)).not.toContain('reference-worker');
+    });
+
+    it('is what the predictor’s loading step reads: the worker target, its queue resolved at deploy', async () => {
+      const config = await loadPredictorConfig(await environmentWith(resources, PREDICTOR_TARGETS_VARIABLE), new SSMClient({}));
+      expect(config.targets.map((target) => target.workload)).toEqual(['reference-worker']);
+      expect(config.targets[0]!.resourceId).toMatch(/^service\/.+\/HeadroomReference-WorkerService/);
+      expect(config.rejectedTargets).toEqual([]);
+    });
+
+    it('is what the publisher’s loading step reads: both sources, with deployed queue URLs', async () => {
+      const config = await loadBacklogPublisherConfig(await environmentWith(resources, BACKLOG_SOURCES_FROM_VARIABLE), new SSMClient({}));
+      expect(config.sources.map((source) => source.workload).sort()).toEqual(['reference-consumer', 'reference-worker']);
+      for (const source of config.sources) expect(source.queueUrl).toMatch(/^https:\/\/.+\/123456789012\/HeadroomReference-/);
+    });
+
+    it('is read by the predictor handler itself, run in-process with the deployed environment', async () => {
+      for (const [name, value] of Object.entries(await environmentWith(resources, PREDICTOR_TARGETS_VARIABLE))) vi.stubEnv(name, value);
+      const { handler } = await import('../../functions/predictor/handler.ts');
+      const run = (await handler({}, lambdaContext(300_000))) as { targets: number };
+      expect(run.targets).toBe(1);
+    }, 120_000);
   });
 });
