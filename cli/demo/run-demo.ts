@@ -2,12 +2,13 @@ import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueUrlCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { ApplicationAutoScalingClient, DescribeScheduledActionsCommand, type ScalableDimension } from '@aws-sdk/client-application-auto-scaling';
+import { loadBacklogPublisherConfig } from '../../functions/backlog-publisher/load-config.ts';
 import { publishBacklog } from '../../functions/backlog-publisher/publish-backlog.ts';
+import { loadPredictorConfig } from '../../functions/predictor/load-config.ts';
 import { PREDICTOR_MAX_ATTEMPTS, QuotaAwareRetryStrategy } from '../../functions/predictor/retry-strategy.ts';
 import { runPredictor } from '../../functions/predictor/run-predictor.ts';
-import { parsePredictorConfig } from '../../shared/predictor/config.ts';
-import { parseBacklogPublisherConfig } from '../../shared/backlog/index.ts';
 import { DEFAULT_NAMESPACE, MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
 import type { RegularSeries } from '../../shared/series/regular-series.ts';
 import { syntheticLoad } from '../../shared/synthetic-load/synthetic-load.ts';
@@ -103,7 +104,8 @@ async function runReactivePath(deployed: DeployedStack, options: DemoOptions, se
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const cloudwatch = new CloudWatchClient({});
   const publisherEnvironment = await referenceFunctionEnvironment(deployed, 'HeadroomBacklogPublisherFunction');
-  const config = parseBacklogPublisherConfig(publisherEnvironment);
+  // The sources are in the SSM parameters the stack created, as the deployed function reads them.
+  const config = await loadBacklogPublisherConfig(publisherEnvironment, new SSMClient({}));
   // moto's CloudFormation names queues by AWS's public host; ask the local endpoint for the URL it answers on.
   const sources = await Promise.all(
     config.sources.map(async (source) => ({
@@ -172,7 +174,7 @@ async function seedDemoHistory(deployed: DeployedStack, options: DemoOptions): P
 async function runPredictivePath(deployed: DeployedStack, options: DemoOptions, forecastOnly: boolean): Promise<void> {
   const { log } = options;
   const cloudwatch = new CloudWatchClient({});
-  const deployedConfig = parsePredictorConfig((await referenceFunctionEnvironment(deployed, 'PredictorFunction')).HEADROOM_PREDICTOR_CONFIG);
+  const deployedConfig = await loadPredictorConfig(await referenceFunctionEnvironment(deployed, 'PredictorFunction'), new SSMClient({}));
   // Pointed at a real account, the demo never writes a scheduled action.
   const config = forecastOnly ? { ...deployedConfig, mode: 'forecastOnly' as const } : deployedConfig;
   const scaling = new ApplicationAutoScalingClient({ retryStrategy: new QuotaAwareRetryStrategy(PREDICTOR_MAX_ATTEMPTS) });

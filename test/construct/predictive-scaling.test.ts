@@ -399,6 +399,6 @@ describe('PredictiveScaling and the tag its IAM policy is scoped to', () => {
         load: [new cloudwatch.Metric({ namespace: 'AWS/SQS', metricName: 'NumberOfMessagesSent', statistic: 'Sum' })],
         unitThroughput: 1,
       }),
-    ).toThrow(/scalableTarget .* is not a scalable target this app deploys .* AccessDenied on PutScheduledAction\)\. Declare the target in this app/);
+    ).toThrow(/scalableTarget .* is not a scalable target this app deploys .*AccessDenied on PutScheduledAction\)\. Declare the target in this app/);
   });
 });
