@@ -98,3 +98,22 @@ export function requireSecondsBetween(construct: string, prop: string, value: Du
   }
   return seconds;
 }
+
+/**
+ * Two props of which `low` must not exceed `high`: both plain (compared), or both tokens (CloudFormation checks
+ * them); one token and one number cannot be compared at synth, and is refused rather than compared with the
+ * token's placeholder number.
+ */
+export function requireOrdered(construct: string, lowProp: string, low: number, highProp: string, high: number): void {
+  if (Token.isUnresolved(low) && Token.isUnresolved(high)) return;
+  if (Token.isUnresolved(low) || Token.isUnresolved(high)) {
+    const [tokenProp, otherProp] = Token.isUnresolved(low) ? [lowProp, highProp] : [highProp, lowProp];
+    throw new InvalidPropError(
+      construct,
+      tokenProp,
+      `is a token (a CfnParameter or another value known only at deploy) while ${otherProp} is a number, so headroom cannot check at synth that ${lowProp} <= ${highProp}`,
+      `Give ${tokenProp} as a literal number, or make both tokens.`,
+    );
+  }
+  if (low > high) throw new InvalidPropError(construct, lowProp, `(${low}) is above ${highProp} (${high})`, `Lower ${lowProp} or raise ${highProp}.`);
+}
