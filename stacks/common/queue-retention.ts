@@ -13,7 +13,7 @@ export function requireLatencyWithinRetention(construct: string, queue: sqs.IQue
   if (!(queue instanceof sqs.Queue) || isToken(acceptableLatency)) return;
   const retention = Stack.of(queue).resolve((queue.node.defaultChild as sqs.CfnQueue).messageRetentionPeriod) ?? DEFAULT_RETENTION_SECONDS;
   if (typeof retention !== 'number' || Token.isUnresolved(retention)) return;
-  if (acceptableLatency.toSeconds() > retention) {
+  if (acceptableLatency.toMilliseconds() > retention * 1000) {
     throw new InvalidPropError(
       construct,
       'acceptableLatency',
