@@ -3,9 +3,19 @@ import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 /** A construct prop that cannot work; the message names the construct, the prop and the fix. */
 export class InvalidPropError extends Error {
   constructor(construct: string, prop: string, problem: string, fix: string) {
-    super(`${construct}: ${prop} ${problem}. ${fix}`);
+    super(withoutTokenNumbers(`${construct}: ${prop} ${problem}. ${fix}`));
     this.name = 'InvalidPropError';
   }
+}
+
+/**
+ * A message never shows a token's placeholder number (an encoded number like -1.888e+289 means nothing to the
+ * reader): a check that printed one says instead that the value must be a literal.
+ */
+function withoutTokenNumbers(message: string): string {
+  return message.replace(/-?\d+(?:\.\d+)?e\+\d+/g, (number) =>
+    Token.isUnresolved(Number(number)) ? 'a token (known only at deploy; give a literal number here)' : number,
+  );
 }
 
 // How headroom treats tokens (a CfnParameter, an attribute of another resource, a Lazy): a token headroom only

@@ -343,7 +343,12 @@ export class PredictiveScaling extends Construct {
     const known = (value: number) => (Token.isUnresolved(value) ? undefined : value);
     const declaredMin = known(cfnTarget.minCapacity);
     const declaredMax = known(cfnTarget.maxCapacity);
-    if (options.minCapacity !== undefined && declaredMin !== undefined && options.minCapacity < declaredMin) {
+    if (
+      options.minCapacity !== undefined &&
+      !Token.isUnresolved(options.minCapacity) &&
+      declaredMin !== undefined &&
+      options.minCapacity < declaredMin
+    ) {
       throw new InvalidPropError(
         where,
         'minCapacity',
@@ -351,7 +356,12 @@ export class PredictiveScaling extends Construct {
         `Leave minCapacity unset, or set it to at least ${declaredMin}.`,
       );
     }
-    if (options.maxCapacity !== undefined && declaredMax !== undefined && options.maxCapacity > declaredMax) {
+    if (
+      options.maxCapacity !== undefined &&
+      !Token.isUnresolved(options.maxCapacity) &&
+      declaredMax !== undefined &&
+      options.maxCapacity > declaredMax
+    ) {
       throw new InvalidPropError(
         where,
         'maxCapacity',

@@ -12,7 +12,7 @@ import { TARGET_DEFAULTS } from '../../shared/predictor/config.ts';
 import { BacklogPublisher } from '../backlog-publisher/backlog-publisher.ts';
 import { ecsScalableTarget } from '../common/ecs-scalable-target.ts';
 import { requireLatencyWithinRetention } from '../common/queue-retention.ts';
-import { InvalidPropError, requireOrdered, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
+import { InvalidPropError, requireOrdered, requirePositiveDuration, requireResolved, requireWholeNumber } from '../common/prop-validation.ts';
 import type { PredictiveScaling, PredictiveTargetOptions } from '../predictive-scaling/predictive-scaling.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
@@ -186,6 +186,7 @@ export class QueueScaledService extends Construct {
         'Remove targetUtilization, or use ScalingSignal.REQUIRED_CAPACITY.',
       );
     }
+    requireResolved(NAME, 'targetUtilization', targetUtilization, 'it is checked against [0.5, 1] and replayed by the predictor');
     if (!(targetUtilization >= 0.5 && targetUtilization <= 1)) {
       throw new InvalidPropError(
         NAME,

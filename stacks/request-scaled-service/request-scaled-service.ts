@@ -11,7 +11,7 @@ import { REQUEST_SCALING_DEFAULTS } from '../../shared/request-scaling/reactive-
 import { fitRequiredTasks, type RequiredTasksCurve } from '../../shared/request-scaling/required-tasks.ts';
 import type { BurnRateAlert } from '../../shared/slo/index.ts';
 import { ecsScalableTarget } from '../common/ecs-scalable-target.ts';
-import { InvalidPropError, requireOrdered, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
+import { InvalidPropError, requireOrdered, requirePositiveDuration, requireResolved, requireWholeNumber } from '../common/prop-validation.ts';
 import type { PredictiveScaling } from '../predictive-scaling/index.ts';
 import { NativePredictiveScaling } from '../predictive-scaling/native-predictive-scaling.ts';
 import { albErrorIndicator, albLatencyIndicator } from '../slo/service-level-indicator.ts';
@@ -272,6 +272,7 @@ export class RequestScaledService extends Construct {
       );
     }
     const targetUtilization = props.targetUtilization ?? REQUEST_SCALING_DEFAULTS.targetUtilization;
+    requireResolved(NAME, 'targetUtilization', targetUtilization, 'it is checked against (0, 1] and drawn on the dashboard');
     if (!(targetUtilization > 0 && targetUtilization <= 1)) {
       throw new InvalidPropError(
         NAME,

@@ -123,7 +123,7 @@ export class TableScaling extends Construct {
         );
       }
       const utilization = range.targetUtilizationPercent ?? 70;
-      if (!(utilization >= 20 && utilization <= 90)) {
+      if (!Token.isUnresolved(utilization) && !(utilization >= 20 && utilization <= 90)) {
         throw new InvalidPropError(
           NAME,
           `${where}.targetUtilizationPercent`,

@@ -171,6 +171,37 @@ describe('props that used to synthesize broken or wrong', () => {
     );
   });
 
+  it.each<[string, (stack: Stack, token: number) => void]>([
+    [
+      'QueueScaledService targetUtilization',
+      (stack, token) => new QueueScaledService(stack, 'Scaling', queueProps(stack, { targetUtilization: token })),
+    ],
+    [
+      'RequestScaledService targetUtilization',
+      (stack, token) => new RequestScaledService(stack, 'Scaling', requestProps(web(stack), { targetUtilization: token })),
+    ],
+  ])('says a token %s must be a literal instead of printing its placeholder', (_, build) => {
+    const stack = new Stack(new App(), 'Token');
+    const token = new CfnParameter(stack, 'Value', { type: 'Number' }).valueAsNumber;
+    let message = '';
+    try {
+      build(stack, token);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/targetUtilization is a token .*Pass a plain value for targetUtilization/);
+    expect(message).not.toMatch(/e\+\d/);
+  });
+
+  it('passes a token TableScaling targetUtilizationPercent through to the template instead of refusing its placeholder', () => {
+    const stack = new Stack(new App(), 'TokenTable');
+    const percent = new CfnParameter(stack, 'Percent', { type: 'Number' }).valueAsNumber;
+    new TableScaling(stack, 'Scaling', { table: table(stack), read: { min: 5, max: 100, targetUtilizationPercent: percent } });
+    Template.fromStack(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: { Ref: 'Percent' } },
+    });
+  });
+
   it('warns, naming requestsPerSecondPerTask, when the curve holds tasks at zero requests', () => {
     const stack = new Stack(new App(), 'Idle');
     new RequestScaledService(stack, 'Scaling', requestProps(web(stack), { requestsPerSecondPerTask: 0.01, maxCapacity: 100 }));
