@@ -1,3 +1,4 @@
+import { allocateDecreases } from '../../shared/plan/dynamodb-decreases.ts';
 import { PredictiveFloors } from '../../shared/simulate/predictive-floors.ts';
 import { simulateLambdaConsumer, simulateProvisionedTable, type ScaleInModel } from '../../shared/simulate/index.ts';
 
@@ -34,7 +35,11 @@ export function dynamodbBacktest(
     [],
     startMs,
     { throughputPerWorker: 1, startupMs: 0, sloMs: 60_000, minCapacity: table.minCapacity, maxCapacity: options.max },
-    { targetUtilization: options.targetUtilization / 100 },
+    // The predictor's share of a table's decreases when it manages this one target on the table.
+    {
+      targetUtilization: options.targetUtilization / 100,
+      decreases: allocateDecreases([{ workload: 'table', resourceId: 'table/t' }]).shares.get('table')!,
+    },
   );
   return {
     consumer: 'dynamodb',

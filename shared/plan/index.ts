@@ -4,6 +4,8 @@
  * kept within an action budget. Pure and deterministic; all times are epoch milliseconds (UTC).
  */
 
+import { type DecreaseSlot, nextSlotStart } from './dynamodb-decreases.ts';
+
 /** The MinCapacity in force without headroom over time, and the most capacity that may be scheduled. */
 export interface WallTimeline {
   /** Contiguous, sorted; MinCapacity without headroom over each span. */
@@ -39,6 +41,12 @@ export interface FloorPlanInput {
   readonly minStepMs?: number;
   /** DynamoDB: the most capacity decreases (restores and step-downs) per UTC day. @default unlimited */
   readonly maxDecreasesPerDay?: number;
+  /**
+   * DynamoDB: the UTC hours this target may lower its floor in (allocateDecreases gives targets sharing a table or
+   * index disjoint slots); a drop due in another hour is held, never advanced, until the next hour of the slot.
+   * @default any time
+   */
+  readonly decreaseSlot?: DecreaseSlot;
 }
 
 export interface FloorStep {
@@ -98,6 +106,11 @@ function validate(input: FloorPlanInput): void {
   );
   requireFinite('actionBudget', input.actionBudget, (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0');
   requireFinite('minStepMs', input.minStepMs ?? MINUTE_MS, (v) => v > 0, 'a positive number of milliseconds');
+  if (input.decreaseSlot !== undefined) {
+    const { index, of } = input.decreaseSlot;
+    requireFinite('decreaseSlot.of', of, (v) => Number.isInteger(v) && v >= 1 && v <= 24, 'a whole number from 1 to 24');
+    requireFinite('decreaseSlot.index', index, (v) => Number.isInteger(v) && v >= 0 && v < of, `a whole number from 0 to ${of - 1}`);
+  }
   if (input.maxDecreasesPerDay !== undefined)
     requireFinite('maxDecreasesPerDay', input.maxDecreasesPerDay, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
 }
@@ -244,11 +257,34 @@ function decreaseTimes(steps: readonly FloorStep[]): number[] {
     .map((step) => step.endMs);
 }
 
+/**
+ * Holds each decrease until the next hour of the slot: the step that ends before it is extended to it, and merged
+ * (at the higher capacity) with any step that starts before then. Only ever raises.
+ */
+function holdDecreasesToSlot(steps: FloorStep[], slot: DecreaseSlot): FloorStep[] {
+  let result = [...steps];
+  for (let index = 0; index < result.length; index++) {
+    const step = result[index]!;
+    const next = result[index + 1];
+    if (next?.startMs === step.endMs && next.minCapacity >= step.minCapacity) continue;
+    const until = nextSlotStart(step.endMs, slot);
+    if (until === step.endMs) continue;
+    if (next !== undefined && next.startMs < until) {
+      result = mergeAt(result, index);
+      index--;
+      continue;
+    }
+    result[index] = { ...step, endMs: until };
+  }
+  return result;
+}
+
 export function planFloors(input: FloorPlanInput): FloorPlan {
   validate(input);
   const notes: string[] = [];
   const gridMs = input.minStepMs ?? MINUTE_MS;
   let steps = requiredSteps(input, gridMs);
+  if (input.decreaseSlot) steps = holdDecreasesToSlot(steps, input.decreaseSlot);
 
   const actions = () => floorChanges(steps, input).length;
   while (actions() > input.actionBudget && steps.length > 1) steps = cheapestMerge(steps, input.minCapacity, () => true)!;

@@ -2,6 +2,8 @@
  * The predictor's configuration (environment variable HEADROOM_PREDICTOR_CONFIG, JSON), validated with errors
  * that name the field and the shape expected.
  */
+import { allocateDecreases, type DecreaseSlot, DYNAMODB_DECREASE_QUOTA, PREDICTOR_DECREASES_PER_RESOURCE } from '../plan/dynamodb-decreases.ts';
+
 export const PREDICTOR_CONFIG_VARIABLE = 'HEADROOM_PREDICTOR_CONFIG';
 
 export type PredictorMode = 'forecastOnly' | 'forecastAndScale';
@@ -57,7 +59,12 @@ export interface PredictorTargetInput {
   readonly quantile?: Quantile;
   /** How many scheduled actions the predictor may own on this target (of the 200 AWS allows). @default 100 */
   readonly actionBudget?: number;
-  /** DynamoDB only: capacity decreases per UTC day the plan may use. @default 20 for DynamoDB */
+  /**
+   * DynamoDB only: floor drops per UTC day this target's plan may make. DynamoDB's decrease quota is per table (and
+   * per index), shared by its read and write targets and by target tracking: the predictor's share of it
+   * (PREDICTOR_DECREASES_PER_RESOURCE) is split among the targets on one table or index.
+   * @default its part of PREDICTOR_DECREASES_PER_RESOURCE (allocateDecreases)
+   */
   readonly maxDecreasesPerDay?: number;
   /** IANA time zone the load's daily and weekly cycles follow (actions are still written in UTC). @default 'UTC' */
   readonly timeZone?: string;
@@ -90,6 +97,8 @@ export interface PredictorTarget
   readonly minCapacity?: number;
   readonly maxCapacity?: number;
   readonly maxDecreasesPerDay?: number;
+  /** DynamoDB only: the UTC hours the plan may lower the floor in, apart from the other targets on the same table or index. */
+  readonly decreaseSlot?: DecreaseSlot;
 }
 
 /**
@@ -101,7 +110,6 @@ export const TARGET_DEFAULTS = {
   leadTimeSeconds: 300,
   quantile: 'p50' as Quantile,
   actionBudget: 100,
-  maxDecreasesPerDay: 20,
   timeZone: 'UTC',
 } as const;
 
@@ -296,8 +304,14 @@ export function parsePredictorTarget(value: unknown, path: string): PredictorTar
     quantile: oneOf(target, 'quantile', path, QUANTILES, TARGET_DEFAULTS.quantile),
     actionBudget: number(target, 'actionBudget', path, (v) => whole(2)(v) && v <= 200, 'a whole number from 2 to 200', TARGET_DEFAULTS.actionBudget),
     maxDecreasesPerDay:
-      serviceNamespace === 'dynamodb'
-        ? number(target, 'maxDecreasesPerDay', path, whole(1), 'a whole number >= 1', TARGET_DEFAULTS.maxDecreasesPerDay)
+      serviceNamespace === 'dynamodb' && target.maxDecreasesPerDay !== undefined
+        ? number(
+            target,
+            'maxDecreasesPerDay',
+            path,
+            (v) => whole(1)(v) && v <= PREDICTOR_DECREASES_PER_RESOURCE,
+            `a whole number from 1 to ${PREDICTOR_DECREASES_PER_RESOURCE} (the predictor's share of a table's ${DYNAMODB_DECREASE_QUOTA.perDay} decreases a day)`,
+          )
         : undefined,
     timeZone,
     ...(target.floorTuning === undefined ? {} : { floorTuning: parseFloorTuning(target.floorTuning, `${path}.floorTuning`) }),
@@ -343,6 +357,19 @@ export function parsePredictorSettings(value: unknown): Required<Omit<PredictorC
   };
 }
 
+/** DynamoDB targets with their share of their table's (or index's) decrease quota and their hour slot. */
+function withDecreaseShares(targets: readonly PredictorTarget[]): PredictorTarget[] {
+  const { shares } = allocateDecreases(
+    targets
+      .filter((target) => target.serviceNamespace === 'dynamodb')
+      .map((target) => ({ workload: target.workload, resourceId: target.resourceId, maxDecreasesPerDay: target.maxDecreasesPerDay })),
+  );
+  return targets.map((target) => {
+    const share = shares.get(target.workload);
+    return share && target.serviceNamespace === 'dynamodb' ? { ...target, ...share } : target;
+  });
+}
+
 /**
  * Parses the predictor's configuration. A predictor-wide error throws (nothing can run); a target that cannot be
  * parsed, or repeats another's workload, is rejected alone and the others run.
@@ -375,5 +402,5 @@ export function parsePredictorConfig(raw: string | undefined): PredictorConfig {
       rejectedTargets.push({ index, workload, reason: error.message });
     }
   });
-  return { ...settings, targets, rejectedTargets };
+  return { ...settings, targets: withDecreaseShares(targets), rejectedTargets };
 }

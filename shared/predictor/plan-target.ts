@@ -5,6 +5,7 @@
  */
 import type { QuantileForecast } from '../forecast/index.ts';
 import { gapShare } from '../forecast/gaps.ts';
+import type { DecreaseSlot } from '../plan/dynamodb-decreases.ts';
 import { planFloors, type FloorPlan, type FloorPlanInput, type WallTimeline } from '../plan/index.ts';
 import { fromFirstDatapoint, type RegularSeries } from '../series/regular-series.ts';
 import { TARGET_DEFAULTS, type PredictorTarget } from './config.ts';
@@ -29,6 +30,7 @@ export type PlannedTarget = Pick<
   PredictorTarget,
   'workload' | 'unitThroughput' | 'targetUtilization' | 'leadTimeSeconds' | 'quantile' | 'minCapacity' | 'maxCapacity' | 'maxDecreasesPerDay'
 > & {
+  readonly decreaseSlot?: DecreaseSlot;
   readonly timeZone?: string;
 };
 
@@ -79,6 +81,7 @@ export function planForecast(target: PlannedTarget, forecast: QuantileForecast, 
     walls: settings.walls,
     actionBudget: settings.actionBudget,
     maxDecreasesPerDay: target.maxDecreasesPerDay,
+    ...(target.decreaseSlot ? { decreaseSlot: target.decreaseSlot } : {}),
   });
   return { forecast, plan, wallInput };
 }

@@ -1,3 +1,4 @@
+import type { DecreaseShare } from '../plan/dynamodb-decreases.ts';
 import { InsufficientHistoryError, type QuantileForecast } from '../forecast/index.ts';
 import { DEFAULT_HISTORY_DAYS, FLOOR_TUNING_DAYS, TARGET_DEFAULTS, type FloorSettings, type Quantile } from '../predictor/config.ts';
 import { forecastTarget, planForecast, UnusableHistoryError } from '../predictor/plan-target.ts';
@@ -45,6 +46,8 @@ export interface PredictiveOptions {
   readonly planFromMinute?: number;
   /** Forecasts shared with other replays of the same load. */
   readonly forecasts?: ForecastMemo;
+  /** DynamoDB: the target's share of its table's decreases and its hour slot (allocateDecreases). @default none */
+  readonly decreases?: DecreaseShare;
 }
 
 /** The floor settings a tuner chose, from the UTC day starting at `fromMs`. */
@@ -166,6 +169,7 @@ export class PredictiveFloors {
         leadTimeSeconds: (this.options.leadTimeMs ?? Math.max(this.parameters.startupMs, DEFAULT_LEAD_TIME_MS)) / 1000,
         minCapacity: this.parameters.minCapacity,
         maxCapacity: this.parameters.maxCapacity,
+        ...this.options.decreases,
         ...this.settings,
       },
       forecast,

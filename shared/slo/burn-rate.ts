@@ -102,6 +102,12 @@ export function validateAlerts(alerts: readonly BurnRateAlert[], objective: numb
       throw new SloInputError(`${where}.name`, 'must be 1-32 lower-case letters, digits or -', 'Use a name such as page-1h.');
     if (names.has(alert.name)) throw new SloInputError(`${where}.name`, 'is used twice', 'Give each alert its own name.');
     names.add(alert.name);
+    if (alert.severity !== 'page' && alert.severity !== 'ticket')
+      throw new SloInputError(
+        `${where}.severity`,
+        `must be 'page' or 'ticket', got ${JSON.stringify(alert.severity)}`,
+        'Pages notify pageTopic, tickets ticketTopic; an unknown severity would notify ticketTopic and be left off the workload’s alarms.',
+      );
     if (!(alert.burnRate > 0 && Number.isFinite(alert.burnRate)))
       throw new SloInputError(`${where}.burnRate`, `must be a positive number, got ${alert.burnRate}`, 'The workbook uses 14.4, 6 and 1.');
     if (badShareThreshold(alert.burnRate, objective) > 1) {

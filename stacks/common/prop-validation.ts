@@ -3,9 +3,19 @@ import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 /** A construct prop that cannot work; the message names the construct, the prop and the fix. */
 export class InvalidPropError extends Error {
   constructor(construct: string, prop: string, problem: string, fix: string) {
-    super(`${construct}: ${prop} ${problem}. ${fix}`);
+    super(withoutTokenNumbers(`${construct}: ${prop} ${problem}. ${fix}`));
     this.name = 'InvalidPropError';
   }
+}
+
+/**
+ * A message never shows a token's placeholder number (an encoded number like -1.888e+289 means nothing to the
+ * reader): a check that printed one says instead that the value must be a literal.
+ */
+function withoutTokenNumbers(message: string): string {
+  return message.replace(/-?\d+(?:\.\d+)?e\+\d+/g, (number) =>
+    Token.isUnresolved(Number(number)) ? 'a token (known only at deploy; give a literal number here)' : number,
+  );
 }
 
 // How headroom treats tokens (a CfnParameter, an attribute of another resource, a Lazy): a token headroom only
@@ -97,4 +107,23 @@ export function requireSecondsBetween(construct: string, prop: string, value: Du
     );
   }
   return seconds;
+}
+
+/**
+ * Two props of which `low` must not exceed `high`: both plain (compared), or both tokens (CloudFormation checks
+ * them); one token and one number cannot be compared at synth, and is refused rather than compared with the
+ * token's placeholder number.
+ */
+export function requireOrdered(construct: string, lowProp: string, low: number, highProp: string, high: number): void {
+  if (Token.isUnresolved(low) && Token.isUnresolved(high)) return;
+  if (Token.isUnresolved(low) || Token.isUnresolved(high)) {
+    const [tokenProp, otherProp] = Token.isUnresolved(low) ? [lowProp, highProp] : [highProp, lowProp];
+    throw new InvalidPropError(
+      construct,
+      tokenProp,
+      `is a token (a CfnParameter or another value known only at deploy) while ${otherProp} is a number, so headroom cannot check at synth that ${lowProp} <= ${highProp}`,
+      `Give ${tokenProp} as a literal number, or make both tokens.`,
+    );
+  }
+  if (low > high) throw new InvalidPropError(construct, lowProp, `(${low}) is above ${highProp} (${high})`, `Lower ${lowProp} or raise ${highProp}.`);
 }

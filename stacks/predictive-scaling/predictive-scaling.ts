@@ -1,5 +1,5 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
-import type * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -103,9 +103,10 @@ export interface PredictiveTargetOptions {
   readonly workload: string;
   /**
    * The scalable target whose MinCapacity is raised (an ECS service's desired count, a DynamoDB table's or index's
-   * capacity). One scalable target is managed by one workload of one predictor.
+   * capacity): an `appscaling.ScalableTarget`, or what `service.autoScaleTaskCount()` or
+   * `table.autoScaleReadCapacity()` return. One scalable target is managed by one workload of one predictor.
    */
-  readonly scalableTarget: appscaling.ScalableTarget;
+  readonly scalableTarget: appscaling.IScalableTargetRef;
   /** The load to forecast: one metric, or several summed (e.g. the NumberOfMessagesSent of every queue feeding it). */
   readonly load: cloudwatch.Metric[];
   /** Load units per second (the load metric's unit, per second) one capacity unit serves at 100% utilization. */
@@ -158,6 +159,23 @@ export interface PredictiveTargetOptions {
   readonly floorTuning?: FloorTuningInput;
 }
 
+/**
+ * The scalable target this app defines behind `ref`: itself, or the one inside what aws-cdk-lib's autoScale*()
+ * methods return (a ScalableTaskCount, a table's scalable attribute). One imported by ARN cannot be tagged for the
+ * predictor's tag-scoped permissions.
+ */
+function ownScalableTarget(where: string, ref: appscaling.IScalableTargetRef): appscaling.ScalableTarget {
+  if (ref instanceof appscaling.ScalableTarget) return ref;
+  const inner = ref instanceof appscaling.BaseScalableAttribute ? ref.node.tryFindChild('Target') : undefined;
+  if (inner instanceof appscaling.ScalableTarget) return inner;
+  throw new InvalidPropError(
+    where,
+    'scalableTarget',
+    'is not a scalable target defined in this app (an imported one cannot be tagged for the predictor)',
+    'Pass the appscaling.ScalableTarget, or what service.autoScaleTaskCount() or table.autoScale*Capacity() returned.',
+  );
+}
+
 /** Which workload of which predictor manages each scalable target, per app: one owner per target. */
 const owners = new WeakMap<Construct, Map<string, { workload: string; predictor: string }>>();
 
@@ -198,6 +216,14 @@ export class PredictiveScaling extends Construct {
     requireWholeNumber(NAME, 'historyDays', historyDays, 2, MAX_HISTORY_DAYS);
     const horizonHours = props.horizonHours ?? CONFIG_DEFAULTS.horizonHours;
     requireWholeNumber(NAME, 'horizonHours', horizonHours, 1, 48);
+    if (!this.interval.isUnresolved() && !Token.isUnresolved(horizonHours) && this.interval.toMilliseconds() > horizonHours * 3_600_000) {
+      throw new InvalidPropError(
+        NAME,
+        'interval',
+        `(${this.interval.toHumanString()}) is longer than horizonHours (${horizonHours} hours): between two runs the plan runs out, and the floors it restored stay down until the next run`,
+        `Re-plan at least every ${horizonHours} hours, or plan further ahead with a longer horizonHours.`,
+      );
+    }
     const settings = {
       namespace: props.namespace ?? CONFIG_DEFAULTS.namespace,
       actionPrefix: props.actionPrefix ?? CONFIG_DEFAULTS.actionPrefix,
@@ -311,7 +337,8 @@ export class PredictiveScaling extends Construct {
     const where = `${NAME}.addTarget(${options.workload})`;
     if (this.workloads.has(options.workload))
       throw new InvalidPropError(where, 'workload', `"${options.workload}" is already managed`, 'Give each target its own workload name.');
-    const cfnTarget = managedTargetResource(where, options.scalableTarget);
+    const scalableTarget = ownScalableTarget(where, options.scalableTarget);
+    const cfnTarget = managedTargetResource(where, scalableTarget);
     const serviceNamespace = cfnTarget.serviceNamespace;
     if (!Token.isUnresolved(serviceNamespace) && serviceNamespace !== 'ecs' && serviceNamespace !== 'dynamodb') {
       throw new InvalidPropError(
@@ -321,11 +348,24 @@ export class PredictiveScaling extends Construct {
         'The predictor manages ECS services and DynamoDB tables and indexes.',
       );
     }
-    this.claim(where, options);
+    this.claim(where, options.workload, scalableTarget);
+    if (options.floorTuning && serviceNamespace === 'dynamodb') {
+      throw new InvalidPropError(
+        where,
+        'floorTuning',
+        'is a queue worker’s model (what QueueScaledService.addToPredictor() fills in), and the scalable target is a DynamoDB table’s',
+        'Remove floorTuning: a table’s floors follow quantile and targetUtilization.',
+      );
+    }
     const known = (value: number) => (Token.isUnresolved(value) ? undefined : value);
     const declaredMin = known(cfnTarget.minCapacity);
     const declaredMax = known(cfnTarget.maxCapacity);
-    if (options.minCapacity !== undefined && declaredMin !== undefined && options.minCapacity < declaredMin) {
+    if (
+      options.minCapacity !== undefined &&
+      !Token.isUnresolved(options.minCapacity) &&
+      declaredMin !== undefined &&
+      options.minCapacity < declaredMin
+    ) {
       throw new InvalidPropError(
         where,
         'minCapacity',
@@ -333,7 +373,12 @@ export class PredictiveScaling extends Construct {
         `Leave minCapacity unset, or set it to at least ${declaredMin}.`,
       );
     }
-    if (options.maxCapacity !== undefined && declaredMax !== undefined && options.maxCapacity > declaredMax) {
+    if (
+      options.maxCapacity !== undefined &&
+      !Token.isUnresolved(options.maxCapacity) &&
+      declaredMax !== undefined &&
+      options.maxCapacity > declaredMax
+    ) {
       throw new InvalidPropError(
         where,
         'maxCapacity',
@@ -401,21 +446,21 @@ export class PredictiveScaling extends Construct {
   }
 
   /** Records this predictor's workload as the scalable target's one owner in the app, or names the one it has. */
-  private claim(where: string, options: PredictiveTargetOptions): void {
+  private claim(where: string, workload: string, scalableTarget: appscaling.ScalableTarget): void {
     const root = this.node.root;
     const claimed = owners.get(root) ?? new Map<string, { workload: string; predictor: string }>();
     owners.set(root, claimed);
-    const path = options.scalableTarget.node.path;
+    const path = scalableTarget.node.path;
     const owner = claimed.get(path);
     if (owner) {
       throw new InvalidPropError(
         where,
         'scalableTarget',
-        `(${path}) is already managed by workload "${owner.workload}" of ${owner.predictor}; workload "${options.workload}" would overwrite and delete its scheduled actions`,
+        `(${path}) is already managed by workload "${owner.workload}" of ${owner.predictor}; workload "${workload}" would overwrite and delete its scheduled actions`,
         'Manage each scalable target from one workload of one predictor.',
       );
     }
-    claimed.set(path, { workload: options.workload, predictor: this.node.path });
+    claimed.set(path, { workload, predictor: this.node.path });
   }
 
   /** A per-target predictor metric (ForecastP50, ScheduledFloor, PredictorFailure, ...). */

@@ -21,6 +21,7 @@ import {
   wholeSeconds,
 } from '../common/prop-validation.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
+import { requireLatencyWithinRetention } from '../common/queue-retention.ts';
 import { requireWorkloadName } from '../workload-dashboard/alarm-name.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
 import { BUILD_OPTIONS, buildConsumerFunction, requireFunctionTimeout } from './consumer-function.ts';
@@ -288,6 +289,7 @@ export class QueueConsumerFunction extends Construct {
       fifo: props.fifo || undefined,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
+    requireLatencyWithinRetention(NAME, this.queue, props.acceptableLatency, 'the queue (retentionPeriod)');
 
     if (props.idempotency) {
       this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {

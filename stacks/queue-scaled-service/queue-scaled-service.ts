@@ -10,7 +10,9 @@ import { REACTIVE_DEFAULTS } from '../../shared/backlog/reactive-defaults.ts';
 import { DEFAULT_NAMESPACE, MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
 import { TARGET_DEFAULTS } from '../../shared/predictor/config.ts';
 import { BacklogPublisher } from '../backlog-publisher/backlog-publisher.ts';
-import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
+import { ecsScalableTarget } from '../common/ecs-scalable-target.ts';
+import { requireLatencyWithinRetention } from '../common/queue-retention.ts';
+import { InvalidPropError, requireOrdered, requirePositiveDuration, requireResolved, requireWholeNumber } from '../common/prop-validation.ts';
 import type { PredictiveScaling, PredictiveTargetOptions } from '../predictive-scaling/predictive-scaling.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
@@ -166,14 +168,7 @@ export class QueueScaledService extends Construct {
     const minCapacity = props.minCapacity ?? 1;
     requireWholeNumber(NAME, 'minCapacity', minCapacity, 0);
     requireWholeNumber(NAME, 'maxCapacity', props.maxCapacity, 1);
-    if (minCapacity > props.maxCapacity) {
-      throw new InvalidPropError(
-        NAME,
-        'minCapacity',
-        `(${minCapacity}) is above maxCapacity (${props.maxCapacity})`,
-        'Lower minCapacity or raise maxCapacity.',
-      );
-    }
+    requireOrdered(NAME, 'minCapacity', minCapacity, 'maxCapacity', props.maxCapacity);
     const backlogTarget = props.acceptableLatency.toMilliseconds() / props.timePerMessage.toMilliseconds();
     if (backlogTarget < 1) {
       throw new InvalidPropError(
@@ -193,6 +188,7 @@ export class QueueScaledService extends Construct {
         'Remove targetUtilization, or use ScalingSignal.REQUIRED_CAPACITY.',
       );
     }
+    requireResolved(NAME, 'targetUtilization', targetUtilization, 'it is checked against [0.5, 1] and replayed by the predictor');
     if (!(targetUtilization >= 0.5 && targetUtilization <= 1)) {
       throw new InvalidPropError(
         NAME,
@@ -210,6 +206,19 @@ export class QueueScaledService extends Construct {
         'Set startupTime to how long a task takes to start.',
       );
     }
+    if (
+      !startupTime.isUnresolved() &&
+      !props.acceptableLatency.isUnresolved() &&
+      startupTime.toMilliseconds() >= props.acceptableLatency.toMilliseconds()
+    ) {
+      throw new InvalidPropError(
+        NAME,
+        'startupTime',
+        `(${startupTime.toHumanString()}) is not shorter than acceptableLatency (${props.acceptableLatency.toHumanString()}): a message that needs a new task waits at least the start-up, so no scale-out can meet the SLO and no time is left to drain a backlog`,
+        'Raise acceptableLatency above startupTime, or make tasks start faster.',
+      );
+    }
+    requireLatencyWithinRetention(NAME, props.queue, props.acceptableLatency);
     this.trackingTarget = this.signal === ScalingSignal.REQUIRED_CAPACITY ? targetUtilization : backlogTarget;
     this.startupTime = startupTime;
     const metricSource = props.metricSource ?? BacklogMetricSource.PUBLISHER;
@@ -255,13 +264,7 @@ export class QueueScaledService extends Construct {
     }
     cfnService.addPropertyDeletionOverride('DesiredCount');
 
-    this.scalableTarget = new appscaling.ScalableTarget(this, 'Target', {
-      serviceNamespace: appscaling.ServiceNamespace.ECS,
-      scalableDimension: 'ecs:service:DesiredCount',
-      resourceId: `service/${props.service.cluster.clusterName}/${props.service.serviceName}`,
-      minCapacity,
-      maxCapacity: props.maxCapacity,
-    });
+    this.scalableTarget = ecsScalableTarget(this, NAME, props.service, minCapacity, props.maxCapacity);
 
     const scaleInCooldown = props.scaleInCooldown ?? Duration.millis(REACTIVE_DEFAULTS.scaleInCooldownMs);
     const scaleOutCooldown = props.scaleOutCooldown ?? Duration.millis(REACTIVE_DEFAULTS.scaleOutCooldownMs);

@@ -1,8 +1,8 @@
-import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -10,11 +10,13 @@ import { Construct } from 'constructs';
 import { REQUEST_SCALING_DEFAULTS } from '../../shared/request-scaling/reactive-defaults.ts';
 import { fitRequiredTasks, type RequiredTasksCurve } from '../../shared/request-scaling/required-tasks.ts';
 import type { BurnRateAlert } from '../../shared/slo/index.ts';
-import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
+import { ecsScalableTarget } from '../common/ecs-scalable-target.ts';
+import { InvalidPropError, requireOrdered, requirePositiveDuration, requireResolved, requireWholeNumber } from '../common/prop-validation.ts';
 import type { PredictiveScaling } from '../predictive-scaling/index.ts';
 import { NativePredictiveScaling } from '../predictive-scaling/native-predictive-scaling.ts';
 import { albErrorIndicator, albLatencyIndicator } from '../slo/service-level-indicator.ts';
 import { SloBurnRateAlarms } from '../slo/slo-burn-rate-alarms.ts';
+import { requireWorkloadName } from '../workload-dashboard/alarm-name.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
 import { checkDeployLimits } from '../common/deploy-limits.ts';
 
@@ -156,6 +158,13 @@ export interface RequestNativePredictiveOptions {
 
 const NAME = 'RequestScaledService';
 
+/**
+ * "Tasks per service" (the desired count), 5,000 by default: Amazon ECS service quotas,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html. Also what bounds the
+ * required-tasks fit, which evaluates Erlang C for every fleet size up to maxCapacity (0.2 s at 5,000).
+ */
+export const ECS_TASKS_PER_SERVICE = 5000;
+
 /** A positive `value` to six significant digits, rounded by `round` (Math.ceil or Math.floor), for metric math. */
 function sixDigits(value: number, round: (x: number) => number): string {
   const scale = 10 ** (5 - Math.floor(Math.log10(value)));
@@ -246,16 +255,26 @@ export class RequestScaledService extends Construct {
     }
     this.minCapacity = props.minCapacity ?? 1;
     requireWholeNumber(NAME, 'minCapacity', this.minCapacity, 0);
-    requireWholeNumber(NAME, 'maxCapacity', props.maxCapacity, 1);
-    if (this.minCapacity > props.maxCapacity) {
+    if (props.maxCapacity > ECS_TASKS_PER_SERVICE) {
+      throw new InvalidPropError(
+        NAME,
+        'maxCapacity',
+        `(${props.maxCapacity}) is above the ${ECS_TASKS_PER_SERVICE} tasks Amazon ECS runs in one service ("Tasks per service" quota)`,
+        `Set maxCapacity to at most ${ECS_TASKS_PER_SERVICE}, or split the load over several services.`,
+      );
+    }
+    requireWholeNumber(NAME, 'maxCapacity', props.maxCapacity, 1, ECS_TASKS_PER_SERVICE);
+    requireOrdered(NAME, 'minCapacity', this.minCapacity, 'maxCapacity', props.maxCapacity);
+    if (this.minCapacity === 0) {
       throw new InvalidPropError(
         NAME,
         'minCapacity',
-        `(${this.minCapacity}) is above maxCapacity (${props.maxCapacity})`,
-        'Lower minCapacity or raise maxCapacity.',
+        'is 0, and nothing would start the first task: with no healthy target the load balancer answers 503 itself, the target group reports no RequestCount, and target tracking does not scale out on missing data',
+        'Set minCapacity to at least 1 (floors from addPredictiveScaling() can still add tasks ahead of load).',
       );
     }
     const targetUtilization = props.targetUtilization ?? REQUEST_SCALING_DEFAULTS.targetUtilization;
+    requireResolved(NAME, 'targetUtilization', targetUtilization, 'it is checked against (0, 1] and drawn on the dashboard');
     if (!(targetUtilization > 0 && targetUtilization <= 1)) {
       throw new InvalidPropError(
         NAME,
@@ -277,20 +296,25 @@ export class RequestScaledService extends Construct {
     }
     this.props = props;
     this.workload = props.workload ?? Names.uniqueId(this);
+    requireWorkloadName(NAME, this.workload);
     const sloSeconds = props.latencySlo.toMilliseconds() / 1000;
     this.requiredTasks = fitRequiredTasks(props.requestsPerSecondPerTask, sloSeconds, props.maxCapacity);
+    this.warnOnIdleFleet();
     this.resourceLabel = `${this.loadBalancer.loadBalancerFullName}/${this.targetGroup.targetGroupFullName}`;
 
     // The autoscaler owns the task count from now on: a template value would reset it on every deploy.
-    (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('DesiredCount');
+    const cfnService = this.service.node.defaultChild;
+    if (!(cfnService instanceof ecs.CfnService)) {
+      throw new InvalidPropError(
+        NAME,
+        props.loadBalancedService ? 'loadBalancedService' : 'service',
+        'is an imported service (from*ServiceAttributes or from*ServiceArn), whose template headroom cannot change to stop deploys resetting its task count',
+        'Pass the ecs.FargateService or ecs.Ec2Service defined in this app.',
+      );
+    }
+    cfnService.addPropertyDeletionOverride('DesiredCount');
 
-    this.scalableTarget = new appscaling.ScalableTarget(this, 'Target', {
-      serviceNamespace: appscaling.ServiceNamespace.ECS,
-      scalableDimension: 'ecs:service:DesiredCount',
-      resourceId: `service/${this.service.cluster.clusterName}/${this.service.serviceName}`,
-      minCapacity: this.minCapacity,
-      maxCapacity: props.maxCapacity,
-    });
+    this.scalableTarget = ecsScalableTarget(this, NAME, this.service, this.minCapacity, props.maxCapacity);
     const scaleOutCooldown = props.scaleOutCooldown ?? Duration.millis(REQUEST_SCALING_DEFAULTS.scaleOutCooldownMs);
     this.addRequiredTasksTracking(props.scaleInCooldown ?? Duration.millis(REQUEST_SCALING_DEFAULTS.scaleInCooldownMs), scaleOutCooldown);
     const slo = sloSeconds;
@@ -321,6 +345,20 @@ export class RequestScaledService extends Construct {
       this.latencySloBreach.addAlarmAction(new actions.SnsAction(props.alarmTopic));
       this.latencySloBreach.addOkAction(new actions.SnsAction(props.alarmTopic));
     }
+  }
+
+  /**
+   * Warns when the curve holds more tasks at zero requests than minCapacity: its fixed slack (what the p99 needs
+   * beyond the load) over targetUtilization. A per-task rate far below what the SLO alone allows a task (about
+   * ln(100) / latencySlo requests per second) makes that slack large.
+   */
+  private warnOnIdleFleet(): void {
+    const idleTasks = Math.ceil(this.requiredTasks.fixedSlack / this.targetUtilization - 1e-9);
+    if (idleTasks <= Math.max(1, this.minCapacity)) return;
+    Annotations.of(this).addWarningV2(
+      'headroom:idle-fleet',
+      `${NAME}: requestsPerSecondPerTask (${this.props.requestsPerSecondPerTask}) with latencySlo (${this.props.latencySlo.toHumanString()}) makes the required-tasks curve ask for ${idleTasks} tasks at zero requests (above minCapacity ${this.minCapacity}), so the service never scales in below that. Check requestsPerSecondPerTask against a load test of one task (requests per second, not per minute), or raise targetUtilization.`,
+    );
   }
 
   /** The workload's own alarms: the latency SLO breach, and the page-severity burn-rate alerts once added. */

@@ -1,7 +1,8 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { refuseSecondScalableTarget, scalableAttributeKind } from '../common/scalable-target-conflicts.ts';
 import { InvalidPropError, requireResolved, requireSecondsBetween, requireWholeNumber } from '../common/prop-validation.ts';
 import { checkDeployLimits } from '../common/deploy-limits.ts';
 
@@ -18,8 +19,12 @@ export interface CapacityRange {
 }
 
 export interface TableScalingProps {
-  /** A table in provisioned billing mode. */
-  readonly table: dynamodb.Table;
+  /**
+   * A table in provisioned billing mode: a `dynamodb.Table`, or one imported by name or ARN (whose billing mode and
+   * index names headroom cannot check at synth). Not a `dynamodb.TableV2`: it scales through its own capacity
+   * settings.
+   */
+  readonly table: dynamodb.ITable;
   /**
    * Read capacity scaling of the table.
    * @default read capacity not scaled
@@ -62,6 +67,21 @@ export class TableScaling extends Construct {
   constructor(scope: Construct, id: string, props: TableScalingProps) {
     super(scope, id);
     checkDeployLimits(this);
+    if (props.table instanceof dynamodb.TableV2) {
+      throw new InvalidPropError(
+        NAME,
+        'table',
+        'is a dynamodb.TableV2 (AWS::DynamoDB::GlobalTable), whose capacity auto scaling is part of the table resource; scalable targets registered beside it would fight its own',
+        'Scale it with billing: dynamodb.Billing.provisioned({ readCapacity: dynamodb.Capacity.autoscaled({ maxCapacity }), writeCapacity: dynamodb.Capacity.autoscaled({ maxCapacity }) }), or use a dynamodb.Table.',
+      );
+    }
+    const defined = props.table instanceof dynamodb.Table ? props.table : undefined;
+    if (!defined) {
+      Annotations.of(this).addWarningV2(
+        'headroom:imported-table',
+        `${NAME}: table ${props.table.node.path} is imported, so headroom cannot check at synth that it is PROVISIONED or that the globalSecondaryIndexes it scales exist; a deploy fails if either is wrong.`,
+      );
+    }
     const tableName = props.table.tableName;
     if (!props.read && !props.write && !props.globalSecondaryIndexes) {
       throw new InvalidPropError(
@@ -77,7 +97,7 @@ export class TableScaling extends Construct {
     };
     requireSecondsBetween(NAME, 'scaleInCooldown', cooldowns.scaleInCooldown, Duration.seconds(0), Duration.days(1));
     requireSecondsBetween(NAME, 'scaleOutCooldown', cooldowns.scaleOutCooldown, Duration.seconds(0), Duration.days(1));
-    this.node.addValidation({ validate: () => billingModeErrors(props.table) });
+    if (defined) this.node.addValidation({ validate: () => billingModeErrors(defined) });
     const scale = (
       targetId: string,
       range: CapacityRange,
@@ -105,7 +125,7 @@ export class TableScaling extends Construct {
         );
       }
       const utilization = range.targetUtilizationPercent ?? 70;
-      if (!(utilization >= 20 && utilization <= 90)) {
+      if (!Token.isUnresolved(utilization) && !(utilization >= 20 && utilization <= 90)) {
         throw new InvalidPropError(
           NAME,
           `${where}.targetUtilizationPercent`,
@@ -129,6 +149,11 @@ export class TableScaling extends Construct {
         ...cooldowns,
       });
       target.node.addDependency(props.table);
+      refuseSecondScalableTarget(this, `${NAME} (${this.node.path}) ${where}`, target, (other) =>
+        scalableAttributeKind(other) === 'table'
+          ? `table.autoScale${capacity}Capacity() registers it too: remove that call and let ${NAME} scale it through ${where}, or leave ${where} out of ${NAME}.`
+          : `Scale each table's (and index's) read and write capacity from one ${NAME}.`,
+      );
       return target;
     };
     this.readTarget = props.read && scale('Read', props.read, `table/${tableName}`, 'table', 'Read', 'read');
@@ -143,7 +168,7 @@ export class TableScaling extends Construct {
           'Use the index names the table defines.',
         );
       }
-      this.node.addValidation({ validate: () => missingIndexErrors(props.table, indexName) });
+      if (defined) this.node.addValidation({ validate: () => missingIndexErrors(defined, indexName) });
       const resourceId = `table/${tableName}/index/${indexName}`;
       if (ranges.read)
         indexTargets.set(

@@ -293,6 +293,11 @@ describe('QueueConsumerFunction rejects at synth, naming the prop and the fix', 
       () => ({ acceptableLatency: Duration.millis(400) }),
       /acceptableLatency \(400 millis\) is under one second.*at least Duration.seconds\(1\)/,
     ],
+    [
+      'an SLO longer than the queue’s retention (SQS deletes the message first)',
+      () => ({ retentionPeriod: Duration.hours(1), acceptableLatency: Duration.hours(2) }),
+      /acceptableLatency \(2 hours\) is longer than the queue \(retentionPeriod\)'s message retention \(3600 seconds\)/,
+    ],
     ['a runtime that is not Node.js', () => ({ runtime: lambda.Runtime.PYTHON_3_13 }), /runtime \(python3.13\) is not a Node.js runtime.*NODEJS_/],
     ['subnets without a VPC', () => ({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }), /vpcSubnets is set without a vpc/],
     [

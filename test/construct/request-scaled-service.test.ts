@@ -352,7 +352,7 @@ describe('RequestScaledService', () => {
       [{ latencySlo: Duration.hours(2) }, /latencySlo \(2 hours\) is longer than an hour/],
       [{ targetUtilization: 80 }, /targetUtilization must be a fraction in \(0, 1\], got 80\. Use for example 0.7 \(not a percentage\)/],
       [{ minCapacity: 30 }, /minCapacity \(30\) is above maxCapacity \(20\)/],
-      [{ maxCapacity: 0 }, /maxCapacity must be a whole number >= 1/],
+      [{ maxCapacity: 0 }, /maxCapacity must be a whole number between 1 and 5000, got 0/],
       [{ latencyGuardMinutes: 0 }, /latencyGuardMinutes must be a whole number between 1 and 1440/],
       [{ requestsPerSecondPerTask: Token.asNumber({ Ref: 'Rate' }) }, /requestsPerSecondPerTask is a token\. Give a number known at synth/],
       [{ latencyGuard: false, latencyGuardMinutes: 3 }, /latencyGuardMinutes is set but latencyGuard is false/],

@@ -46,9 +46,9 @@ describe('parsePredictorConfig', () => {
     expect(parsePredictorConfig(config([bare])).targets[0]).toMatchObject({ minCapacity: undefined, maxCapacity: undefined });
   });
 
-  it('gives DynamoDB targets a daily budget of capacity decreases', () => {
+  it('gives DynamoDB targets a daily budget of capacity decreases: the predictor’s share of the table’s', () => {
     const table = { ...target, serviceNamespace: 'dynamodb', resourceId: 'table/sessions', scalableDimension: 'dynamodb:table:ReadCapacityUnits' };
-    expect(parsePredictorConfig(config([table])).targets[0]!.maxDecreasesPerDay).toBe(20);
+    expect(parsePredictorConfig(config([table])).targets[0]!.maxDecreasesPerDay).toBe(8);
   });
 
   it.each([
