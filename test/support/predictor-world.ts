@@ -81,7 +81,12 @@ function random(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, chance: (p: number) => next() < p, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)) };
+  return {
+    next,
+    chance: (p: number) => next() < p,
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+  };
 }
 
 interface UserAction {
@@ -174,7 +179,9 @@ export class PredictorWorld {
   }
 
   private async held(resourceId: string): Promise<{ min: number; max: number } | undefined> {
-    const answer = await this.raw.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [resourceId], ScalableDimension: DIMENSION }));
+    const answer = await this.raw.send(
+      new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [resourceId], ScalableDimension: DIMENSION }),
+    );
     const target = answer.ScalableTargets?.[0];
     return target && { min: target.MinCapacity!, max: target.MaxCapacity! };
   }
@@ -189,7 +196,8 @@ export class PredictorWorld {
         const name = action.ScheduledActionName!;
         const at = atOf(action.Schedule!);
         if (at !== undefined) {
-          if (at > this.clock && at <= untilMs && at >= (this.putAt.get(`${target.resourceId}|${name}`) ?? -Infinity)) events.push({ atMs: at, action });
+          if (at > this.clock && at <= untilMs && at >= (this.putAt.get(`${target.resourceId}|${name}`) ?? -Infinity))
+            events.push({ atMs: at, action });
           continue;
         }
         const times = runTimes({ schedule: action.Schedule!, timezone: action.Timezone });
@@ -203,7 +211,9 @@ export class PredictorWorld {
         const name = action.ScheduledActionName!;
         const current = await this.held(target.resourceId);
         if (!current) break;
-        await this.raw.send(new RegisterScalableTargetCommand({ ...key(target.resourceId), MinCapacity: value, MaxCapacity: Math.max(value, current.max) }));
+        await this.raw.send(
+          new RegisterScalableTargetCommand({ ...key(target.resourceId), MinCapacity: value, MaxCapacity: Math.max(value, current.max) }),
+        );
         const kind = kindOf(name);
         target.lastSetByOwnRaise = kind === 'raise';
         if (!kind) continue;
@@ -249,7 +259,10 @@ export class PredictorWorld {
           const actions = await this.all(target.resourceId);
           if (!actions.some((action) => action.ScheduledActionName === input.ScheduledActionName) && actions.length >= QUOTA) {
             this.count(this.faults, 'quota reached (emulated)');
-            throw new LimitExceededException({ $metadata: { httpStatusCode: 400 }, message: 'You have reached the maximum number of scheduled actions' });
+            throw new LimitExceededException({
+              $metadata: { httpStatusCode: 400 },
+              message: 'You have reached the maximum number of scheduled actions',
+            });
           }
           if (!target.registered) throw awsFault('target-not-found');
           this.putAt.set(`${target.resourceId}|${input.ScheduledActionName}`, this.clock);
@@ -271,12 +284,22 @@ export class PredictorWorld {
       // biome-ignore lint/suspicious/noExplicitAny: every command passes through
       (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: any) => {
         if (context.commandName === 'PutMetricDataCommand' && plan.putMetricDataFails) {
-          throw new CloudWatchServiceException({ name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' });
+          throw new CloudWatchServiceException({
+            name: 'Throttling',
+            $fault: 'client',
+            $metadata: { httpStatusCode: 400 },
+            message: 'Rate exceeded',
+          });
         }
         if (context.commandName !== 'GetMetricDataCommand') return next(args);
         if (plan.getMetricDataThrottled > 0) {
           plan.getMetricDataThrottled--;
-          throw new CloudWatchServiceException({ name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' });
+          throw new CloudWatchServiceException({
+            name: 'Throttling',
+            $fault: 'client',
+            $metadata: { httpStatusCode: 400 },
+            message: 'Rate exceeded',
+          });
         }
         const token = args.input.NextToken as string | undefined;
         const result = await next({ ...args, input: { ...args.input, NextToken: undefined } });
@@ -321,7 +344,12 @@ export class PredictorWorld {
     for (const action of target.userActions) {
       if (existing.has(action.name)) continue;
       await this.raw.send(
-        new PutScheduledActionCommand({ ...key(target.resourceId), ScheduledActionName: action.name, Schedule: action.schedule, ScalableTargetAction: { MinCapacity: action.minCapacity } }),
+        new PutScheduledActionCommand({
+          ...key(target.resourceId),
+          ScheduledActionName: action.name,
+          Schedule: action.schedule,
+          ScalableTargetAction: { MinCapacity: action.minCapacity },
+        }),
       );
       this.putAt.set(`${target.resourceId}|${action.name}`, atMs);
     }
@@ -337,14 +365,26 @@ export class PredictorWorld {
     const cluster = `world-${id}`;
     await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
     const { taskDefinition } = await ecs.send(
-      new RegisterTaskDefinitionCommand({ family: cluster, networkMode: 'bridge', containerDefinitions: [{ name: 'w', image: 'busybox', memory: 128 }] }),
+      new RegisterTaskDefinitionCommand({
+        family: cluster,
+        networkMode: 'bridge',
+        containerDefinitions: [{ name: 'w', image: 'busybox', memory: 128 }],
+      }),
     );
     const shapes: UserAction[][] = [[], BUSINESS, [...BUSINESS, ...farFuture(185)]];
     const historyStart = Math.floor(START / HOUR) * HOUR - HISTORY_DAYS * DAY;
     const days = HISTORY_DAYS + Math.ceil(this.options.runs / 24) + 2;
     for (const [index, userActions] of shapes.entries()) {
       const workload = `w${index}-${id}`;
-      await ecs.send(new CreateServiceCommand({ cluster, serviceName: workload, taskDefinition: taskDefinition!.taskDefinitionArn, desiredCount: FLOOR, launchType: 'EC2' }));
+      await ecs.send(
+        new CreateServiceCommand({
+          cluster,
+          serviceName: workload,
+          taskDefinition: taskDefinition!.taskDefinitionArn,
+          desiredCount: FLOOR,
+          launchType: 'EC2',
+        }),
+      );
       const target: TargetWorld = {
         workload,
         resourceId: `service/${cluster}/${workload}`,
@@ -375,8 +415,9 @@ export class PredictorWorld {
           load: [{ namespace: NAMESPACE, metricName: 'Arrivals', dimensions: { Queue: target.workload }, stat: 'Sum' }],
           unitThroughput: 1,
           leadTimeSeconds: 600,
-          minCapacity: FLOOR,
-          maxCapacity: MAX,
+          // As the construct declares them: from the ScalableTarget in the same template the user deploys.
+          minCapacity: target.userMin,
+          maxCapacity: target.userMax,
         })),
       }),
     );
@@ -392,11 +433,19 @@ export class PredictorWorld {
       }
       if (!this.rng.chance(0.12)) continue;
       const own = (await this.all(target.resourceId)).filter((action) => OWN.test(action.ScheduledActionName!));
-      const pendingRaise = Math.max(0, ...own.filter((action) => (atOf(action.Schedule!) ?? 0) > atMs).map((action) => action.ScalableTargetAction?.MinCapacity ?? 0));
+      const pendingRaise = Math.max(
+        0,
+        ...own.filter((action) => (atOf(action.Schedule!) ?? 0) > atMs).map((action) => action.ScalableTargetAction?.MinCapacity ?? 0),
+      );
       const kind = this.rng.pick(['min-up', 'min-down', 'max-below-raise', 'max-back', 'deploy', 'more-user-actions']);
-      if (kind === 'min-up') target.userMin = this.rng.pick([8, 12, 20, 25].filter((value) => value > target.userMin && value <= target.userMax)) ?? target.userMin;
+      if (kind === 'min-up')
+        target.userMin = this.rng.pick([8, 12, 20, 25].filter((value) => value > target.userMin && value <= target.userMax)) ?? target.userMin;
       if (kind === 'min-down') target.userMin = FLOOR;
-      if (kind === 'max-below-raise') target.userMax = Math.max(target.userMin, pendingRaise > target.userMin ? pendingRaise - this.rng.int(1, 5) : this.rng.int(target.userMin, 30));
+      if (kind === 'max-below-raise')
+        target.userMax = Math.max(
+          target.userMin,
+          pendingRaise > target.userMin ? pendingRaise - this.rng.int(1, 5) : this.rng.int(target.userMin, 30),
+        );
       if (kind === 'max-back') target.userMax = MAX;
       if (kind === 'more-user-actions') {
         const count = target.userActions.length;
@@ -464,7 +513,8 @@ export class PredictorWorld {
     }
     for (const action of target.userActions) {
       const times = runTimes({ schedule: action.schedule });
-      if (times.evaluable) for (const atMs of times.between(this.clock + 1, until + 1)) events.push({ atMs, value: action.minCapacity, name: action.name, ours: false });
+      if (times.evaluable)
+        for (const atMs of times.between(this.clock + 1, until + 1)) events.push({ atMs, value: action.minCapacity, name: action.name, ours: false });
     }
     events.sort((a, b) => a.atMs - b.atMs || Number(a.ours) - Number(b.ours));
     const lastOwn = events.filter((event) => event.ours).at(-1);
@@ -481,7 +531,8 @@ export class PredictorWorld {
       const wall = this.wall(target, event.atMs);
       const when = new Date(event.atMs).toISOString();
       if (runOk && held < wall) this.violation(`below the wall (projected ${label}): ${event.name} would set ${held} under ${wall} at ${when}`);
-      if (runOk && held > target.userMax) this.violation(`above MaxCapacity (projected ${label}): ${event.name} would set ${held} over ${target.userMax}`);
+      if (runOk && held > target.userMax)
+        this.violation(`above MaxCapacity (projected ${label}): ${event.name} would set ${held} over ${target.userMax}`);
       if (event === lastOwn && held !== wall && (runOk || byOwnRaise))
         this.violation(`stuck (projected ${label}): MinCapacity left at ${held} by ${event.name}, the wall is ${wall} at ${when}`);
     }
@@ -491,7 +542,6 @@ export class PredictorWorld {
 
   async play(): Promise<WorldReport> {
     await this.setUp();
-    const config = this.config();
     for (let run = 0; run < this.options.runs; run++) {
       const worldStart = START + run * HOUR;
       await this.advance(worldStart - 30 * MINUTE);
@@ -502,7 +552,8 @@ export class PredictorWorld {
       let outcomes: { workload: string; ok: boolean }[];
       const started = performance.now();
       try {
-        const result = await runPredictor(this.clients(plan), config, new Date(worldStart + skew));
+        // The predictor's clock runs with the world's (AWS's), off by the skew drawn for this run.
+        const result = await runPredictor(this.clients(plan), this.config(), new Date(worldStart + skew), { clock: () => this.clock + skew });
         outcomes = [...result.outcomes];
       } catch (error) {
         this.violation(`the invocation threw at run ${run}: ${(error as Error).name}: ${(error as Error).message}`);
