@@ -2,6 +2,8 @@
  * The predictor's configuration (environment variable HEADROOM_PREDICTOR_CONFIG, JSON), validated with errors
  * that name the field and the shape expected.
  */
+import { isCloudWatchStatistic, STATISTIC_HINT } from '../metrics/statistic.ts';
+
 export const PREDICTOR_CONFIG_VARIABLE = 'HEADROOM_PREDICTOR_CONFIG';
 
 export type PredictorMode = 'forecastOnly' | 'forecastAndScale';
@@ -211,11 +213,15 @@ function parseLoadMetric(value: unknown, path: string): LoadMetric {
     if (typeof dimension !== 'string')
       throw new PredictorConfigError(`${path}.dimensions.${name} must be a string, got ${JSON.stringify(dimension)}`);
   }
+  const stat = text(metric, 'stat', path, 'Sum');
+  // One statistic GetMetricData rejects fails the whole call, every target's history with it.
+  if (!isCloudWatchStatistic(stat))
+    throw new PredictorConfigError(`${path}.stat ${JSON.stringify(stat)} is not a CloudWatch statistic. ${STATISTIC_HINT}`);
   return {
     namespace: text(metric, 'namespace', path),
     metricName: text(metric, 'metricName', path),
     dimensions: dimensions as Record<string, string>,
-    stat: text(metric, 'stat', path, 'Sum'),
+    stat,
   };
 }
 

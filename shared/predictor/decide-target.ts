@@ -143,7 +143,7 @@ export function decideTarget(
       (mayHaveFired(atTime(action.schedule) ?? Infinity, readMs) ||
         (ownership.kindOf(action.name) === 'restore' && (atTime(action.schedule) ?? Infinity) > readMs)),
   ).length;
-  const actionBudget = Math.max(0, Math.min(target.actionBudget, ACTIONS_PER_TARGET - foreign.length - stayingOwn - 1) - 1);
+  const actionBudget = Math.max(0, Math.min(target.actionBudget, ACTIONS_PER_TARGET - foreign.length - stayingOwn) - 1 - (raiseMayHold ? 1 : 0));
   // A tuned target's window reaches back further than historyDays; the forecast reads historyDays, as it always does.
   const forecast = forecastTarget(target, lastDays(window, config.historyDays), config.horizonHours);
   const floorSettings = chooseTodaysFloorSettings(

@@ -25,6 +25,7 @@ import { acknowledgeWildcard } from '../common/acknowledge.ts';
 import { HeadroomFunction } from '../common/headroom-function.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
+import { isCloudWatchStatistic, STATISTIC_HINT } from '../../shared/metrics/statistic.ts';
 
 /** The tag that marks a scalable target as one the predictor may schedule actions on. */
 export const MANAGED_TAG_KEY = 'headroom:managed';
@@ -327,6 +328,14 @@ export class PredictiveScaling extends Construct {
     if (options.load.length === 0) throw new InvalidPropError(where, 'load', 'is empty', 'Give at least one load metric.');
     const { account, region } = Stack.of(this);
     options.load.forEach((metric, index) => {
+      if (!Token.isUnresolved(metric.statistic) && !isCloudWatchStatistic(metric.statistic)) {
+        throw new InvalidPropError(
+          where,
+          `load[${index}].statistic`,
+          `(${JSON.stringify(metric.statistic)}) is not a statistic GetMetricData accepts`,
+          `${STATISTIC_HINT}.`,
+        );
+      }
       for (const [prop, value, own] of [
         ['account', metric.account, account],
         ['region', metric.region, region],

@@ -171,6 +171,22 @@ describe('PredictiveScaling', () => {
     expect(config).toContain('\\"maxCapacity\\":40');
   });
 
+  it('rejects a load statistic GetMetricData would reject, naming the prop (break 5)', () => {
+    const { stack } = predictedStack();
+    const predictor = new PredictiveScaling(stack, 'BadStatistic', { mode: PredictorMode.FORECAST_AND_SCALE });
+    const scalableTarget = new appscaling.ScalableTarget(stack, 'Other', {
+      serviceNamespace: appscaling.ServiceNamespace.ECS,
+      resourceId: 'service/main/other',
+      scalableDimension: 'ecs:service:DesiredCount',
+      minCapacity: 1,
+      maxCapacity: 3,
+    });
+    const load = [new cloudwatch.Metric({ namespace: 'AWS/SQS', metricName: 'NumberOfMessagesSent', statistic: 'p99.9x' })];
+    expect(() => predictor.addTarget({ workload: 'other', scalableTarget, load, unitThroughput: 1 })).toThrow(
+      /load\[0\]\.statistic \("p99\.9x"\) is not a statistic GetMetricData accepts/,
+    );
+  });
+
   it('rejects a reserved AWS/ namespace for its metrics', () => {
     const { stack } = predictedStack();
     expect(() => new PredictiveScaling(stack, 'Reserved', { namespace: 'AWS/Headroom' })).toThrow(
