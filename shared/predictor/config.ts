@@ -61,7 +61,11 @@ export interface PredictorTargetInput {
   readonly actionBudget?: number;
   /** DynamoDB only: capacity decreases per UTC day the plan may use. @default 20 for DynamoDB */
   readonly maxDecreasesPerDay?: number;
-  /** IANA time zone the load's daily and weekly cycles follow (actions are still written in UTC). @default 'UTC' */
+  /**
+   * IANA time zone the load's daily and weekly cycles follow (actions are still written in UTC). Under the UTC
+   * default, load that follows a local day with daylight saving is forecast an hour off after each change.
+   * @default 'UTC'
+   */
   readonly timeZone?: string;
   /**
    * A queue worker's model, so the predictor can choose the quantile and utilization each day by replaying the

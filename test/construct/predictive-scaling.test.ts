@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { NativePredictiveScaling, PredictiveScaling, PredictorMode, QueueScaledService } from '../../stacks/index.ts';
 import { fargateWorker } from '../support/ecs-fixture.ts';
@@ -239,6 +240,24 @@ describe('PredictiveScaling', () => {
       const { other, predictor } = twoTargets();
       predictor.addTarget({ workload: 'a', scalableTarget: other, load, unitThroughput: 1 });
       expect(() => predictor.addTarget({ workload: 'b', scalableTarget: other, load, unitThroughput: 1 })).toThrow(/already managed by workload "a"/);
+    });
+
+    it('rejects a second ScalableTarget construct for the same resource in another stack of the app, under another predictor', () => {
+      const { stack, other } = twoTargets();
+      const first = new PredictiveScaling(stack, 'First');
+      first.addTarget({ workload: 'w', scalableTarget: other, load, unitThroughput: 1 });
+      const elsewhere = new Stack(stack.node.root as Construct, 'Elsewhere');
+      const twin = new appscaling.ScalableTarget(elsewhere, 'Twin', {
+        serviceNamespace: appscaling.ServiceNamespace.ECS,
+        resourceId: 'service/main/other',
+        scalableDimension: 'ecs:service:DesiredCount',
+        minCapacity: 5,
+        maxCapacity: 30,
+      });
+      const second = new PredictiveScaling(elsewhere, 'Second');
+      expect(() => second.addTarget({ workload: 'w', scalableTarget: twin, load, unitThroughput: 1 })).toThrow(
+        /scalableTarget \(Elsewhere\/Twin, resource service\/main\/other\) is already managed by workload "w" of Predicted\/First through Predicted\/Other/,
+      );
     });
 
     it('rejects a minCapacity below the scalable target’s, which would lower it', () => {
