@@ -258,7 +258,8 @@ export class PredictorWorld {
         if (context.commandName === 'PutScheduledActionCommand' && target) {
           const actions = await this.all(target.resourceId);
           if (!actions.some((action) => action.ScheduledActionName === input.ScheduledActionName) && actions.length >= QUOTA) {
-            this.count(this.faults, 'quota reached (emulated)');
+            // The run read the count before writing and nothing else writes meanwhile: the predictor's own doing.
+            this.violation(`over the quota: a put on ${target.workload} would pass ${QUOTA} actions at ${new Date(this.clock).toISOString()}`);
             throw new LimitExceededException({
               $metadata: { httpStatusCode: 400 },
               message: 'You have reached the maximum number of scheduled actions',
@@ -341,8 +342,14 @@ export class PredictorWorld {
   private async deploy(target: TargetWorld, atMs: number) {
     await this.raw.send(new RegisterScalableTargetCommand({ ...key(target.resourceId), MinCapacity: target.userMin, MaxCapacity: target.userMax }));
     const existing = new Set((await this.all(target.resourceId)).map((action) => action.ScheduledActionName));
-    for (const action of target.userActions) {
+    for (const action of [...target.userActions]) {
       if (existing.has(action.name)) continue;
+      if (existing.size >= QUOTA) {
+        // AWS refuses the user's put too: that action of theirs does not exist.
+        target.userActions.splice(target.userActions.indexOf(action), 1);
+        continue;
+      }
+      existing.add(action.name);
       await this.raw.send(
         new PutScheduledActionCommand({
           ...key(target.resourceId),
