@@ -41,5 +41,11 @@ export const handler = middy(async () => {
     if (outcome.ok) logger.info('target planned', summary);
     else logger.error('target not planned: no floor raised, nothing lowered', summary);
   }
-  return { targets: run.outcomes.length, failed: run.outcomes.filter((outcome) => !outcome.ok).length, getMetricDataCalls: run.getMetricDataCalls };
+  if (run.metricsFailure) logger.error('predictor metrics not published (the targets above were written as logged)', { reason: run.metricsFailure });
+  return {
+    targets: run.outcomes.length,
+    failed: run.outcomes.filter((outcome) => !outcome.ok).length,
+    getMetricDataCalls: run.getMetricDataCalls,
+    metricsPublished: run.metricsFailure === undefined,
+  };
 }).use(injectLambdaContext(logger));

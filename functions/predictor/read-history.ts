@@ -55,35 +55,57 @@ export async function readLoadHistory(cloudwatch: CloudWatchClient, config: Pred
   const values = new Map<string, Map<number, number>>();
   const failures = new Map<string, string>();
   let calls = 0;
+  /** Reads one chunk of queries, every page; throws what GetMetricData throws. */
+  const readChunk = async (chunk: readonly QuerySlot[]) => {
+    let nextToken: string | undefined;
+    do {
+      const page = await cloudwatch.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(startMs),
+          EndTime: new Date(endMs),
+          MetricDataQueries: chunk.map((slot) => slot.query),
+          NextToken: nextToken,
+          ScanBy: 'TimestampAscending',
+        }),
+      );
+      calls++;
+      for (const result of page.MetricDataResults ?? []) {
+        const slot = chunk.find((candidate) => candidate.query.Id === result.Id)!;
+        if (result.StatusCode === 'PartialData' && !page.NextToken)
+          failures.set(slot.workload, `GetMetricData returned partial data for ${slot.query.Id}`);
+        const byTime = values.get(slot.query.Id!) ?? new Map<number, number>();
+        result.Timestamps?.forEach((timestamp, index) =>
+          byTime.set(timestamp.getTime(), result.Values![index]! / (slot.perSecond ? config.periodSeconds : 1)),
+        );
+        values.set(slot.query.Id!, byTime);
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+  };
+  const fail = (chunk: readonly QuerySlot[], error: unknown) => {
+    for (const slot of chunk) failures.set(slot.workload, `GetMetricData failed: ${(error as Error).name}: ${(error as Error).message}`);
+  };
   for (let start = 0; start < slots.length; start += perCall) {
     const chunk = slots.slice(start, start + perCall);
     try {
-      let nextToken: string | undefined;
-      do {
-        const page = await cloudwatch.send(
-          new GetMetricDataCommand({
-            StartTime: new Date(startMs),
-            EndTime: new Date(endMs),
-            MetricDataQueries: chunk.map((slot) => slot.query),
-            NextToken: nextToken,
-            ScanBy: 'TimestampAscending',
-          }),
-        );
-        calls++;
-        for (const result of page.MetricDataResults ?? []) {
-          const slot = chunk.find((candidate) => candidate.query.Id === result.Id)!;
-          if (result.StatusCode === 'PartialData' && !page.NextToken)
-            failures.set(slot.workload, `GetMetricData returned partial data for ${slot.query.Id}`);
-          const byTime = values.get(slot.query.Id!) ?? new Map<number, number>();
-          result.Timestamps?.forEach((timestamp, index) =>
-            byTime.set(timestamp.getTime(), result.Values![index]! / (slot.perSecond ? config.periodSeconds : 1)),
-          );
-          values.set(slot.query.Id!, byTime);
-        }
-        nextToken = page.NextToken;
-      } while (nextToken);
+      await readChunk(chunk);
     } catch (error) {
-      for (const slot of chunk) failures.set(slot.workload, `GetMetricData failed: ${(error as Error).name}: ${(error as Error).message}`);
+      // One target's query GetMetricData rejects fails the whole call: read each workload of the chunk on its own,
+      // so only the one at fault fails (the SDK has already retried what throttling and 5xx were).
+      const workloads = [...new Set(chunk.map((slot) => slot.workload))];
+      if (workloads.length === 1) {
+        fail(chunk, error);
+        continue;
+      }
+      for (const workload of workloads) {
+        const own = chunk.filter((slot) => slot.workload === workload);
+        for (const slot of own) values.delete(slot.query.Id!);
+        try {
+          await readChunk(own);
+        } catch (alone) {
+          fail(own, alone);
+        }
+      }
     }
   }
   const series = new Map<string, RegularSeries>();

@@ -25,6 +25,13 @@ export interface TargetOutcome {
 export interface PredictorRun {
   readonly outcomes: readonly TargetOutcome[];
   readonly getMetricDataCalls: number;
+  /** Why the per-target metrics could not be published (the writes stand; the outcomes are still logged). */
+  readonly metricsFailure?: string;
+}
+
+export interface RunOptions {
+  /** The predictor's clock while the run goes on (targets are read one after another). @default now + elapsed time */
+  readonly clock?: () => number;
 }
 
 /** Kept while the container is warm: each tuned target is replayed once a day (floor-choice.ts). */
@@ -40,15 +47,19 @@ async function runTarget(
   target: PredictorTarget,
   history: Awaited<ReturnType<typeof readLoadHistory>>,
   nowMs: number,
+  clock: () => number,
 ): Promise<TargetOutcome> {
   const base = { workload: target.workload, put: 0, deleted: 0 };
   const historyFailure = history.failures.get(target.workload);
   if (historyFailure) return { ...base, ok: false, reason: `history unreadable, no floor raised: ${historyFailure}` };
   try {
-    const state = await readTargetState(clients.scaling, target);
+    const state = await readTargetState(clients.scaling, target, clock);
     const decision = decideTarget(config, target, history.series.get(target.workload)!, state, nowMs, floorChoices);
     if (!decision.writes) return { ...base, ok: true, decision, reason: `no action written: ${decision.whyNoWrites}` };
     const written = await applyReconciliation(clients.scaling, target, decision.reconciliation);
+    // Written all the same: what stands after the write is no worse than before it (invariants.ts); said, and counted as a failure.
+    if (decision.invariantBreaks.length > 0)
+      return { ...base, ok: false, decision, reason: `written, but the actions would break: ${decision.invariantBreaks.join('; ')}`, ...written };
     return { ...base, ok: true, decision, ...written };
   } catch (error) {
     if (error instanceof PartialWriteError)
@@ -87,7 +98,9 @@ function datums(outcome: TargetOutcome, now: Date): MetricDatum[] {
  * target on its own (one target's failure, or a target whose configuration was rejected, does not stop the
  * others), and publishes per-target metrics.
  */
-export async function runPredictor(clients: PredictorClients, config: PredictorConfig, now: Date): Promise<PredictorRun> {
+export async function runPredictor(clients: PredictorClients, config: PredictorConfig, now: Date, options: RunOptions = {}): Promise<PredictorRun> {
+  const startedAt = Date.now();
+  const clock = options.clock ?? (() => now.getTime() + (Date.now() - startedAt));
   const history = await readLoadHistory(clients.cloudwatch, config, now.getTime());
   const outcomes: TargetOutcome[] = config.rejectedTargets.map((rejected) => ({
     workload: rejected.workload,
@@ -96,10 +109,16 @@ export async function runPredictor(clients: PredictorClients, config: PredictorC
     put: 0,
     deleted: 0,
   }));
-  for (const target of config.targets) outcomes.push(await runTarget(clients, config, target, history, now.getTime()));
+  for (const target of config.targets) outcomes.push(await runTarget(clients, config, target, history, now.getTime(), clock));
   const metricData = outcomes.flatMap((outcome) => datums(outcome, now));
+  // The writes above stand whatever happens here: a failed publish is reported, never thrown over them.
+  const failures: string[] = [];
   for (let start = 0; start < metricData.length; start += 1000) {
-    await clients.cloudwatch.send(new PutMetricDataCommand({ Namespace: config.namespace, MetricData: metricData.slice(start, start + 1000) }));
+    try {
+      await clients.cloudwatch.send(new PutMetricDataCommand({ Namespace: config.namespace, MetricData: metricData.slice(start, start + 1000) }));
+    } catch (error) {
+      failures.push(`PutMetricData failed for metrics ${start}-${Math.min(start + 1000, metricData.length) - 1}: ${describe(error)}`);
+    }
   }
-  return { outcomes, getMetricDataCalls: history.calls };
+  return { outcomes, getMetricDataCalls: history.calls, ...(failures.length > 0 ? { metricsFailure: failures.join('; ') } : {}) };
 }

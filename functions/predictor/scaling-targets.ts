@@ -18,9 +18,17 @@ const key = (target: PredictorTarget) => ({
   ScalableDimension: target.scalableDimension as ScalableDimension,
 });
 
-/** The registered walls, suspended state and scheduled actions of one target. Throws if it is not registered. */
-export async function readTargetState(client: ApplicationAutoScalingClient, target: PredictorTarget): Promise<TargetState> {
+/**
+ * The registered walls, suspended state and scheduled actions of one target, and when it was read on the
+ * predictor's clock (an own action may fire between the run's start and this read). Throws if it is not registered.
+ */
+export async function readTargetState(
+  client: ApplicationAutoScalingClient,
+  target: PredictorTarget,
+  clock: () => number = Date.now,
+): Promise<TargetState> {
   const { ServiceNamespace, ResourceId, ScalableDimension } = key(target);
+  const readAtMs = clock();
   const described = await client.send(new DescribeScalableTargetsCommand({ ServiceNamespace, ResourceIds: [ResourceId], ScalableDimension }));
   const registered = described.ScalableTargets?.[0];
   if (!registered) throw new Error(`${ResourceId} (${ScalableDimension}) is not a registered scalable target`);
@@ -46,6 +54,7 @@ export async function readTargetState(client: ApplicationAutoScalingClient, targ
     registeredMax: registered.MaxCapacity!,
     scheduledScalingSuspended: registered.SuspendedState?.ScheduledScalingSuspended === true,
     existing,
+    readAtMs,
   };
 }
 
@@ -76,10 +85,10 @@ export class PartialWriteError extends Error {
 }
 
 /**
- * Writes a reconciliation in an order that is safe wherever it stops: restores before raises (a raise is never
- * written before its restore), replaced restores deleted only after every put; stale raises and records of actions
- * that have run are deleted first when the 200-action quota is tight (so the puts have room), else last. Each put
- * sets MinCapacity only: the predictor never changes MaxCapacity.
+ * Writes a reconciliation in an order that is safe wherever it stops (invariants.ts, promise 6): stale raises and
+ * records of actions that have run are deleted first (deleting them lowers nothing, and frees room under the
+ * 200-action quota for the puts), then restores before raises (a raise is never written before its restore),
+ * then the replaced restores, only after every put. Each put sets MinCapacity only: never MaxCapacity.
  */
 export async function applyReconciliation(
   client: ApplicationAutoScalingClient,
@@ -114,9 +123,8 @@ export async function applyReconciliation(
     }
   };
   try {
-    if (reconciliation.quotaTight) await deleteAll(reconciliation.delete);
+    await deleteAll(reconciliation.delete);
     await putAll();
-    if (!reconciliation.quotaTight) await deleteAll(reconciliation.delete);
     await deleteAll(reconciliation.deleteReplacedRestores);
   } catch (error) {
     throw new PartialWriteError(error, put, deleted);

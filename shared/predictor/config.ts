@@ -3,6 +3,7 @@
  * that name the field and the shape expected.
  */
 import { allocateDecreases, type DecreaseSlot, DYNAMODB_DECREASE_QUOTA, PREDICTOR_DECREASES_PER_RESOURCE } from '../plan/dynamodb-decreases.ts';
+import { isCloudWatchStatistic, STATISTIC_HINT } from '../metrics/statistic.ts';
 
 export const PREDICTOR_CONFIG_VARIABLE = 'HEADROOM_PREDICTOR_CONFIG';
 
@@ -66,7 +67,11 @@ export interface PredictorTargetInput {
    * @default its part of PREDICTOR_DECREASES_PER_RESOURCE (allocateDecreases)
    */
   readonly maxDecreasesPerDay?: number;
-  /** IANA time zone the load's daily and weekly cycles follow (actions are still written in UTC). @default 'UTC' */
+  /**
+   * IANA time zone the load's daily and weekly cycles follow (actions are still written in UTC). Under the UTC
+   * default, load that follows a local day with daylight saving is forecast an hour off after each change.
+   * @default 'UTC'
+   */
   readonly timeZone?: string;
   /**
    * A queue worker's model, so the predictor can choose the quantile and utilization each day by replaying the
@@ -219,11 +224,15 @@ function parseLoadMetric(value: unknown, path: string): LoadMetric {
     if (typeof dimension !== 'string')
       throw new PredictorConfigError(`${path}.dimensions.${name} must be a string, got ${JSON.stringify(dimension)}`);
   }
+  const stat = text(metric, 'stat', path, 'Sum');
+  // One statistic GetMetricData rejects fails the whole call, every target's history with it.
+  if (!isCloudWatchStatistic(stat))
+    throw new PredictorConfigError(`${path}.stat ${JSON.stringify(stat)} is not a CloudWatch statistic. ${STATISTIC_HINT}`);
   return {
     namespace: text(metric, 'namespace', path),
     metricName: text(metric, 'metricName', path),
     dimensions: dimensions as Record<string, string>,
-    stat: text(metric, 'stat', path, 'Sum'),
+    stat,
   };
 }
 

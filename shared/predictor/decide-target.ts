@@ -5,6 +5,7 @@ import type { PredictorConfig, PredictorTarget } from './config.ts';
 import { chooseTodaysFloorSettings, type FloorChoice, type FloorChoiceMemo } from './floor-choice.ts';
 import type { ForecastError } from './forecast-error.ts';
 import { forecastTarget, planForecast, previousDayError } from './plan-target.ts';
+import { Wall } from '../plan/index.ts';
 import {
   ActionOwnership,
   ACTIONS_PER_TARGET,
@@ -14,6 +15,7 @@ import {
   type ExistingAction,
   type Reconciliation,
 } from './scheduled-actions.ts';
+import { CLOCK_SKEW_MS, invariantBreaks, mayHaveFired, type WallView, withinWalls } from './invariants.ts';
 import { runTimes } from './schedule-expression.ts';
 import { wallsWithoutHeadroom, type Walls } from './walls.ts';
 
@@ -27,6 +29,8 @@ export interface TargetState {
   readonly registeredMax: number;
   readonly scheduledScalingSuspended: boolean;
   readonly existing: readonly ExistingAction[];
+  /** When the target was read, on the predictor's clock (targets are read one after another); defaults to now. */
+  readonly readAtMs?: number;
 }
 
 export interface TargetDecision {
@@ -44,6 +48,8 @@ export interface TargetDecision {
   readonly previousError?: ForecastError;
   /** The quantile and utilization the floors were planned with, and why. */
   readonly floorSettings: FloorChoice;
+  /** Promises (invariants.ts) the written actions would still break; empty unless something is wrong. */
+  readonly invariantBreaks: readonly string[];
 }
 
 /** Another workload or predictor already writes scheduled actions on this target: refused, nothing written. */
@@ -56,24 +62,31 @@ export class OwnershipConflictError extends Error {
   }
 }
 
-/** The predictor's own raise that has run and is still what the target holds, if any. */
+/**
+ * The predictor's own raise that is what the target holds, if any: the registered MinCapacity is the value of
+ * the latest own action that has surely run, or of one that may have run (within the clock window of the read:
+ * it may have fired after the run began, before this target was read), and no user action ran after it.
+ * A restore's value is the wall, so only a raise's value hides the wall.
+ */
 function ownRaiseInForce(
   state: TargetState,
   ownership: ActionOwnership,
   foreign: readonly ExistingAction[],
-  nowMs: number,
+  readMs: number,
 ): ExistingAction | undefined {
-  const ran = state.existing
-    .filter((action) => ownership.isOwn(action.name) && (atTime(action.schedule) ?? Infinity) <= nowMs)
+  const own = state.existing
+    .filter((action) => ownership.isOwn(action.name) && atTime(action.schedule) !== undefined)
     .sort((a, b) => atTime(a.schedule)! - atTime(b.schedule)!);
-  const last = ran[ran.length - 1];
-  if (!last || ownership.kindOf(last.name) !== 'raise' || last.minCapacity !== state.registeredMin) return undefined;
-  const lastMs = atTime(last.schedule)!;
+  const surely = own.filter((action) => atTime(action.schedule)! <= readMs - CLOCK_SKEW_MS);
+  const candidates = [...surely.slice(-1), ...own.filter((action) => mayHaveFired(atTime(action.schedule)!, readMs))];
+  const raise = candidates.reverse().find((action) => ownership.kindOf(action.name) === 'raise' && action.minCapacity === state.registeredMin);
+  if (!raise) return undefined;
+  const lastMs = atTime(raise.schedule)!;
   const overwritten = foreign.some((action) => {
     const times = runTimes(action);
-    return times.evaluable && times.between(lastMs + 1, nowMs + 1).length > 0;
+    return times.evaluable && times.between(lastMs + 1, readMs + 1).length > 0;
   });
-  return overwritten ? undefined : last;
+  return overwritten ? undefined : raise;
 }
 
 /**
@@ -95,12 +108,20 @@ export function decideTarget(
   const others = ownership.otherOwners(state.existing);
   if (others.length > 0) throw new OwnershipConflictError(target.workload, others);
   const foreign = state.existing.filter((action) => !ownership.isOwn(action.name));
-  const inForce = ownRaiseInForce(state, ownership, foreign, nowMs);
+  const readMs = Math.max(nowMs, state.readAtMs ?? nowMs);
+  const inForce = ownRaiseInForce(state, ownership, foreign, readMs);
   const pendingOwnRestores = state.existing
     .filter(
-      (action) => ownership.kindOf(action.name) === 'restore' && (atTime(action.schedule) ?? Infinity) > nowMs && action.minCapacity !== undefined,
+      (action) =>
+        ownership.kindOf(action.name) === 'restore' &&
+        (atTime(action.schedule) ?? Infinity) > readMs - CLOCK_SKEW_MS &&
+        action.minCapacity !== undefined,
     )
     .map((action) => action.minCapacity!);
+  // An own raise that may fire (or have fired) within the clock window needs a restore after it, like one in force.
+  const raiseMayHold =
+    inForce !== undefined ||
+    state.existing.some((action) => ownership.kindOf(action.name) === 'raise' && mayHaveFired(atTime(action.schedule) ?? -Infinity, readMs));
   const walls = wallsWithoutHeadroom(
     {
       registeredMin: state.registeredMin,
@@ -114,8 +135,15 @@ export function decideTarget(
     nowMs,
     nowMs + (config.horizonHours + 2) * HOUR_MS,
   );
-  // Of AWS's 200, the user's own come first; one is kept as the record of what ran, one for a lone raise's restore.
-  const actionBudget = Math.max(0, Math.min(target.actionBudget, ACTIONS_PER_TARGET - foreign.length) - 1 - (inForce ? 1 : 0));
+  // Of AWS's 200, the user's own come first; then what stays while the new ones are put (the record of what ran,
+  // actions that may have fired, pending restores deleted only after the puts), and one for a lone raise's restore.
+  const stayingOwn = state.existing.filter(
+    (action) =>
+      ownership.isOwn(action.name) &&
+      (mayHaveFired(atTime(action.schedule) ?? Infinity, readMs) ||
+        (ownership.kindOf(action.name) === 'restore' && (atTime(action.schedule) ?? Infinity) > readMs)),
+  ).length;
+  const actionBudget = Math.max(0, Math.min(target.actionBudget, ACTIONS_PER_TARGET - foreign.length - stayingOwn) - 1 - (raiseMayHold ? 1 : 0));
   // A tuned target's window reaches back further than historyDays; the forecast reads historyDays, as it always does.
   const forecast = forecastTarget(target, lastDays(window, config.historyDays), config.horizonHours);
   const floorSettings = chooseTodaysFloorSettings(
@@ -132,8 +160,12 @@ export function decideTarget(
     forecast,
     { horizonHours: config.horizonHours, walls, actionBudget },
   );
-  const desired = floorActions(plan, wallInput, ownership, nowMs, state.existing, inForce !== undefined);
-  const reconciliation = reconcile(desired, state.existing, ownership, nowMs);
+  const wall = new Wall(wallInput);
+  const wallView: WallView = { at: (timeMs) => wall.at(timeMs), maxCapacity: walls.maxCapacity };
+  const desired = floorActions(plan, wallInput, ownership, readMs, state.existing, raiseMayHold).flatMap(
+    (action) => withinWalls(action, wallView) ?? [],
+  );
+  const reconciliation = reconcile(desired, state.existing, ownership, readMs, wallView);
   const whyNoWrites = !config.enabled
     ? 'the predictor is disabled (kill switch)'
     : config.mode === 'forecastOnly'
@@ -152,5 +184,6 @@ export function decideTarget(
     scheduledFloorNow: current?.minCapacity ?? walls.segments[0]!.minCapacity,
     previousError: previousDayError(lastDays(window, config.historyDays), target.timeZone),
     floorSettings,
+    invariantBreaks: invariantBreaks(reconciliation.pending, wallView, inForce !== undefined),
   };
 }

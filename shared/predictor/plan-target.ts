@@ -49,7 +49,18 @@ export interface TargetPlan {
   readonly wallInput: Pick<FloorPlanInput, 'minCapacity' | 'walls'>;
 }
 
+/** Values a load cannot take (negative, infinite): said with where they are, so the metric can be fixed. */
+function impossibleLoad(history: RegularSeries): string | undefined {
+  const bad = history.values.flatMap((value, index) => (value < 0 || value === Infinity || value === -Infinity ? [index] : []));
+  if (bad.length === 0) return undefined;
+  const first = bad[0]!;
+  const at = new Date(history.startMs + first * history.stepMs).toISOString();
+  return `${bad.length} datapoint(s) of the load are not a load >= 0 (the first, ${history.values[first]}, at ${at}): a load metric counts or rates work, so check its metric and statistic (a delta or a gauge that can go negative is not one)`;
+}
+
 function checkHistory(workload: string, history: RegularSeries): void {
+  const impossible = impossibleLoad(history);
+  if (impossible) throw new UnusableHistoryError(workload, impossible);
   const spanMs = history.values.length * history.stepMs;
   if (spanMs < MIN_HISTORY_MS) throw new UnusableHistoryError(workload, `${(spanMs / HOUR_MS).toFixed(0)} h of history, at least 48 h needed`);
   const gaps = gapShare(history.values);

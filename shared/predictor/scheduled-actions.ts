@@ -1,4 +1,5 @@
 import { floorChanges, Wall, type FloorPlan, type FloorPlanInput } from '../plan/index.ts';
+import { CLOCK_SKEW_MS, mayHaveFired, type WallView, withinWalls } from './invariants.ts';
 import type { ExistingAction } from './walls.ts';
 
 export type { ExistingAction } from './walls.ts';
@@ -16,15 +17,17 @@ export interface FloorAction {
 export interface Reconciliation {
   /** Actions to create or update (PutScheduledAction), restores first (by time), then raises. */
   readonly put: readonly FloorAction[];
-  /** Own actions to delete that are not restores: stale raises and records of actions that have run. */
+  /** Own actions to delete before any put (frees room under the quota): stale raises and records of actions that have run. */
   readonly delete: readonly string[];
   /** Own pending restores a desired restore at or after them replaces: deleted only after every put. */
   readonly deleteReplacedRestores: readonly string[];
-  /** Own stale restores kept because no later restore replaces them: every raise keeps its restore. */
+  /** Own stale restores kept because no later restore replaces them (re-put at the wall as it is now when it moved). */
   readonly keptRestores: readonly string[];
   readonly unchanged: number;
-  /** The target would pass AWS's 200-action quota mid-way if puts went first: delete first. */
+  /** The target would pass AWS's 200-action quota mid-way if nothing were deleted first. */
   readonly quotaTight: boolean;
+  /** The own actions that can still fire once the reconciliation is written (for invariantBreaks). */
+  readonly pending: readonly FloorAction[];
 }
 
 const MINUTE_MS = 60_000;
@@ -45,9 +48,12 @@ export function atTime(schedule: string): number | undefined {
   return match ? Date.parse(`${match[1]}Z`) : undefined;
 }
 
-/** The first whole minute at least a minute after now: the soonest a new action is scheduled. */
+/**
+ * The soonest a new action is scheduled: the first whole minute past the clock window (AWS's clock may be ahead
+ * of ours by CLOCK_SKEW_MS, and an `at()` already past on its clock would never run).
+ */
 export function soonestMs(nowMs: number): number {
-  return Math.ceil((nowMs + MINUTE_MS) / MINUTE_MS) * MINUTE_MS;
+  return Math.ceil((nowMs + CLOCK_SKEW_MS + MINUTE_MS) / MINUTE_MS) * MINUTE_MS;
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -131,40 +137,71 @@ export function floorActions(
 }
 
 /**
- * What to put and delete so the target holds exactly the desired own actions. Only own names are touched. A
- * stale restore still ahead is kept unless a desired restore at or after it takes over, so a raise that has
- * already run is never left without its restore; the latest own action that has run is kept as the record of
- * what is in force. Restores are put before raises, and replaced restores deleted only after every put.
+ * What to put and delete so the target holds exactly the desired own actions. Only own names are touched.
+ * - An own action that may have fired (within the clock window of now) is neither deleted nor moved: a restore
+ *   in it is re-put at the wall as it is now, a raise is kept (capped at the walls) as the record of what is in force.
+ * - A stale restore still ahead is kept unless a desired restore at or after it takes over, so a raise that has
+ *   already run is never left without its restore; kept restores return to the wall as it is now.
+ * - The latest own action that has surely run is kept as the record of what is in force.
+ * Deletes of stale raises and old records come first (they free room under the quota and lowering nothing),
+ * then puts (restores before raises), then the replaced restores.
  */
 export function reconcile(
   desired: readonly FloorAction[],
   existing: readonly ExistingAction[],
   ownership: ActionOwnership,
   nowMs: number,
+  wall?: WallView,
 ): Reconciliation {
   const own = existing.filter((action) => ownership.isOwn(action.name));
   const byName = new Map(own.map((action) => [action.name, action]));
   const desiredNames = new Set(desired.map((action) => action.name));
-  const changed = desired.filter((action) => {
-    const current = byName.get(action.name);
-    return !current || current.schedule !== action.schedule || current.minCapacity !== action.minCapacity || current.maxCapacity !== undefined;
-  });
-  const put = [...changed.filter((action) => action.kind === 'restore'), ...changed.filter((action) => action.kind === 'raise')];
   const latestDesiredRestore = Math.max(-Infinity, ...desired.filter((action) => action.kind === 'restore').map((action) => action.atMs));
-  const ran = own.filter((action) => (atTime(action.schedule) ?? Infinity) <= nowMs).sort((a, b) => atTime(a.schedule)! - atTime(b.schedule)!);
+  const ran = own
+    .filter((action) => (atTime(action.schedule) ?? Infinity) <= nowMs - CLOCK_SKEW_MS)
+    .sort((a, b) => atTime(a.schedule)! - atTime(b.schedule)!);
   const record = ran[ran.length - 1]?.name;
   const deletions: string[] = [];
   const replacedRestores: string[] = [];
   const keptRestores: string[] = [];
+  const corrected: FloorAction[] = [];
+  const keptPending: FloorAction[] = [];
+  const asFloorAction = (action: ExistingAction, atMs: number): FloorAction => ({
+    name: action.name,
+    schedule: action.schedule,
+    atMs,
+    minCapacity: action.minCapacity ?? 0,
+    kind: ownership.kindOf(action.name)!,
+  });
+  /** Keeps an own action that can still fire, re-put within the walls as they are now where it is not. */
+  const keep = (action: ExistingAction, atMs: number) => {
+    const current = asFloorAction(action, atMs);
+    const fixed = wall ? (withinWalls(current, wall) ?? { ...current, minCapacity: wall.at(atMs) }) : current;
+    if (fixed.minCapacity !== current.minCapacity || action.maxCapacity !== undefined) corrected.push(fixed);
+    keptPending.push(fixed);
+  };
   for (const action of own) {
-    if (desiredNames.has(action.name) || action.name === record) continue;
+    if (desiredNames.has(action.name)) continue;
     const time = atTime(action.schedule);
     const restore = ownership.kindOf(action.name) === 'restore';
+    if (time !== undefined && mayHaveFired(time, nowMs)) {
+      keep(action, time);
+      continue;
+    }
+    if (action.name === record) continue;
     const pendingRestore = restore && (time === undefined || time > nowMs);
-    if (pendingRestore && !(latestDesiredRestore >= (time ?? Infinity))) keptRestores.push(action.name);
-    else if (pendingRestore) replacedRestores.push(action.name);
+    if (pendingRestore && !(latestDesiredRestore >= (time ?? Infinity))) {
+      keptRestores.push(action.name);
+      if (time !== undefined) keep(action, time);
+    } else if (pendingRestore) replacedRestores.push(action.name);
     else deletions.push(action.name);
   }
+  const changed = desired.filter((action) => {
+    const current = byName.get(action.name);
+    return !current || current.schedule !== action.schedule || current.minCapacity !== action.minCapacity || current.maxCapacity !== undefined;
+  });
+  const writes = [...changed, ...corrected];
+  const put = [...writes.filter((action) => action.kind === 'restore'), ...writes.filter((action) => action.kind === 'raise')];
   const added = changed.filter((action) => !byName.has(action.name)).length;
   return {
     put,
@@ -173,5 +210,6 @@ export function reconcile(
     keptRestores,
     unchanged: desired.length - changed.length,
     quotaTight: existing.length + added > ACTIONS_PER_TARGET,
+    pending: [...desired, ...keptPending].filter((action) => action.atMs > nowMs - CLOCK_SKEW_MS).sort((a, b) => a.atMs - b.atMs),
   };
 }

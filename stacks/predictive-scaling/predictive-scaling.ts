@@ -30,6 +30,7 @@ import { staleAlarm } from '../common/stale-alarm.ts';
 import { MANAGED_TAG_KEY, managedTargetResource, tagManagedTarget } from './managed-tag.ts';
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
 import { checkDeployLimits } from '../common/deploy-limits.ts';
+import { isCloudWatchStatistic, STATISTIC_HINT } from '../../shared/metrics/statistic.ts';
 
 export { MANAGED_TAG_KEY } from './managed-tag.ts';
 
@@ -145,8 +146,10 @@ export interface PredictiveTargetOptions {
   readonly actionBudget?: number;
   /**
    * IANA time zone the load's daily and weekly cycles follow (a 09:00 local peak stays at 09:00 local across
-   * daylight-saving changes); scheduled actions are still written in UTC.
-   * @default 'UTC'
+   * daylight-saving changes); scheduled actions are still written in UTC. Set it for any workload that follows a
+   * local day in a zone with daylight saving: under the UTC default the forecast keeps the old UTC hour for up to
+   * a week after each change, and floors rise an hour late (an hour short at the morning ramp).
+   * @default 'UTC' (right only for load that follows UTC or a zone without daylight saving)
    */
   readonly timeZone?: string;
   /**
@@ -177,7 +180,7 @@ function ownScalableTarget(where: string, ref: appscaling.IScalableTargetRef): a
 }
 
 /** Which workload of which predictor manages each scalable target, per app: one owner per target. */
-const owners = new WeakMap<Construct, Map<string, { workload: string; predictor: string }>>();
+const owners = new WeakMap<Construct, Map<string, { workload: string; predictor: string; path: string }>>();
 
 const NAME = 'PredictiveScaling';
 
@@ -348,7 +351,7 @@ export class PredictiveScaling extends Construct {
         'The predictor manages ECS services and DynamoDB tables and indexes.',
       );
     }
-    this.claim(where, options.workload, scalableTarget);
+    this.claim(where, options.workload, scalableTarget, cfnTarget);
     if (options.floorTuning && serviceNamespace === 'dynamodb') {
       throw new InvalidPropError(
         where,
@@ -389,6 +392,14 @@ export class PredictiveScaling extends Construct {
     if (options.load.length === 0) throw new InvalidPropError(where, 'load', 'is empty', 'Give at least one load metric.');
     const { account, region } = Stack.of(this);
     options.load.forEach((metric, index) => {
+      if (!Token.isUnresolved(metric.statistic) && !isCloudWatchStatistic(metric.statistic)) {
+        throw new InvalidPropError(
+          where,
+          `load[${index}].statistic`,
+          `(${JSON.stringify(metric.statistic)}) is not a statistic GetMetricData accepts`,
+          `${STATISTIC_HINT}.`,
+        );
+      }
       for (const [prop, value, own] of [
         ['account', metric.account, account],
         ['region', metric.region, region],
@@ -445,22 +456,30 @@ export class PredictiveScaling extends Construct {
     tagManagedTarget(where, cfnTarget, this.function);
   }
 
-  /** Records this predictor's workload as the scalable target's one owner in the app, or names the one it has. */
-  private claim(where: string, workload: string, scalableTarget: appscaling.ScalableTarget): void {
+  /**
+   * Records this predictor's workload as the scalable target's one owner in the app, or names the one it has. One owner per scalable target in the app: the same ScalableTarget construct, or another construct for the same
+   * resource (its resourceId and scalableDimension, in any stack of the app), would let two predictors, or two
+   * workloads of one, rewrite and delete each other's scheduled actions.
+   */
+  private claim(where: string, workload: string, scalableTarget: appscaling.ScalableTarget, cfnTarget: appscaling.CfnScalableTarget): void {
     const root = this.node.root;
-    const claimed = owners.get(root) ?? new Map<string, { workload: string; predictor: string }>();
+    const claimed = owners.get(root) ?? new Map<string, { workload: string; predictor: string; path: string }>();
     owners.set(root, claimed);
     const path = scalableTarget.node.path;
-    const owner = claimed.get(path);
+    const resource = [cfnTarget.serviceNamespace, cfnTarget.resourceId, cfnTarget.scalableDimension];
+    const keys = [`path:${path}`, ...(resource.some((part) => Token.isUnresolved(part)) ? [] : [`resource:${resource.join('|')}`])];
+    const owner = keys.map((key) => claimed.get(key)).find((found) => found !== undefined);
     if (owner) {
+      const same = owner.path === path ? `(${path})` : `(${path}, resource ${cfnTarget.resourceId})`;
+      const other = owner.path === path ? '' : ` through ${owner.path}`;
       throw new InvalidPropError(
         where,
         'scalableTarget',
-        `(${path}) is already managed by workload "${owner.workload}" of ${owner.predictor}; workload "${workload}" would overwrite and delete its scheduled actions`,
+        `${same} is already managed by workload "${owner.workload}" of ${owner.predictor}${other}; workload "${workload}" would overwrite and delete its scheduled actions`,
         'Manage each scalable target from one workload of one predictor.',
       );
     }
-    claimed.set(path, { workload, predictor: this.node.path });
+    for (const key of keys) claimed.set(key, { workload: workload, predictor: this.node.path, path });
   }
 
   /** A per-target predictor metric (ForecastP50, ScheduledFloor, PredictorFailure, ...). */

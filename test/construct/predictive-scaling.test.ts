@@ -2,6 +2,7 @@ import { type App, Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { NativePredictiveScaling, PredictiveScaling, PredictorMode, QueueScaledService } from '../../stacks/index.ts';
 import { fargateWorker } from '../support/ecs-fixture.ts';
@@ -193,6 +194,22 @@ describe('PredictiveScaling', () => {
     expect(config).toContain('\\"maxCapacity\\":40');
   });
 
+  it('rejects a load statistic GetMetricData would reject, naming the prop (break 5)', () => {
+    const { stack } = predictedStack();
+    const predictor = new PredictiveScaling(stack, 'BadStatistic', { mode: PredictorMode.FORECAST_AND_SCALE });
+    const scalableTarget = new appscaling.ScalableTarget(stack, 'Other', {
+      serviceNamespace: appscaling.ServiceNamespace.ECS,
+      resourceId: 'service/main/other',
+      scalableDimension: 'ecs:service:DesiredCount',
+      minCapacity: 1,
+      maxCapacity: 3,
+    });
+    const load = [new cloudwatch.Metric({ namespace: 'AWS/SQS', metricName: 'NumberOfMessagesSent', statistic: 'p99.9x' })];
+    expect(() => predictor.addTarget({ workload: 'other', scalableTarget, load, unitThroughput: 1 })).toThrow(
+      /load\[0\]\.statistic \("p99\.9x"\) is not a statistic GetMetricData accepts/,
+    );
+  });
+
   it('rejects a reserved AWS/ namespace for its metrics', () => {
     const { stack } = predictedStack();
     expect(() => new PredictiveScaling(stack, 'Reserved', { namespace: 'AWS/Headroom' })).toThrow(
@@ -245,6 +262,24 @@ describe('PredictiveScaling', () => {
       const { other, predictor } = twoTargets();
       predictor.addTarget({ workload: 'a', scalableTarget: other, load, unitThroughput: 1 });
       expect(() => predictor.addTarget({ workload: 'b', scalableTarget: other, load, unitThroughput: 1 })).toThrow(/already managed by workload "a"/);
+    });
+
+    it('rejects a second ScalableTarget construct for the same resource in another stack of the app, under another predictor', () => {
+      const { stack, other } = twoTargets();
+      const first = new PredictiveScaling(stack, 'First');
+      first.addTarget({ workload: 'w', scalableTarget: other, load, unitThroughput: 1 });
+      const elsewhere = new Stack(stack.node.root as Construct, 'Elsewhere');
+      const twin = new appscaling.ScalableTarget(elsewhere, 'Twin', {
+        serviceNamespace: appscaling.ServiceNamespace.ECS,
+        resourceId: 'service/main/other',
+        scalableDimension: 'ecs:service:DesiredCount',
+        minCapacity: 5,
+        maxCapacity: 30,
+      });
+      const second = new PredictiveScaling(elsewhere, 'Second');
+      expect(() => second.addTarget({ workload: 'w', scalableTarget: twin, load, unitThroughput: 1 })).toThrow(
+        /scalableTarget \(Elsewhere\/Twin, resource service\/main\/other\) is already managed by workload "w" of Predicted\/First through Predicted\/Other/,
+      );
     });
 
     it('rejects a minCapacity below the scalable target’s, which would lower it', () => {

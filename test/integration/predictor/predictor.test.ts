@@ -101,7 +101,7 @@ describe('the predictor against the local AWS', () => {
     expect(run.outcomes.every((outcome) => outcome.ok)).toBe(true);
   });
 
-  it('finds its own raise that ran with no restore after it, and restores the target to the wall at the next minute', async () => {
+  it('finds its own raise that ran with no restore after it, and restores the target to the wall past the clock window', async () => {
     const workload = await seededWorkload();
     await putOwnAction(workload.resourceId, `headroom-raise-20261116T0500-${workload.workload}`, 'at(2026-11-16T05:00:00)');
     // It ran: the target holds its MinCapacity of 30 (moto does not run scheduled actions, so this is done by hand).
@@ -117,15 +117,15 @@ describe('the predictor against the local AWS', () => {
     // Each capacity unit serves far more than the load: the new plan raises nothing.
     const raw = JSON.parse(JSON.stringify({ ...predictorConfig([workload]), rejectedTargets: undefined }));
     raw.targets[0].unitThroughput = 1000;
-    const run = await runPredictor(retryingClients(), parsePredictorConfig(JSON.stringify(raw)), NOW);
+    const run = await runPredictor(retryingClients(), parsePredictorConfig(JSON.stringify(raw)), NOW, { clock: () => NOW.getTime() });
     expect(run.outcomes[0]).toMatchObject({ ok: true, put: 1 });
     const ahead = (await scheduledActions(workload.resourceId)).filter(
       (action) => own(action.ScheduledActionName) && atTime(action.Schedule!)! > NOW.getTime(),
     );
     expect(ahead).toMatchObject([
       {
-        ScheduledActionName: `headroom-restore-20261116T0621-${workload.workload}`,
-        Schedule: 'at(2026-11-16T06:21:00)',
+        ScheduledActionName: `headroom-restore-20261116T0631-${workload.workload}`,
+        Schedule: 'at(2026-11-16T06:31:00)',
         ScalableTargetAction: { MinCapacity: FLOOR },
       },
     ]);

@@ -88,6 +88,18 @@ describe('parsePredictorConfig', () => {
     expect(parsed.rejectedTargets[0]).toMatchObject({ index: 1, reason: expect.stringMatching(message) });
   });
 
+  it('rejects a load statistic GetMetricData would reject, naming the field, and runs the other targets (break 5)', () => {
+    const bad = { ...target, workload: 'bad', load: [{ ...target.load[0], stat: 'p99.9x' }] };
+    const parsed = parsePredictorConfig(config([target, bad]));
+    expect(parsed.targets.map((parsedTarget) => parsedTarget.workload)).toEqual(['orders']);
+    expect(parsed.rejectedTargets[0]!.reason).toMatch(/targets\[1\]\.load\[0\]\.stat "p99\.9x" is not a CloudWatch statistic/);
+  });
+
+  it.each(['Sum', 'Average', 'SampleCount', 'p99', 'p99.9', 'tm90', 'TM(10%:90%)', 'PR(:300)', 'IQM'])('accepts the statistic %s', (stat) => {
+    const parsed = parsePredictorConfig(config([{ ...target, load: [{ ...target.load[0], stat }] }]));
+    expect(parsed.targets[0]!.load[0]!.stat).toBe(stat);
+  });
+
   it('names a rejected target by its workload when it has one, else by its index', () => {
     const parsed = parsePredictorConfig(config([target, { ...target, workload: 'bad', unitThroughput: 0 }, 42]));
     expect(parsed.rejectedTargets.map((rejected) => rejected.workload)).toEqual(['bad', 'targets[2]']);

@@ -37,17 +37,17 @@ describe('floorActions', () => {
     expect(floorActions({ steps, notes: [] }, walls, ownership, NOW, []).map((action) => action.kind)).toEqual(['raise', 'raise', 'restore']);
   });
 
-  it('schedules a step that has already begun for the next minute, and keeps the time an earlier run gave it', () => {
+  it('schedules a step that has already begun for the first minute past the clock window, and keeps the time an earlier run gave it', () => {
     const begun = { steps: [{ startMs: NOW - HOUR, endMs: NOW + HOUR, minCapacity: 9 }], notes: [] };
     const [first] = floorActions(begun, walls, ownership, NOW, []);
-    expect(first!.schedule).toBe('at(2026-11-16T06:21:00)');
+    expect(first!.schedule).toBe('at(2026-11-16T06:31:00)');
     const [later] = floorActions(begun, walls, ownership, NOW + 10 * 60_000, [{ name: first!.name, schedule: first!.schedule, minCapacity: 9 }]);
     expect(later!.schedule).toBe(first!.schedule);
   });
 
-  it('restores at the next minute when its own raise is in force and the plan holds nothing now', () => {
+  it('restores at the first minute past the clock window when its own raise is in force and the plan holds nothing now', () => {
     const actions = floorActions({ steps: [], notes: [] }, walls, ownership, NOW, [], true);
-    expect(actions).toEqual([restore(Date.UTC(2026, 10, 16, 6, 21))]);
+    expect(actions).toEqual([restore(Date.UTC(2026, 10, 16, 6, 31))]);
   });
 });
 
