@@ -1,12 +1,13 @@
 import { type CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Dimension, requestsOf, sampleDatums } from '../../shared/metrics/metric-datums.ts';
+import { requestsOf, sampleDatums } from '../../shared/metrics/metric-datums.ts';
 import { MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
 
 /**
  * The worker kit's metrics, published with PutMetricData once per interval: MessageWaitTime and
  * MessageProcessingTime as value/count arrays (percentiles work), MessagesProcessed and MessagesFailed as sums,
- * all with exactly the dimension set {Workload} that QueueScaledService and the SLO alarms query. An interval
+ * each shaped by its entry in the metric contract (shared/metrics/contract.ts: dimension set {Workload}, unit,
+ * resolution), which is what QueueScaledService and the SLO alarms query. An interval
  * with no messages publishes nothing (no request, no cost). A failed publish is logged and its samples dropped:
  * metrics never hold up or fail message handling.
  */
@@ -16,7 +17,7 @@ export class WorkerMetrics {
   private processed = 0;
   private failed = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly dimensions: Dimension[];
+  private readonly dimensions: Readonly<Record<string, string>>;
   /** PutMetricData requests sent and failed, for tests and the bench. */
   readonly requests = { sent: 0, failed: 0 };
 
@@ -26,7 +27,7 @@ export class WorkerMetrics {
     workload: string,
     private readonly logger: Logger,
   ) {
-    this.dimensions = [{ Name: WORKLOAD_DIMENSION, Value: workload }];
+    this.dimensions = { [WORKLOAD_DIMENSION]: workload };
   }
 
   start(intervalMs: number): void {
@@ -56,10 +57,10 @@ export class WorkerMetrics {
     if (this.waits.length === 0 && this.processed === 0 && this.failed === 0) return;
     const at = new Date();
     const datums = [
-      ...sampleDatums(MetricName.messageWaitTime, this.waits, 'Milliseconds', this.dimensions, at),
-      ...sampleDatums(MetricName.messageProcessingTime, this.processing, 'Milliseconds', this.dimensions, at),
-      ...sampleDatums(MetricName.messagesProcessed, [this.processed], 'Count', this.dimensions, at),
-      ...sampleDatums(MetricName.messagesFailed, [this.failed], 'Count', this.dimensions, at),
+      ...sampleDatums(MetricName.messageWaitTime, this.waits, this.dimensions, at),
+      ...sampleDatums(MetricName.messageProcessingTime, this.processing, this.dimensions, at),
+      ...sampleDatums(MetricName.messagesProcessed, [this.processed], this.dimensions, at),
+      ...sampleDatums(MetricName.messagesFailed, [this.failed], this.dimensions, at),
     ];
     this.waits = [];
     this.processing = [];

@@ -5,6 +5,8 @@
  * distinct values per datum) and https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html
  * (up to 1,000 datums per request).
  */
+import { headroomMetricContract, type MetricUnitName } from './contract.ts';
+
 export const MAX_VALUES_PER_DATUM = 150;
 export const MAX_DATUMS_PER_REQUEST = 1000;
 
@@ -18,20 +20,31 @@ export interface MetricDatumShape {
   readonly MetricName: string;
   readonly Dimensions: Dimension[];
   readonly Timestamp: Date;
-  readonly Unit: 'Milliseconds' | 'Count';
+  readonly Unit: MetricUnitName;
   readonly Values: number[];
   readonly Counts: number[];
-  readonly StorageResolution: 60;
+  readonly StorageResolution: number;
 }
 
-/** Datums for one metric's samples, values rounded to whole units, at most 150 distinct values each. */
+/**
+ * Datums for one of headroom's metrics, shaped by its entry in the metric contract (unit, storage resolution and
+ * exactly its dimension set, in the contract's order), values rounded to whole units, at most 150 distinct each.
+ * Throws when `dimensionValues` does not name exactly the contract's dimensions: a datum with another set is a
+ * different metric that nothing reads.
+ */
 export function sampleDatums(
   metricName: string,
   samples: readonly number[],
-  unit: MetricDatumShape['Unit'],
-  dimensions: Dimension[],
+  dimensionValues: Readonly<Record<string, string>>,
   timestamp: Date,
 ): MetricDatumShape[] {
+  const contract = headroomMetricContract(metricName);
+  if (!contract) throw new Error(`${metricName} is not in the metric contract (shared/metrics/contract.ts)`);
+  const given = Object.keys(dimensionValues).sort();
+  if (given.join() !== [...contract.dimensions].sort().join())
+    throw new Error(`${metricName} is published with dimensions {${contract.dimensions.join(', ')}}, not {${given.join(', ')}}`);
+  const dimensions: Dimension[] = contract.dimensions.map((name) => ({ Name: name, Value: dimensionValues[name]! }));
+  const unit = contract.unit;
   const counts = new Map<number, number>();
   for (const sample of samples) {
     if (!Number.isFinite(sample)) continue;
@@ -49,7 +62,7 @@ export function sampleDatums(
       Unit: unit,
       Values: chunk.map(([value]) => value),
       Counts: chunk.map(([, count]) => count),
-      StorageResolution: 60,
+      StorageResolution: contract.storageResolution,
     });
   }
   return datums;
