@@ -1,7 +1,8 @@
 import type { SQSRecord } from 'aws-lambda';
+import { WORKLOAD_VARIABLE } from '../../shared/metrics/names.ts';
 
 /** What both consumer kits (Lambda and worker) read from the environment and measure the same way. */
-export const WORKLOAD_VARIABLE = 'HEADROOM_WORKLOAD';
+export { WORKLOAD_VARIABLE };
 
 /**
  * How long a message waited on the queue before this delivery began: from SentTimestamp (when SQS accepted it)
