@@ -74,6 +74,26 @@ for (const handler of handlers) {
   });
 }
 
+// 3b. The reference app's worker task: the worker kit and the AWS SDK in one ESM bundle (an ECS task has no SDK of its
+// own), ES-module builds first (the SDK's CommonJS builds require() Node built-ins), and the image that runs it.
+const workerTask = join(dist, 'assets', 'demo-worker-task');
+await esbuild.build({
+  entryPoints: [join(root, 'functions', 'demo-worker', 'task.ts')],
+  outfile: join(workerTask, 'index.mjs'),
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  banner: { js: "import { createRequire as __headroomRequire } from 'node:module'; const require = __headroomRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+writeOut(
+  join(workerTask, 'Dockerfile'),
+  'FROM public.ecr.aws/docker/library/node:22-slim\nWORKDIR /app\nCOPY index.mjs .\nUSER node\nCMD ["node", "index.mjs"]\n',
+);
+
 // 4. The command line: our code bundled, npm packages left to the CLI package's dependencies. The demo's
 // reference app is a CommonJS bundle the pinned cdk CLI runs; it finds the handlers' assets beside it.
 const cliCommon = { bundle: true, platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' };
