@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -80,4 +80,35 @@ describe.each(['esm', 'cjs'] as const)('the kits bundled by esbuild as %s', (for
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
     expect(Attributes?.ApproximateNumberOfMessages).toBe('0');
   });
+});
+
+describe("the reference app's worker task image (dist/assets/demo-worker-task)", () => {
+  it('consumes orders from QUEUE_URL and, on a real SIGTERM, stops and exits 0 with its summary', async () => {
+    const sqs = new SQSClient({});
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('worker-task') }));
+    const orders = [1, 2, 3, 4, 5].map((n) => ({
+      Id: `o${n}`,
+      MessageBody: JSON.stringify({ orderId: `o${n}`, lines: [{ sku: 's', quantity: n, unitPrice: 1 }] }),
+    }));
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: orders }));
+    const child = spawn(process.execPath, [join(root, 'dist', 'assets', 'demo-worker-task', 'index.mjs')], {
+      env: { ...process.env, QUEUE_URL: QueueUrl!, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += String(chunk);
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    for (let waited = 0; waited < 30_000; waited += 200) {
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      );
+      if (Attributes?.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0') break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const line = stdout.split('\n').find((text) => text.includes('"worker stopped"'));
+    expect(JSON.parse(line!)).toMatchObject({ received: 5, processed: 5, failed: 0 });
+  }, 60_000);
 });
