@@ -58,13 +58,18 @@ export interface QueueConsumerOptions<TMessage> {
    */
   readonly skipGroupOnError?: boolean;
   /**
-   * Adds a `Workload` dimension to the kit's metrics, matching the backlog publisher's.
-   * @default process.env.HEADROOM_WORKLOAD, else no Workload dimension
+   * The `Workload` dimension of the kit's metrics, their only dimension (the metric contract, shared/metrics/contract.ts:
+   * headroom's alarms and dashboards read exactly {Workload}).
+   * @default process.env.HEADROOM_WORKLOAD, else no dimension at all (nothing headroom deploys reads them then)
    */
   readonly workload?: string;
   /** @default a Logger for POWERTOOLS_SERVICE_NAME */
   readonly logger?: Logger;
-  /** @default Metrics in POWERTOOLS_METRICS_NAMESPACE, else 'Headroom' */
+  /**
+   * Where the kit's metrics go. The kit clears this instance's default dimensions (Powertools' `service` among them)
+   * and sets `Workload`, so metrics of your own added to it carry {Workload} too.
+   * @default Metrics in POWERTOOLS_METRICS_NAMESPACE, else 'Headroom'
+   */
   readonly metrics?: Metrics;
   /** @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -86,6 +91,9 @@ export function createQueueConsumer<TMessage = string>(
   const logger = options.logger ?? new Logger();
   const metrics = options.metrics ?? new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_NAMESPACE });
   const workload = options.workload ?? env[WORKLOAD_VARIABLE];
+  // The metric contract (shared/metrics/contract.ts): exactly {Workload}. Powertools adds `service` to every metric by
+  // default, and CloudWatch treats {service, Workload} as another metric than the {Workload} headroom's alarms read.
+  metrics.clearDefaultDimensions();
   if (workload) metrics.setDefaultDimensions({ [WORKLOAD_DIMENSION]: workload });
   const parse = options.parse ?? ((body: string) => body as TMessage);
   const deadlineMarginMs = options.deadlineMarginMs ?? 1000;

@@ -93,6 +93,7 @@ export const AWS_METRICS: readonly AwsMetricEntry[] = [
       metricName,
       dimensionSets: [['ClusterName'], ['ClusterName', 'ServiceName']],
       statistics: ALL,
+      // ECS is not among the services whose metrics support percentiles (CloudWatch concepts, Percentiles).
       percentiles: false,
       reported: 'always',
       doc: ECS_DOC,
@@ -178,17 +179,28 @@ export const AWS_METRICS: readonly AwsMetricEntry[] = [
     reported: 'active',
     doc: LAMBDA_DOC,
   },
-  ...['Invocations', 'Errors', 'Throttles'].map(
+  ...['Invocations', 'Errors', 'Throttles', 'ProvisionedConcurrencySpilloverInvocations'].map(
     (metricName): AwsMetricEntry => ({
       namespace: 'AWS/Lambda',
       metricName,
       dimensionSets: [[], ['FunctionName'], ['FunctionName', 'Resource'], ['ExecutedVersion', 'FunctionName', 'Resource']],
-      statistics: SUM,
+      // Binary indicators, one per invocation: Sum counts them, Average is the rate.
+      statistics: ALL,
       percentiles: false,
       reported: 'active',
       doc: LAMBDA_DOC,
     }),
   ),
+  {
+    namespace: 'AWS/Lambda',
+    metricName: 'IteratorAge',
+    dimensionSets: [['FunctionName'], ['FunctionName', 'Resource']],
+    statistics: ALL,
+    percentiles: false,
+    reported: 'active',
+    doc: LAMBDA_DOC,
+    note: 'Stream event sources (Kinesis, DynamoDB Streams, Kafka) only: never reported for an SQS consumer.',
+  },
   {
     namespace: 'AWS/Lambda',
     metricName: 'Duration',

@@ -76,8 +76,8 @@ export interface QueueScaledServiceProps {
   /**
    * The consumers' own time per message in milliseconds, which the publisher blends with `timePerMessage` (weighted
    * by sample count, the declared value counting as 100 samples) and the dashboard compares with it.
-   * @default the queue consumer kit's `MessageProcessingTime` in the Headroom namespace, with dimensions
-   * `Workload` = the workload and `service` = the workload (the kit's Powertools service name, `POWERTOOLS_SERVICE_NAME`)
+   * @default the consumer kits' `MessageProcessingTime` in the Headroom namespace, with the dimension set the kits
+   * publish: `Workload` = the workload alone (shared/metrics/contract.ts)
    */
   readonly measuredTimePerMessage?: cloudwatch.Metric;
   /** The most tasks the service may scale out to. */
@@ -245,7 +245,7 @@ export class QueueScaledService extends Construct {
       new cloudwatch.Metric({
         namespace: DEFAULT_NAMESPACE,
         metricName: MetricName.messageProcessingTime,
-        dimensionsMap: { [WORKLOAD_DIMENSION]: this.workload, service: this.workload },
+        dimensionsMap: { [WORKLOAD_DIMENSION]: this.workload },
         statistic: 'Average',
         period: Duration.minutes(5),
       });

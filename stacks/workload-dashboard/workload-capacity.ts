@@ -66,3 +66,19 @@ function dynamoMetric(table: dynamodb.ITable, metricName: string, statistic = 'A
     period: MINUTE,
   });
 }
+
+/** CPU and memory utilization of an ECS service (AWS/ECS, average and busiest task): what a task count cannot show. */
+export function ecsUtilizationWidgets(service: ecs.BaseService): cloudwatch.GraphWidget[] {
+  const dimensionsMap = { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName };
+  return (['CPUUtilization', 'MemoryUtilization'] as const).map(
+    (metricName) =>
+      new cloudwatch.GraphWidget({
+        title: `${metricName === 'CPUUtilization' ? 'CPU' : 'Memory'} utilization (%)`,
+        width: 12,
+        left: (['Average', 'Maximum'] as const).map(
+          (statistic) => new cloudwatch.Metric({ namespace: 'AWS/ECS', metricName, dimensionsMap, statistic, period: MINUTE, label: statistic }),
+        ),
+        leftYAxis: { min: 0, max: 100 },
+      }),
+  );
+}

@@ -1,6 +1,5 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -10,7 +9,14 @@ import { MetricName } from '../../shared/metrics/names.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
 import { describeNumber, InvalidPropError, requireResolved, requireSecondsBetween, requireWholeNumber } from '../common/prop-validation.ts';
 import { alarmName, requireWorkloadName } from './alarm-name.ts';
-import { maxCapacityOf, metricConsumedCapacity, metricCurrentCapacity, metricRequestedCapacity, type WorkloadCapacity } from './workload-capacity.ts';
+import {
+  ecsUtilizationWidgets,
+  maxCapacityOf,
+  metricConsumedCapacity,
+  metricCurrentCapacity,
+  metricRequestedCapacity,
+  type WorkloadCapacity,
+} from './workload-capacity.ts';
 
 export interface WorkloadQueue {
   readonly queue: sqs.IQueue;
@@ -392,12 +398,9 @@ export class WorkloadDashboard extends Construct {
       facade.monitorSqsQueue({ queue: props.queue.queue });
     }
     const capacity = props.capacity;
-    if (capacity.kind === 'ecs' && capacity.service instanceof ecs.FargateService) {
-      facade.monitorSimpleFargateService({ fargateService: capacity.service });
-    } else if (capacity.kind === 'ecs' && capacity.service instanceof ecs.Ec2Service) {
-      facade.monitorSimpleEc2Service({ ec2Service: capacity.service });
-    } else if (capacity.kind === 'ecs') {
-      return;
+    if (capacity.kind === 'ecs') {
+      // cdk-monitoring-constructs' service segment plots p100 of AWS/ECS utilization, a percentile ECS does not support.
+      for (const widget of ecsUtilizationWidgets(capacity.service)) facade.addWidget(widget);
     } else if (capacity.kind === 'lambda') {
       facade.monitorLambdaFunction({ lambdaFunction: capacity.function });
     } else {

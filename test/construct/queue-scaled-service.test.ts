@@ -257,7 +257,7 @@ describe('QueueScaledService', () => {
           Match.objectLike({
             Id: 'measured',
             MetricStat: Match.objectLike({
-              Metric: Match.objectLike({ MetricName: 'MessageProcessingTime', Dimensions: Match.arrayWith([{ Name: 'service', Value: 'orders' }]) }),
+              Metric: Match.objectLike({ MetricName: 'MessageProcessingTime', Dimensions: [{ Name: 'Workload', Value: 'orders' }] }),
             }),
           }),
         ]),

@@ -301,10 +301,7 @@ describe('the backlog publisher’s required capacity against moto', () => {
     const measured = {
       namespace,
       metricName: 'MessageProcessingTime',
-      dimensions: [
-        { name: 'Workload', value: 'measured' },
-        { name: 'service', value: 'orders-worker' },
-      ],
+      dimensions: [{ name: 'Workload', value: 'measured' }],
     };
     await cloudwatch.send(
       new PutMetricDataCommand({
