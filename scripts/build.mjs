@@ -2,7 +2,7 @@
 // Builds what ships: the construct library as CommonJS + .d.ts (dist/), headroom's own Lambda handlers as
 // pre-bundled assets (dist/assets/), and the command line as its own package (cli/dist/).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -11,6 +11,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const cliDist = join(root, 'cli', 'dist');
 const handlers = ['backlog-publisher', 'predictor', 'demo-worker'];
+/** The runtime kits users import into their own code: shipped as CommonJS and as ES modules (see step 2b). */
+const kits = ['functions/queue-consumer', 'functions/queue-worker'];
 
 rmSync(dist, { recursive: true, force: true });
 rmSync(cliDist, { recursive: true, force: true });
@@ -36,8 +38,24 @@ for (const file of filesUnder(esm, '.d.ts')) {
   const text = readFileSync(join(esm, file), 'utf8').replace(/((?:from|import)\s*\(?\s*['"]\.{1,2}\/[^'"]+)\.ts(['"])/g, '$1.js$2');
   writeOut(join(dist, file), text);
 }
-rmSync(esm, { recursive: true, force: true });
 writeOut(join(dist, 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
+
+// 2b. The runtime kits also ship as ES modules (dist/esm/, the `import` condition of their exports): bundled into
+// an ESM Lambda or worker, the CommonJS copy would pull in Powertools' CommonJS build, whose require("node:console")
+// esbuild cannot turn into an import ("Dynamic require of "node:console" is not supported"). The constructs stay
+// CommonJS only; the kits' ESM copies keep only the modules the kits reach.
+const kitModules = new Set();
+const reach = (file) => {
+  if (kitModules.has(file)) return;
+  kitModules.add(file);
+  const code = readFileSync(join(esm, file), 'utf8');
+  for (const [, specifier] of code.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) reach(join(dirname(file), specifier));
+};
+for (const kit of kits) for (const entry of filesUnder(join(esm, kit), '.js').filter((name) => !name.endsWith('.d.ts'))) reach(join(kit, entry));
+for (const file of filesUnder(esm, '')) {
+  if (!kitModules.has(file) && !statSync(join(esm, file)).isDirectory()) rmSync(join(esm, file));
+}
+writeOut(join(esm, 'package.json'), `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
 
 // 3. headroom's own handlers: minified ESM bundles with the AWS SDK left to the Node.js 22 runtime, no source maps.
 for (const handler of handlers) {
@@ -55,6 +73,26 @@ for (const handler of handlers) {
     logLevel: 'warning',
   });
 }
+
+// 3b. The reference app's worker task: the worker kit and the AWS SDK in one ESM bundle (an ECS task has no SDK of its
+// own), ES-module builds first (the SDK's CommonJS builds require() Node built-ins), and the image that runs it.
+const workerTask = join(dist, 'assets', 'demo-worker-task');
+await esbuild.build({
+  entryPoints: [join(root, 'functions', 'demo-worker', 'task.ts')],
+  outfile: join(workerTask, 'index.mjs'),
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  banner: { js: "import { createRequire as __headroomRequire } from 'node:module'; const require = __headroomRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+writeOut(
+  join(workerTask, 'Dockerfile'),
+  'FROM public.ecr.aws/docker/library/node:22-slim\nWORKDIR /app\nCOPY index.mjs .\nUSER node\nCMD ["node", "index.mjs"]\n',
+);
 
 // 4. The command line: our code bundled, npm packages left to the CLI package's dependencies. The demo's
 // reference app is a CommonJS bundle the pinned cdk CLI runs; it finds the handlers' assets beside it.

@@ -20,6 +20,7 @@ import { writeReport } from '../report/index.ts';
 import { readMetricHistory } from '../cloudwatch-history/read-metric-history.ts';
 import { seedMetricHistory } from './seed-history.ts';
 import { backtestDemoWebService } from './web-service-backtest.ts';
+import { demoWorkerKit } from './worker-kit-demo.ts';
 import { physicalIdOf, referenceFunctionEnvironment } from './stack-outputs.ts';
 
 export interface DemoOptions {
@@ -87,6 +88,7 @@ export async function runLocalDemo(options: DemoOptions): Promise<void> {
     const applied = await applySkippedResources(deployed);
     log(`applied what moto's CloudFormation skips: ${[...applied].map(([type, count]) => `${count} ${type}`).join(', ')}`);
     await runReactivePath(deployed, options, true);
+    await demoWorkerKit(await workerQueueName(deployed), 'reference-worker', log);
     await seedDemoHistory(deployed, options);
     await runPredictivePath(deployed, options, false);
     const load = demoLoad(options.now);

@@ -43,7 +43,8 @@ export async function deployReferenceApp(endpoint: string, onProgress: (line: st
   if (!existsSync(referenceApp)) throw new Error(`the reference app is not built (${referenceApp} is missing): run \`npm run build\``);
   const assemblyDir = mkdtempSync(join(tmpdir(), 'headroom-cdk-out-'));
   const options = { cwd: mkdtempSync(join(tmpdir(), 'headroom-cdk-app-')), env, maxBuffer: 64 * 1024 * 1024 };
-  const app = ['--app', `${process.execPath} ${referenceApp}`];
+  // No Docker here to build the worker's image, and moto runs no containers: the stand-in image (reference-stack.ts).
+  const app = ['--app', `${process.execPath} ${referenceApp}`, '--context', 'headroom:localAws=true'];
   onProgress('bootstrapping the local AWS (cdk bootstrap)');
   await run(cdkCli, ['bootstrap', ...app, `aws://${LOCAL_ACCOUNT}/${LOCAL_REGION}`, '--output', assemblyDir, '--no-notices'], options);
   onProgress('deploying the reference app (cdk deploy)');

@@ -7,8 +7,11 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DEFAULT_NAMESPACE, MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
 import { BatchDeadline } from './deadline.ts';
-import { IDEMPOTENCY_TABLE_VARIABLE, MalformedMessageError, QueueConsumerConfigError } from './errors.ts';
+import { asError, IDEMPOTENCY_TABLE_VARIABLE, MalformedMessageError, QueueConsumerConfigError } from './errors.ts';
 import type { IdempotencyProvider, RecordWork } from './idempotency.ts';
+import { messageWaitMs, WORKLOAD_VARIABLE } from './kit-common.ts';
+
+export { messageWaitMs, WORKLOAD_VARIABLE };
 
 /**
  * The user's code for one message: throw (or reject) to have SQS redeliver it, and in the end dead-letter it.
@@ -17,8 +20,6 @@ import type { IdempotencyProvider, RecordWork } from './idempotency.ts';
  * `signal.aborted`, so that work given up on stops instead of running on in the background.
  */
 export type RecordHandler<TMessage> = (message: TMessage, record: SQSRecord, context: Context, signal: AbortSignal) => unknown;
-
-export const WORKLOAD_VARIABLE = 'HEADROOM_WORKLOAD';
 
 export interface QueueConsumerOptions<TMessage> {
   /**
@@ -36,7 +37,8 @@ export interface QueueConsumerOptions<TMessage> {
   readonly idempotency?: IdempotencyProvider | false;
   /**
    * Time kept free before the function's timeout to answer the batch: records not finished by then are
-   * reported failed (SQS redelivers them) rather than lost with a timed-out invocation.
+   * reported failed (SQS redelivers them) rather than lost with a timed-out invocation. Never more than a fifth
+   * of the time the invocation has left, so a short function timeout (1 s) still leaves the handler time to run.
    * @default 1000
    */
   readonly deadlineMarginMs?: number;
@@ -47,11 +49,12 @@ export interface QueueConsumerOptions<TMessage> {
    */
   readonly processInParallel?: boolean;
   /**
-   * FIFO queues (an event source ARN ending in `.fifo`) only. When a record fails, `false` reports it and
-   * every record after it in the batch failed, whatever their message group (Powertools' default, which keeps
-   * strict order across the batch); `true` fails only the later records of the same message group and goes on
-   * with the other groups. Either way no record of a group is handled after an earlier one of it failed.
-   * @default false
+   * FIFO queues (an event source ARN ending in `.fifo`) only. When a record fails, `true` fails only the later
+   * records of the same message group and goes on with the other groups; `false` reports every record after it
+   * in the batch failed, whatever their group (strict order across groups). Either way no record of a group is
+   * handled after an earlier one of it failed. `false` makes one poison message count receives against every
+   * other group's messages behind it, so they reach the dead-letter queue without ever being tried.
+   * @default true
    */
   readonly skipGroupOnError?: boolean;
   /**
@@ -95,10 +98,17 @@ export function createQueueConsumer<TMessage = string>(
   const parse = options.parse ?? ((body: string) => body as TMessage);
   const deadlineMarginMs = options.deadlineMarginMs ?? 1000;
   const processInParallel = options.processInParallel ?? true;
-  const skipGroupOnError = options.skipGroupOnError ?? false;
+  const skipGroupOnError = options.skipGroupOnError ?? true;
   let warnedParallelFifo = false;
 
-  const work: RecordWork = async (record, message, context, signal) => recordHandler(message as TMessage, record, context, signal);
+  // Whatever the handler throws (undefined and null too) fails its record as an Error, never the whole batch.
+  const work: RecordWork = async (record, message, context, signal) => {
+    try {
+      return await recordHandler(message as TMessage, record, context as Context, signal);
+    } catch (thrown) {
+      throw asError(thrown);
+    }
+  };
   if (options.idempotency === undefined && env[IDEMPOTENCY_TABLE_VARIABLE]) {
     throw new QueueConsumerConfigError(
       `createQueueConsumer: ${IDEMPOTENCY_TABLE_VARIABLE} is set but no idempotency option was given: pass idempotency: dynamoDBIdempotency() (from functions/queue-consumer/idempotency.ts) to use the table, or idempotency: false to process every delivery`,
@@ -109,7 +119,7 @@ export function createQueueConsumer<TMessage = string>(
 
   const handleBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     idempotent?.registerContext(context);
-    const deadline = new BatchDeadline(context, deadlineMarginMs);
+    const deadline = new BatchDeadline(context, effectiveMarginMs(deadlineMarginMs, context.getRemainingTimeInMillis()));
     const fifo = isFifoBatch(event);
     let processed = 0;
     let handlerFailures = 0;
@@ -128,12 +138,13 @@ export function createQueueConsumer<TMessage = string>(
         metrics.addMetric(MetricName.messageProcessingTime, MetricUnit.Milliseconds, performance.now() - started);
         processed += 1;
         return result;
-      } catch (error) {
+      } catch (thrown) {
         handlerFailures += 1;
+        const error = asError(thrown);
         logger.warn('message failed; SQS will redeliver it, or dead-letter it after maxReceiveCount', {
           messageId: record.messageId,
           receiveCount: record.attributes?.ApproximateReceiveCount,
-          error: error as Error,
+          error,
         });
         throw error;
       }
@@ -162,16 +173,11 @@ export function createQueueConsumer<TMessage = string>(
   return middy(handleBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));
 }
 
-function isFifoBatch(event: SQSEvent): boolean {
-  return event.Records?.[0]?.eventSourceARN?.endsWith('.fifo') ?? false;
+/** The configured margin, but at most a fifth of the time left, so the handler always gets most of the invocation. */
+export function effectiveMarginMs(configuredMs: number, remainingMs: number): number {
+  return Math.max(0, Math.min(configuredMs, remainingMs / 5));
 }
 
-/**
- * How long a message waited on the queue before this delivery began: from SentTimestamp (when SQS accepted it)
- * to now, so a redelivered message counts its earlier attempts. Clocks a little apart never make it negative.
- */
-export function messageWaitMs(record: SQSRecord, nowMs: number): number | undefined {
-  const sentAt = Number(record.attributes?.SentTimestamp);
-  if (!Number.isFinite(sentAt) || sentAt <= 0) return undefined;
-  return Math.max(0, nowMs - sentAt);
+function isFifoBatch(event: SQSEvent): boolean {
+  return event.Records?.[0]?.eventSourceARN?.endsWith('.fifo') ?? false;
 }

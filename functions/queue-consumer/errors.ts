@@ -18,3 +18,21 @@ export class DeadlineExceededError extends Error {
 export class QueueConsumerConfigError extends Error {
   override readonly name = 'QueueConsumerConfigError';
 }
+
+/**
+ * The record handler threw (or rejected with) something that is not an Error: `undefined`, `null`, a string.
+ * The record fails like any other, instead of the batch machinery crashing on `error.message`.
+ */
+export class RecordHandlerRejectedError extends Error {
+  override readonly name = 'RecordHandlerRejectedError';
+  constructor(thrown: unknown) {
+    super(`the record handler failed with ${thrown === undefined ? 'undefined' : (JSON.stringify(thrown) ?? String(thrown))} instead of an Error`, {
+      cause: thrown,
+    });
+  }
+}
+
+/** What a failed record is reported with: the handler's own Error, or a RecordHandlerRejectedError around anything else. */
+export function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new RecordHandlerRejectedError(thrown);
+}

@@ -4,6 +4,18 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { IDEMPOTENCY_TABLE_VARIABLE, QueueConsumerConfigError } from './errors.ts';
 
+/**
+ * The largest handler result (JSON, bytes) stored with the idempotency record. DynamoDB refuses items over 400 KB
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-items), and the kits
+ * never read the result back (SQS needs only success or failure): a larger one is replaced by a marker.
+ */
+export const MAX_STORED_RESULT_BYTES = 350_000;
+
+/** The idempotency store could not be read or written; the message says which and why (Powertools' cause included). */
+export class IdempotencyStoreError extends Error {
+  override readonly name = 'IdempotencyStoreError';
+}
+
 export interface QueueConsumerIdempotencyOptions {
   /**
    * The DynamoDB table (partition key `id`, TTL attribute `expiration`) that remembers handled messages.
@@ -25,7 +37,8 @@ export interface QueueConsumerIdempotencyOptions {
   readonly dynamoDBClient?: DynamoDBClient;
 }
 
-export type RecordWork = (record: SQSRecord, message: unknown, context: Context, signal: AbortSignal) => Promise<unknown>;
+/** One record's work; `context` is the Lambda context in the Lambda kit and the worker's context in the worker kit. */
+export type RecordWork = (record: SQSRecord, message: unknown, context: unknown, signal: AbortSignal) => Promise<unknown>;
 
 /** What `createQueueConsumer` takes as its `idempotency` option: made by `dynamoDBIdempotency()`. */
 export interface IdempotencyProvider {
@@ -58,10 +71,37 @@ export function dynamoDBIdempotency(options: QueueConsumerIdempotencyOptions = {
       const persistenceStore = new DynamoDBPersistenceLayer(
         options.dynamoDBClient ? { tableName, awsSdkV3Client: options.dynamoDBClient } : { tableName },
       );
+      const storable: RecordWork = async (...args) => storableResult(await work(...args));
+      const idempotent = makeIdempotent(storable, { persistenceStore, config, dataIndexArgument: 0 });
       return {
-        run: makeIdempotent(work, { persistenceStore, config, dataIndexArgument: 0 }),
+        run: async (...args) => {
+          try {
+            return await idempotent(...args);
+          } catch (error) {
+            throw explainStoreError(error, tableName);
+          }
+        },
         registerContext: (context) => config.registerLambdaContext(context),
       };
     },
   };
+}
+
+/** A result small enough for a DynamoDB item, or a marker saying how large the one not stored was. */
+export function storableResult(result: unknown): unknown {
+  if (result === undefined) return undefined;
+  const bytes = Buffer.byteLength(JSON.stringify(result) ?? '', 'utf8');
+  return bytes > MAX_STORED_RESULT_BYTES
+    ? { resultNotStored: `the handler's result is ${bytes} bytes as JSON, over ${MAX_STORED_RESULT_BYTES}` }
+    : result;
+}
+
+/** Powertools' persistence errors say "Failed to update success record" and hide DynamoDB's reason in `cause`. */
+function explainStoreError(error: unknown, tableName: string): unknown {
+  if (!(error instanceof Error) || error.name !== 'IdempotencyPersistenceLayerError') return error;
+  const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : String(error.cause);
+  return new IdempotencyStoreError(
+    `${error.message} (table ${tableName}): ${cause}. Check that the table exists with partition key "id", that the role may read and write it, and that items stay under DynamoDB's 400 KB.`,
+    { cause: error },
+  );
 }

@@ -5,6 +5,12 @@ export {
   type QueueConsumerOptions,
   type RecordHandler,
 } from './create-queue-consumer.ts';
-export { DeadlineExceededError, IDEMPOTENCY_TABLE_VARIABLE, MalformedMessageError, QueueConsumerConfigError } from './errors.ts';
+export {
+  DeadlineExceededError,
+  IDEMPOTENCY_TABLE_VARIABLE,
+  MalformedMessageError,
+  QueueConsumerConfigError,
+  RecordHandlerRejectedError,
+} from './errors.ts';
 export type { IdempotencyProvider, QueueConsumerIdempotencyOptions } from './idempotency.ts';
 // dynamoDBIdempotency lives in './idempotency.ts': import it from there so consumers without it stay small.

@@ -58,7 +58,8 @@ const WORKLOAD_ONLY: readonly string[] = [WORKLOAD_DIMENSION];
 export const BACKLOG_PUBLISHER_HEALTH_DIMENSIONS: readonly string[] = ['service'];
 
 export const HEADROOM_METRICS: readonly HeadroomMetricContract[] = [
-  // Consumer kits: EMF through Powertools Metrics (Lambda) or the worker kit's EMF writer (ECS), one datum per message.
+  // Consumer kits: EMF through Powertools Metrics (Lambda), or the worker kit's PutMetricData with value/count arrays
+  // (ECS, functions/queue-worker/metrics-publisher.ts); one sample per message either way.
   {
     metricName: MetricName.messageWaitTime,
     producer: 'consumer-kits',

@@ -4,6 +4,9 @@
  */
 export const DEFAULT_NAMESPACE = 'Headroom';
 
+/** Where a consumer (Lambda function or worker task) finds the workload its metrics carry. */
+export const WORKLOAD_VARIABLE = 'HEADROOM_WORKLOAD';
+
 /** Dimension naming the scaled workload (an ECS service or a Lambda consumer, or a predictor target). */
 export const WORKLOAD_DIMENSION = 'Workload';
 

@@ -15,3 +15,4 @@ export type { ForecastBands } from './predictive-floors.ts';
 export { SQS_METRIC_DELAY_MINUTES, type ReactiveOptions } from './policies.ts';
 export { SCALE_IN_MODELS, type ScaleInModel } from './scaling-rules.ts';
 export { simulateProvisionedTable, type ProvisionedTableParameters, type ProvisionedTableScore } from './provisioned-table.ts';
+export { replayScaleInLoss, type ScaleInLoss, type ScaleInLossOptions } from './scale-in-loss.ts';

@@ -9,13 +9,15 @@ import { checkDeployLimits } from './deploy-limits.ts';
 
 /** headroom's own Lambda handlers, bundled when the package is built (`npm run build`) and shipped as assets. */
 export type HeadroomHandler = 'backlog-publisher' | 'predictor' | 'demo-worker';
+/** Pre-built assets: the handlers, and the reference app's worker task (its bundle and Dockerfile). */
+export type HeadroomAsset = HeadroomHandler | 'demo-worker-task';
 
 /**
  * The folder holding a pre-built handler: `dist/assets/<handler>` of the package this file belongs to. The
  * library is compiled to CommonJS, where `__dirname` is this file's folder (vitest defines it for the sources
  * too), so the walk up finds the package's own assets wherever it is installed or bundled.
  */
-export function handlerAssetDir(handler: HeadroomHandler): string {
+export function handlerAssetDir(handler: HeadroomAsset): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {
     const candidate = join(dir, 'dist', 'assets', handler);
     if (existsSync(join(candidate, 'index.mjs'))) return candidate;

@@ -1,18 +1,20 @@
-import { Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { drainBudgetMs } from '../../shared/backlog/required-capacity.ts';
 import { REACTIVE_DEFAULTS } from '../../shared/backlog/reactive-defaults.ts';
-import { DEFAULT_NAMESPACE, MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
+import { DEFAULT_NAMESPACE, MetricName, WORKLOAD_DIMENSION, WORKLOAD_VARIABLE } from '../../shared/metrics/names.ts';
 import { TARGET_DEFAULTS } from '../../shared/predictor/config.ts';
 import { BacklogPublisher } from '../backlog-publisher/backlog-publisher.ts';
 import { ecsScalableTarget } from '../common/ecs-scalable-target.ts';
 import { requireLatencyWithinRetention } from '../common/queue-retention.ts';
 import { InvalidPropError, requireOrdered, requirePositiveDuration, requireResolved, requireWholeNumber } from '../common/prop-validation.ts';
+import { acknowledgeWildcard } from '../common/acknowledge.ts';
 import type { PredictiveScaling, PredictiveTargetOptions } from '../predictive-scaling/predictive-scaling.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
@@ -130,6 +132,14 @@ export interface QueueScaledServiceProps {
    * @default no notification
    */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * Prepares the service's tasks for headroom's worker kit (`cdk-headroom/worker`, docs/worker-kit.md): grants the
+   * task role `ecs:UpdateTaskProtection` and `ecs:GetTaskProtection` on this cluster's tasks (the ECS agent's
+   * task-protection endpoint calls them with the task role), so a busy task protects itself from scale-in, and sets
+   * `HEADROOM_WORKLOAD` in the task's default container, so the kit publishes its metrics on this workload.
+   * @default true
+   */
+  readonly workerKit?: boolean;
 }
 
 const NAME = 'QueueScaledService';
@@ -295,6 +305,8 @@ export class QueueScaledService extends Construct {
     }
     if (props.burstStepScaling ?? required) this.addBurstGuard(scaleOutCooldown);
 
+    if (props.workerKit ?? true) this.prepareWorkerKit(props.service);
+
     this.alarms = new QueueAlarms(this, 'Alarms', {
       queue: props.queue,
       acceptableLatency: props.acceptableLatency,
@@ -396,6 +408,31 @@ export class QueueScaledService extends Construct {
    * The burst guard: whatever the tracked signal says (a wrong timePerMessage, a stuck consumer), a message waiting
    * half the latency budget adds capacity within a minute of SQS reporting it.
    */
+  /**
+   * The worker kit's needs: task scale-in protection through the ECS agent, which calls UpdateTaskProtection and
+   * GetTaskProtection with the task role
+   * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-scale-in-protection-endpoint.html: an
+   * AccessDeniedException for ecs:GetTaskProtection names the task role), and the workload its metrics carry.
+   */
+  private prepareWorkerKit(service: ecs.BaseService): void {
+    const { taskDefinition } = service;
+    const tasks = Stack.of(this).formatArn({
+      service: 'ecs',
+      resource: 'task',
+      resourceName: `${service.cluster.clusterName}/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    taskDefinition.addToTaskRolePolicy(
+      new iam.PolicyStatement({ actions: ['ecs:UpdateTaskProtection', 'ecs:GetTaskProtection'], resources: [tasks] }),
+    );
+    acknowledgeWildcard(
+      taskDefinition,
+      tasks,
+      "A task protects itself: its own ARN is known only at run time, so the grant covers the cluster's tasks.",
+    );
+    taskDefinition.defaultContainer?.addEnvironment(WORKLOAD_VARIABLE, this.workload);
+  }
+
   private addBurstGuard(cooldown: Duration): void {
     const latency = this.props.acceptableLatency.toSeconds();
     const [first, second] = REACTIVE_DEFAULTS.ageGuardSteps;

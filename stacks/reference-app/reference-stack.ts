@@ -5,12 +5,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { HeadroomFunction } from '../common/headroom-function.ts';
+import { HeadroomFunction, handlerAssetDir } from '../common/headroom-function.ts';
 import { PredictiveScaling, PredictorMode } from '../predictive-scaling/index.ts';
 import { QueueConsumerFunction } from '../queue-consumer-function/queue-consumer-function.ts';
 import { QueueScaledService } from '../queue-scaled-service/queue-scaled-service.ts';
 import { AlarmTopic } from '../workload-dashboard/alarm-topic.ts';
 import { OverviewDashboard } from '../workload-dashboard/overview-dashboard.ts';
+
+/** Context set by the local demo's deploy: no Docker, no containers run (moto). */
+export const LOCAL_AWS_CONTEXT = 'headroom:localAws';
 
 /**
  * headroom's reference app: an ECS Fargate worker and a Lambda consumer, each on its own queue, scaled on
@@ -51,9 +54,17 @@ export class ReferenceStack extends Stack {
 
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'WorkerTask', { cpu: 256, memoryLimitMiB: 512 });
     taskDefinition.addContainer('worker', {
-      // Stands in for your worker image; the reference app is about the scaling around it.
-      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable'),
-      command: ['sh', '-c', 'while true; do sleep 60; done'],
+      // The order worker on headroom's worker kit (functions/demo-worker/task.ts), built into an image at deploy. The
+      // local AWS has no Docker to build it and moto runs no containers: there the demo runs the same worker
+      // in-process, and the task definition names a stand-in image (context headroom:localAws).
+      ...(this.node.tryGetContext(LOCAL_AWS_CONTEXT) === 'true'
+        ? {
+            image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable'),
+            command: ['sh', '-c', 'while true; do sleep 60; done'],
+          }
+        : { image: ecs.ContainerImage.fromAsset(handlerAssetDir('demo-worker-task')) }),
+      // ECS's default: SIGTERM, then SIGKILL 30 s later; the kit finishes or gives back its messages within 25 s.
+      stopTimeout: Duration.seconds(30),
       environment: { QUEUE_URL: this.workerQueue.queueUrl },
       logging: ecs.LogDrivers.awsLogs({
         streamPrefix: 'worker',

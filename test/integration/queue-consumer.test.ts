@@ -255,6 +255,26 @@ describe('the queue consumer kit on real moto queues', () => {
     expect(Items.map((item) => item.status?.S)).toEqual(['COMPLETED']);
   });
 
+  it('handles a message whose result is too large for a DynamoDB item, storing a marker instead of failing', async () => {
+    const queue = await queueWithDeadLetters();
+    const tableName = await idempotencyTable();
+    await send(queue.queueUrl, ['export the report']);
+    let runs = 0;
+    const handler = createQueueConsumer(
+      () => {
+        runs += 1;
+        return { report: 'x'.repeat(500_000) };
+      },
+      { env: {}, idempotency: dynamoDBIdempotency({ tableName }) },
+    );
+    const { failedIds } = await pollOnce(queue, handler);
+    expect(failedIds).toEqual([]);
+    expect(runs).toBe(1);
+    const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: tableName }));
+    expect(Items.map((item) => item.status?.S)).toEqual(['COMPLETED']);
+    expect(Items[0]!.data?.M?.resultNotStored?.S).toBe("the handler's result is 500013 bytes as JSON, over 350000");
+  });
+
   it('loses none of 2,000 messages under random failures: each is handled or dead-lettered', async () => {
     const queue = await queueWithDeadLetters(5);
     const total = 2000;
@@ -331,7 +351,7 @@ describe('the queue consumer kit on real moto queues', () => {
     expect(await queueDepth(queue.deadLetterQueueUrl)).toBe(0);
   });
 
-  it('without skipGroupOnError, fails every record after the first failure on a FIFO queue, and still loses none', async () => {
+  it('with skipGroupOnError false, fails every record after the first failure on a FIFO queue, and still loses none', async () => {
     const queue = await queueWithDeadLetters(5, true);
     const sends = [
       ['b', 'b0'],
@@ -352,7 +372,7 @@ describe('the queue consumer kit on real moto queues', () => {
         if (body === 'a1' && record.attributes.ApproximateReceiveCount === '1') throw new Error('downstream refused');
         handled.push(body);
       },
-      { env: {} },
+      { env: {}, skipGroupOnError: false },
     );
     const first = await pollOnce(queue, handler);
     const bodies = first.received.map((message) => message.Body);
@@ -361,5 +381,39 @@ describe('the queue consumer kit on real moto queues', () => {
     await drain(queue, handler);
     expect(handled.filter((body) => body.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
     expect(handled.filter((body) => body.startsWith('b'))).toEqual(['b0', 'b1']);
+  });
+
+  it("by default, a poison message in one FIFO group sends none of the other groups' messages to the DLQ", async () => {
+    const queue = await queueWithDeadLetters(5, true);
+    // The issue's case: one poison message first, then 4 messages in each of 3 other groups.
+    const sends = [['p', 'poison'], ...['x', 'y', 'z'].flatMap((group) => [1, 2, 3, 4].map((n) => [group, `${group}${n}`]))];
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queue.queueUrl,
+        Entries: sends.slice(0, 10).map(([group, body], index) => ({ Id: `m${index}`, MessageBody: body, MessageGroupId: group })),
+      }),
+    );
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queue.queueUrl,
+        Entries: sends.slice(10).map(([group, body], index) => ({ Id: `n${index}`, MessageBody: body, MessageGroupId: group })),
+      }),
+    );
+    const handled: string[] = [];
+    const handler = createQueueConsumer(
+      (body) => {
+        if (body === 'poison') throw new Error('never works');
+        handled.push(body);
+      },
+      { env: {} },
+    );
+    await drain(queue, handler);
+    expect(handled.sort()).toEqual(
+      sends
+        .slice(1)
+        .map(([, body]) => body!)
+        .sort(),
+    );
+    expect((await receiveAll(queue.deadLetterQueueUrl)).map((message) => message.Body)).toEqual(['poison']);
   });
 });

@@ -1,7 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createQueueConsumer, DeadlineExceededError, QueueConsumerConfigError } from '../../../functions/queue-consumer/index.ts';
+import {
+  createQueueConsumer,
+  DeadlineExceededError,
+  QueueConsumerConfigError,
+  RecordHandlerRejectedError,
+} from '../../../functions/queue-consumer/index.ts';
 import { messageWaitMs } from '../../../functions/queue-consumer/create-queue-consumer.ts';
 import { dynamoDBIdempotency } from '../../../functions/queue-consumer/idempotency.ts';
 import { lambdaContext } from '../../support/lambda-context.ts';
@@ -73,6 +78,32 @@ describe('createQueueConsumer', () => {
   });
 });
 
+describe('a handler that fails with something that is not an Error', () => {
+  it('fails only the records that threw undefined, null or a string, and reports the batch', async () => {
+    const logger = new Logger({ logLevel: 'SILENT' });
+    const warn = vi.spyOn(logger, 'warn');
+    const handler = createQueueConsumer(
+      async (body: string) => {
+        const { id } = JSON.parse(body) as { id: string };
+        if (id === 'undefined') throw undefined;
+        if (id === 'null') return Promise.reject(null);
+        if (id === 'string') throw 'nope';
+      },
+      { env: noEnv, logger },
+    );
+    const response = await handler(batch('ok-1', 'undefined', 'null', 'string', 'ok-2'), lambdaContext(30_000));
+    expect(failedIds(response)).toEqual(['null', 'string', 'undefined']);
+    const errors = warn.mock.calls.map(([, details]) => (details as { error: Error }).error);
+    expect(errors).toHaveLength(3);
+    for (const error of errors) expect(error).toBeInstanceOf(RecordHandlerRejectedError);
+    expect(errors.map((error) => error.message).sort()).toEqual([
+      'the record handler failed with "nope" instead of an Error',
+      'the record handler failed with null instead of an Error',
+      'the record handler failed with undefined instead of an Error',
+    ]);
+  });
+});
+
 describe('MessageWaitTime', () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -107,7 +138,21 @@ describe('FIFO queues', () => {
     Records: ids.map((id) => sqsRecord({ messageId: id, body: id, queueArn: fifoArn, attributes: { MessageGroupId: id.slice(0, 1) } })),
   });
 
-  it('stops at the first failure and reports it and every record after it failed, keeping the order', async () => {
+  it('with skipGroupOnError false, stops at the first failure and reports it and every record after it failed', async () => {
+    const handled: string[] = [];
+    const handler = createQueueConsumer(
+      (body) => {
+        handled.push(body);
+        if (body === 'a1') throw new Error('downstream refused');
+      },
+      { env: noEnv, skipGroupOnError: false },
+    );
+    const response = await handler(fifoBatch('b0', 'a1', 'b1', 'a2', 'b2', 'a3'), lambdaContext(30_000));
+    expect(failedIds(response)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
+    expect(handled).toEqual(['b0', 'a1']);
+  });
+
+  it('by default fails only the rest of the failed group and handles the other groups', async () => {
     const handled: string[] = [];
     const handler = createQueueConsumer(
       (body) => {
@@ -115,20 +160,6 @@ describe('FIFO queues', () => {
         if (body === 'a1') throw new Error('downstream refused');
       },
       { env: noEnv },
-    );
-    const response = await handler(fifoBatch('b0', 'a1', 'b1', 'a2', 'b2', 'a3'), lambdaContext(30_000));
-    expect(failedIds(response)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
-    expect(handled).toEqual(['b0', 'a1']);
-  });
-
-  it('with skipGroupOnError, fails only the rest of the failed group and handles the other groups', async () => {
-    const handled: string[] = [];
-    const handler = createQueueConsumer(
-      (body) => {
-        handled.push(body);
-        if (body === 'a1') throw new Error('downstream refused');
-      },
-      { env: noEnv, skipGroupOnError: true },
     );
     const response = await handler(fifoBatch('a1', 'b1', 'a2', 'b2', 'a3'), lambdaContext(30_000));
     expect(failedIds(response)).toEqual(['a1', 'a2', 'a3']);
@@ -156,7 +187,8 @@ describe('FIFO queues', () => {
       { env: noEnv, workload: 'orders' },
     );
     const [emf] = await emfDuring(() => handler(fifoBatch('a1', 'a2', 'a3', 'b1'), lambdaContext(30_000)));
-    expect(emf).toMatchObject({ MessagesProcessed: 1, MessagesFailed: 3 });
+    // a1 and b1 handled; a2 failed and a3, behind it in group a, not reached.
+    expect(emf).toMatchObject({ MessagesProcessed: 2, MessagesFailed: 2 });
   });
 
   it('leaves standard queues in parallel: a slow first record finishes last', async () => {
@@ -199,13 +231,13 @@ describe('deadline awareness', () => {
     const handler = createQueueConsumer(
       async (_body, record) => {
         started.push(record.messageId);
-        await new Promise((resolve) => setTimeout(resolve, 60));
+        await new Promise((resolve) => setTimeout(resolve, 2000));
       },
       { env: noEnv, processInParallel: false, deadlineMarginMs: 1000 },
     );
-    // 1,150 ms left and a 1,000 ms margin leave 150 ms: m0 and m1 finish, m2 is cut short at 150 ms, the rest never start.
+    // 5,150 ms left and a 1,000 ms margin leave 4,150 ms: m0 and m1 finish, m2 is cut short, the rest never start.
     const ids = Array.from({ length: 10 }, (_, index) => `m${index}`);
-    const response = await invoke(handler(batch(...ids), lambdaContext(1150)));
+    const response = await invoke(handler(batch(...ids), lambdaContext(5150)));
     expect(started).toEqual(['m0', 'm1', 'm2']);
     expect(failedIds(response)).toEqual(ids.slice(2));
   });
@@ -217,10 +249,10 @@ describe('deadline awareness', () => {
     });
     const began = Date.now();
     let answeredAt = 0;
-    const response = await invoke(handler(batch('a', 'stuck', 'b'), lambdaContext(1200)).finally(() => (answeredAt = Date.now())));
+    const response = await invoke(handler(batch('a', 'stuck', 'b'), lambdaContext(5200)).finally(() => (answeredAt = Date.now())));
     expect(failedIds(response)).toEqual(['stuck']);
-    // Answered when the margin began, 200 ms in, not at the timeout 1,200 ms in.
-    expect(answeredAt - began).toBe(200);
+    // Answered when the margin began, 4,200 ms in, not at the timeout 5,200 ms in.
+    expect(answeredAt - began).toBe(4200);
   });
 
   it('reports the records it gave up on with a DeadlineExceededError', async () => {
@@ -246,10 +278,10 @@ describe('deadline awareness', () => {
       { env: noEnv, deadlineMarginMs: 1000 },
     );
     const began = Date.now();
-    await expect(invoke(handler(batch('a'), lambdaContext(1300)))).rejects.toThrow(/All records failed processing/);
+    await expect(invoke(handler(batch('a'), lambdaContext(5300)))).rejects.toThrow(/All records failed processing/);
     expect(signal!.aborted).toBe(true);
     expect(signal!.reason).toBeInstanceOf(DeadlineExceededError);
-    expect(stoppedAt - began).toBe(300);
+    expect(stoppedAt - began).toBe(4300);
   });
 
   it('gives the handler a signal that is not aborted while there is time left', async () => {
@@ -264,16 +296,24 @@ describe('deadline awareness', () => {
     expect(aborted).toBe(false);
   });
 
-  it('starts nothing when the invocation begins inside the safety margin', async () => {
-    let started = 0;
+  it('keeps at most a fifth of a short invocation as margin, so a 1 s function timeout still runs the handler', async () => {
+    const handled: string[] = [];
+    let answeredAt = 0;
     const handler = createQueueConsumer(
-      () => {
-        started += 1;
+      async (_body, record) => {
+        handled.push(record.messageId);
+        await new Promise((resolve) => setTimeout(resolve, 90));
       },
-      { env: noEnv, deadlineMarginMs: 1000 },
+      { env: noEnv, deadlineMarginMs: 1000, processInParallel: false },
     );
-    await expect(invoke(handler(batch('a', 'b'), lambdaContext(900)))).rejects.toThrow(/All records failed processing/);
-    expect(started).toBe(0);
+    const began = Date.now();
+    const response = await invoke(
+      handler(batch('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'), lambdaContext(1000)).finally(() => (answeredAt = Date.now())),
+    );
+    // 800 ms of the 1,000 for the handler: records a-h finish, i is cut short and j never starts; answered 200 ms early.
+    expect(handled).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']);
+    expect(failedIds(response)).toEqual(['i', 'j']);
+    expect(answeredAt - began).toBe(800);
   });
 });
 
