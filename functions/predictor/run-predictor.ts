@@ -73,6 +73,7 @@ function datums(outcome: TargetOutcome, now: Date): MetricDatum[] {
       datum(MetricName.forecastP50, decision.forecast.p50[0]!),
       datum(MetricName.forecastP90, decision.forecast.p90[0]!),
       datum(MetricName.scheduledFloor, decision.scheduledFloorNow),
+      datum(MetricName.forecastBreakerOpen, decision.breaker.state === 'open' ? 1 : 0),
     );
     if (decision.previousError) {
       list.push(datum(MetricName.forecastErrorMape, decision.previousError.mape, 'Percent'));

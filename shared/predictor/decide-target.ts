@@ -4,6 +4,7 @@ import { lastDays, type RegularSeries } from '../series/regular-series.ts';
 import type { PredictorConfig, PredictorTarget } from './config.ts';
 import { chooseTodaysFloorSettings, type FloorChoice, type FloorChoiceMemo } from './floor-choice.ts';
 import type { ForecastError } from './forecast-error.ts';
+import { forecastBreaker, type BreakerDecision } from './forecast-breaker.ts';
 import { forecastTarget, planForecast, previousDayError } from './plan-target.ts';
 import {
   ActionOwnership,
@@ -44,6 +45,8 @@ export interface TargetDecision {
   readonly previousError?: ForecastError;
   /** The quantile and utilization the floors were planned with, and why. */
   readonly floorSettings: FloorChoice;
+  /** The forecast-error breaker: open, the plan raises nothing (reactive scaling carries the target). */
+  readonly breaker: BreakerDecision;
 }
 
 /** Another workload or predictor already writes scheduled actions on this target: refused, nothing written. */
@@ -127,11 +130,15 @@ export function decideTarget(
     nowMs,
     floorChoices,
   );
-  const { plan, wallInput } = planForecast(
-    { ...target, quantile: floorSettings.quantile, targetUtilization: floorSettings.targetUtilization },
-    forecast,
-    { horizonHours: config.horizonHours, walls, actionBudget },
-  );
+  const planned = planForecast({ ...target, quantile: floorSettings.quantile, targetUtilization: floorSettings.targetUtilization }, forecast, {
+    horizonHours: config.horizonHours,
+    walls,
+    actionBudget,
+  });
+  const breaker = forecastBreaker(lastDays(window, config.historyDays), target.timeZone);
+  // An open breaker plans no raise: what is ahead is deleted, a raise in force gets its restore (floorActions).
+  const plan = breaker.state === 'open' ? { steps: [], notes: [...planned.plan.notes, breaker.reason] } : planned.plan;
+  const { wallInput } = planned;
   const desired = floorActions(plan, wallInput, ownership, nowMs, state.existing, inForce !== undefined);
   const reconciliation = reconcile(desired, state.existing, ownership, nowMs);
   const whyNoWrites = !config.enabled
@@ -152,5 +159,6 @@ export function decideTarget(
     scheduledFloorNow: current?.minCapacity ?? walls.segments[0]!.minCapacity,
     previousError: previousDayError(lastDays(window, config.historyDays), target.timeZone),
     floorSettings,
+    breaker,
   };
 }
