@@ -135,7 +135,7 @@ export function decideTarget(
     walls,
     actionBudget,
   });
-  const breaker = forecastBreaker(lastDays(window, config.historyDays), target.timeZone);
+  const breaker = forecastBreaker(lastDays(window, config.historyDays), target.timeZone, undefined, target.calendar);
   // An open breaker plans no raise: what is ahead is deleted, a raise in force gets its restore (floorActions).
   const plan = breaker.state === 'open' ? { steps: [], notes: [...planned.plan.notes, breaker.reason] } : planned.plan;
   const { wallInput } = planned;

@@ -9,6 +9,7 @@
  * that day, and the day-by-day decisions applied in order from a closed breaker. The same history gives the same
  * state, on every run and in a backtest. Pure.
  */
+import type { Calendar } from '../forecast/calendar.ts';
 import { fromFirstDatapoint, type RegularSeries } from '../series/regular-series.ts';
 import { forecastInZone } from './local-time.ts';
 
@@ -81,13 +82,13 @@ function meanAbsoluteError(actual: readonly number[], forecast: readonly number[
  * The relative error of the forecast a run at the start of the day would have made. The naive's error is floored at
  * 1% of the day's mean load, so a perfectly repeating load (naive error 0) does not open the breaker on noise.
  */
-export function dayRelativeError(history: RegularSeries, dayStartIndex: number, timeZone: string): number | undefined {
+export function dayRelativeError(history: RegularSeries, dayStartIndex: number, timeZone: string, calendar?: Calendar): number | undefined {
   const day = Math.round(DAY_MS / history.stepMs);
   const season = dayStartIndex >= 8 * day ? 7 * day : day;
   if (dayStartIndex < Math.max(2 * day, season)) return undefined;
   const before = { ...history, values: history.values.slice(0, dayStartIndex) };
   const actual = history.values.slice(dayStartIndex, dayStartIndex + day);
-  const forecast = forecastInZone(before, { horizonMs: DAY_MS }, timeZone).p50;
+  const forecast = forecastInZone(before, { horizonMs: DAY_MS }, timeZone, calendar).p50;
   const naive = history.values.slice(dayStartIndex - season, dayStartIndex - season + day);
   const model = meanAbsoluteError(actual, forecast);
   const plain = meanAbsoluteError(actual, naive);
@@ -99,14 +100,19 @@ export function dayRelativeError(history: RegularSeries, dayStartIndex: number, 
 }
 
 /** The breaker's state for a target's history (see the file's comment). */
-export function forecastBreaker(window: RegularSeries, timeZone: string, thresholds: BreakerThresholds = BREAKER_DEFAULTS): BreakerDecision {
+export function forecastBreaker(
+  window: RegularSeries,
+  timeZone: string,
+  thresholds: BreakerThresholds = BREAKER_DEFAULTS,
+  calendar?: Calendar,
+): BreakerDecision {
   const history = fromFirstDatapoint(window);
   const day = Math.round(DAY_MS / history.stepMs);
   const days: DayError[] = [];
   for (let back = thresholds.days; back >= 1; back--) {
     const startIndex = history.values.length - back * day;
     if (startIndex < 0) continue;
-    days.push({ startMs: history.startMs + startIndex * history.stepMs, relativeError: dayRelativeError(history, startIndex, timeZone) });
+    days.push({ startMs: history.startMs + startIndex * history.stepMs, relativeError: dayRelativeError(history, startIndex, timeZone, calendar) });
   }
   const state = breakerStateAfter(
     days.map((day) => day.relativeError),
