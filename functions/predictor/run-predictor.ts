@@ -4,6 +4,7 @@ import { MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
 import type { PredictorConfig, PredictorTarget } from '../../shared/predictor/config.ts';
 import { decideTarget, type TargetDecision } from '../../shared/predictor/decide-target.ts';
 import type { FloorChoiceMemo } from '../../shared/predictor/floor-choice.ts';
+import type { BreakerMemo } from '../../shared/predictor/forecast-breaker.ts';
 import { readLoadHistory } from './read-history.ts';
 import { applyReconciliation, PartialWriteError, readTargetState } from './scaling-targets.ts';
 
@@ -29,6 +30,8 @@ export interface PredictorRun {
 
 /** Kept while the container is warm: each tuned target is replayed once a day (floor-choice.ts). */
 const floorChoices: FloorChoiceMemo = new Map();
+/** Kept while the container is warm: the forecast-error breaker decides once a day per target (forecast-breaker.ts). */
+const breakerDecisions: BreakerMemo = new Map();
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -46,7 +49,7 @@ async function runTarget(
   if (historyFailure) return { ...base, ok: false, reason: `history unreadable, no floor raised: ${historyFailure}` };
   try {
     const state = await readTargetState(clients.scaling, target);
-    const decision = decideTarget(config, target, history.series.get(target.workload)!, state, nowMs, floorChoices);
+    const decision = decideTarget(config, target, history.series.get(target.workload)!, state, nowMs, floorChoices, breakerDecisions);
     if (!decision.writes) return { ...base, ok: true, decision, reason: `no action written: ${decision.whyNoWrites}` };
     const written = await applyReconciliation(clients.scaling, target, decision.reconciliation);
     return { ...base, ok: true, decision, ...written };

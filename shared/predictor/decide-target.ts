@@ -4,7 +4,7 @@ import { lastDays, type RegularSeries } from '../series/regular-series.ts';
 import type { PredictorConfig, PredictorTarget } from './config.ts';
 import { chooseTodaysFloorSettings, type FloorChoice, type FloorChoiceMemo } from './floor-choice.ts';
 import type { ForecastError } from './forecast-error.ts';
-import { forecastBreaker, type BreakerDecision } from './forecast-breaker.ts';
+import { forecastBreaker, type BreakerDecision, type BreakerMemo } from './forecast-breaker.ts';
 import { forecastTarget, planForecast, previousDayError } from './plan-target.ts';
 import {
   ActionOwnership,
@@ -93,6 +93,8 @@ export function decideTarget(
   nowMs: number,
   /** Today's floor choices a warm predictor already made (chooseTodaysFloorSettings). */
   floorChoices?: FloorChoiceMemo,
+  /** Today's breaker decisions a warm predictor already made. */
+  breakerDecisions?: BreakerMemo,
 ): TargetDecision {
   const ownership = new ActionOwnership(config.actionPrefix, target.workload);
   const others = ownership.otherOwners(state.existing);
@@ -135,7 +137,13 @@ export function decideTarget(
     walls,
     actionBudget,
   });
-  const breaker = forecastBreaker(lastDays(window, config.historyDays), target.timeZone, undefined, target.calendar);
+  const breaker = forecastBreaker(
+    lastDays(window, config.historyDays),
+    target.timeZone,
+    undefined,
+    target.calendar,
+    breakerDecisions && { cache: breakerDecisions, workload: target.workload },
+  );
   // An open breaker plans no raise: what is ahead is deleted, a raise in force gets its restore (floorActions).
   const plan = breaker.state === 'open' ? { steps: [], notes: [...planned.plan.notes, breaker.reason] } : planned.plan;
   const { wallInput } = planned;

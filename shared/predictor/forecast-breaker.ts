@@ -5,7 +5,7 @@
  * only at or below `closeAtOrBelow`.
  *
  * The predictor keeps no state between runs, so the breaker's state is replayed from the history itself: each of
- * the last `days` whole days is forecast from what came before it, its error scored against the seasonal naive's on
+ * the last `days` whole UTC days is forecast from what came before it, its error scored against the seasonal naive's on
  * that day, and the day-by-day decisions applied in order from a closed breaker. The same history gives the same
  * state, on every run and in a backtest. Pure.
  */
@@ -99,18 +99,31 @@ export function dayRelativeError(history: RegularSeries, dayStartIndex: number, 
   return scale > 0 ? model / scale : model > 0 ? Infinity : 1;
 }
 
-/** The breaker's state for a target's history (see the file's comment). */
+/** Decisions a warm predictor already made, by workload and UTC day: the decision holds all day. */
+export type BreakerMemo = Map<string, BreakerDecision>;
+
+/**
+ * The breaker's state for a target's history (see the file's comment). The scored days are the last whole UTC days
+ * before the history's end, so every run of a day reaches the same decision, and a warm predictor makes it once.
+ */
 export function forecastBreaker(
   window: RegularSeries,
   timeZone: string,
   thresholds: BreakerThresholds = BREAKER_DEFAULTS,
   calendar?: Calendar,
+  memo?: { readonly cache: BreakerMemo; readonly workload: string },
 ): BreakerDecision {
   const history = fromFirstDatapoint(window);
   const day = Math.round(DAY_MS / history.stepMs);
+  const endMs = history.startMs + history.values.length * history.stepMs;
+  const todayMs = Math.floor(endMs / DAY_MS) * DAY_MS;
+  const key = memo && `${memo.workload}|${todayMs}`;
+  const known = key === undefined ? undefined : memo!.cache.get(key);
+  if (known) return known;
+  const todayIndex = Math.round((todayMs - history.startMs) / history.stepMs);
   const days: DayError[] = [];
   for (let back = thresholds.days; back >= 1; back--) {
-    const startIndex = history.values.length - back * day;
+    const startIndex = todayIndex - back * day;
     if (startIndex < 0) continue;
     days.push({ startMs: history.startMs + startIndex * history.stepMs, relativeError: dayRelativeError(history, startIndex, timeZone, calendar) });
   }
@@ -123,5 +136,10 @@ export function forecastBreaker(
     state === 'open'
       ? `forecast error breaker open: the forecast's error relative to the seasonal naive's was ${errors} over the last ${days.length} days (opens above ${thresholds.openAbove}, closes at or below ${thresholds.closeAtOrBelow}): no floor raised, reactive scaling carries the target`
       : `forecast error breaker closed (relative errors ${errors || 'not measurable yet'})`;
-  return { state, days, reason };
+  const decision = { state, days, reason };
+  if (key !== undefined) {
+    for (const stale of memo!.cache.keys()) if (stale.startsWith(`${memo!.workload}|`)) memo!.cache.delete(stale);
+    memo!.cache.set(key, decision);
+  }
+  return decision;
 }

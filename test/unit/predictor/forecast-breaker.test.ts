@@ -98,6 +98,19 @@ describe('forecastBreaker: the state replayed from the history', () => {
     expect(decision.state).toBe('closed');
   });
 
+  it('decides once a day: every run of the day scores the same whole days, and a warm predictor reuses the decision', () => {
+    const cache = new Map();
+    const memo = { cache, workload: 'orders' };
+    const full = withEpisode(4, 2);
+    const later = { ...full, values: [...full.values, ...Array.from({ length: 5 }, (_, hour) => weekly(DAYS * 24 + hour))] };
+    const first = forecastBreaker(full, 'UTC', BREAKER_DEFAULTS, undefined, memo);
+    expect(forecastBreaker(later, 'UTC')).toEqual(first);
+    expect(forecastBreaker(later, 'UTC', BREAKER_DEFAULTS, undefined, memo)).toBe(first);
+    const nextDay = { ...later, values: [...later.values, ...Array.from({ length: 19 }, (_, hour) => weekly(DAYS * 24 + 5 + hour))] };
+    expect(forecastBreaker(nextDay, 'UTC', BREAKER_DEFAULTS, undefined, memo)).not.toBe(first);
+    expect(cache.size).toBe(1);
+  });
+
   it('does not open on a load that repeats exactly, where the naive errs by nothing', () => {
     const flat = { startMs: NOW - DAYS * DAY, stepMs: HOUR, values: new Array<number>(DAYS * 24).fill(10) };
     expect(dayRelativeError(flat, flat.values.length - 24, 'UTC')).toBeLessThanOrEqual(1);
