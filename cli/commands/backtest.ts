@@ -149,10 +149,6 @@ function printTable(result: BacktestResult): void {
     process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
   const tuned = describeFloorSettings(result);
   if (tuned) process.stdout.write(`${tuned}\n`);
-  if (result.oracleExact === false)
-    process.stdout.write(
-      'oracle: the fast spread stand-in (the trace is too long for the exact search): it can cost up to ~12% more than the exact optimum, so "vs oracle" may be understated (bench/results/simulate.md)\n',
-    );
 }
 
 /** headroom-predictive's daily floor settings, runs of equal days merged: "p50 at 100% from 01-09, p90 at 85% from 01-12". */
@@ -290,7 +286,6 @@ export function register(program: Command): void {
             startMs: new Date(startMs).toISOString(),
             minutes: arrivals.length,
             source: flags.trace ?? `cloudwatch:${flags.namespace}/${flags.metric}`,
-            ...(result.oracleExact === undefined ? {} : { oracle: result.oracleExact ? 'exact' : 'spread stand-in' }),
           },
           policies: result.policies.map((policy) => ({
             ...policy,

@@ -37,7 +37,7 @@ start-up ${p.startupMs / 1000} s, SLO ${p.sloMs / 1000} s, capacity ${p.minCapac
 ${rows}
 </tbody>
 </table>
-${result.oracleExact === false ? '<p class="note">The oracle here is the fast spread plan (the trace is too long for the exact search): it can cost up to ~12% more than the exact optimum, so &ldquo;capacity vs oracle&rdquo; may be understated.</p>\n' : ''}${figures}
+${figures}
 </body>
 </html>
 `;

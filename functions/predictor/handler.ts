@@ -37,9 +37,12 @@ export const handler = middy(async () => {
         reason: decision.floorSettings.reason,
       },
       planNotes: decision?.plan.notes,
+      forecastBreaker: decision?.breaker.reason,
     };
-    if (outcome.ok) logger.info('target planned', summary);
-    else logger.error('target not planned: no floor raised, nothing lowered', summary);
+    if (!outcome.ok) logger.error('target not planned: no floor raised, nothing lowered', summary);
+    else if (decision?.breaker.state === 'open')
+      logger.warn('forecast error breaker open: no floor raised, reactive scaling carries the target', summary);
+    else logger.info('target planned', summary);
   }
   if (run.metricsFailure) logger.error('predictor metrics not published (the targets above were written as logged)', { reason: run.metricsFailure });
   return {

@@ -4,6 +4,7 @@ import { MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
 import type { PredictorConfig, PredictorTarget } from '../../shared/predictor/config.ts';
 import { decideTarget, type TargetDecision } from '../../shared/predictor/decide-target.ts';
 import type { FloorChoiceMemo } from '../../shared/predictor/floor-choice.ts';
+import type { BreakerMemo } from '../../shared/predictor/forecast-breaker.ts';
 import { readLoadHistory } from './read-history.ts';
 import { applyReconciliation, PartialWriteError, readTargetState } from './scaling-targets.ts';
 
@@ -36,6 +37,8 @@ export interface RunOptions {
 
 /** Kept while the container is warm: each tuned target is replayed once a day (floor-choice.ts). */
 const floorChoices: FloorChoiceMemo = new Map();
+/** Kept while the container is warm: the forecast-error breaker decides once a day per target (forecast-breaker.ts). */
+const breakerDecisions: BreakerMemo = new Map();
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -54,7 +57,7 @@ async function runTarget(
   if (historyFailure) return { ...base, ok: false, reason: `history unreadable, no floor raised: ${historyFailure}` };
   try {
     const state = await readTargetState(clients.scaling, target, clock);
-    const decision = decideTarget(config, target, history.series.get(target.workload)!, state, nowMs, floorChoices);
+    const decision = decideTarget(config, target, history.series.get(target.workload)!, state, nowMs, floorChoices, breakerDecisions);
     if (!decision.writes) return { ...base, ok: true, decision, reason: `no action written: ${decision.whyNoWrites}` };
     const written = await applyReconciliation(clients.scaling, target, decision.reconciliation);
     // Written all the same: what stands after the write is no worse than before it (invariants.ts); said, and counted as a failure.
@@ -84,6 +87,7 @@ function datums(outcome: TargetOutcome, now: Date): MetricDatum[] {
       datum(MetricName.forecastP50, decision.forecast.p50[0]!),
       datum(MetricName.forecastP90, decision.forecast.p90[0]!),
       datum(MetricName.scheduledFloor, decision.scheduledFloorNow),
+      datum(MetricName.forecastBreakerOpen, decision.breaker.state === 'open' ? 1 : 0),
     );
     if (decision.previousError) {
       list.push(datum(MetricName.forecastErrorMape, decision.previousError.mape, 'Percent'));

@@ -46,6 +46,8 @@ export const MetricName = {
   /** Predictor: the error of the previous run's forecast over what has since happened. */
   forecastErrorMape: 'ForecastErrorMAPE',
   forecastErrorMase: 'ForecastErrorMASE',
+  /** Predictor: 1 while the forecast-error breaker holds a target's floors down (shared/predictor/forecast-breaker.ts), else 0. */
+  forecastBreakerOpen: 'ForecastBreakerOpen',
   /** Predictor: per-target outcome of one run. */
   predictorSuccess: 'PredictorSuccess',
   predictorFailure: 'PredictorFailure',

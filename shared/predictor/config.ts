@@ -4,6 +4,7 @@
  */
 import { allocateDecreases, type DecreaseSlot, DYNAMODB_DECREASE_QUOTA, PREDICTOR_DECREASES_PER_RESOURCE } from '../plan/dynamodb-decreases.ts';
 import { isCloudWatchStatistic, STATISTIC_HINT } from '../metrics/statistic.ts';
+import type { Calendar } from '../forecast/calendar.ts';
 
 export const PREDICTOR_CONFIG_VARIABLE = 'HEADROOM_PREDICTOR_CONFIG';
 
@@ -79,6 +80,20 @@ export interface PredictorTargetInput {
    * @default none: quantile and targetUtilization as given
    */
   readonly floorTuning?: FloorTuningInput;
+  /**
+   * Holidays, declared events and days to forget (docs/forecasting.md).
+   * @default none: no holiday, no event, low days detected and forgotten
+   */
+  readonly calendar?: CalendarInput;
+}
+
+/** The calendar as the construct writes it: local dates `YYYY-MM-DD`, event windows as ISO 8601 instants. */
+export interface CalendarInput {
+  readonly holidays?: readonly string[];
+  readonly forgetDays?: readonly string[];
+  readonly events?: readonly { readonly start: string; readonly end: string; readonly multiplier?: number; readonly expectedLoad?: number }[];
+  /** @default true */
+  readonly detectLowDays?: boolean;
 }
 
 /** What QueueScaledService deploys, as the predictor's replay needs it. */
@@ -96,8 +111,9 @@ export interface FloorTuningInput {
 
 /** A target as the handler runs it: every default filled in. */
 export interface PredictorTarget
-  extends Required<Omit<PredictorTargetInput, 'minCapacity' | 'maxCapacity' | 'maxDecreasesPerDay' | 'load' | 'floorTuning'>> {
+  extends Required<Omit<PredictorTargetInput, 'minCapacity' | 'maxCapacity' | 'maxDecreasesPerDay' | 'load' | 'floorTuning' | 'calendar'>> {
   readonly load: readonly LoadMetric[];
+  readonly calendar?: Calendar;
   readonly floorTuning?: FloorTuningInput;
   readonly minCapacity?: number;
   readonly maxCapacity?: number;
@@ -269,6 +285,51 @@ function parseFloorTuning(value: unknown, path: string): FloorTuningInput {
   };
 }
 
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseCalendar(value: unknown, path: string): Calendar {
+  const calendar = object(value, path);
+  const dates = (field: 'holidays' | 'forgetDays') => {
+    const list = calendar[field] ?? [];
+    if (!Array.isArray(list) || !list.every((date) => typeof date === 'string' && LOCAL_DATE.test(date) && !Number.isNaN(Date.parse(date))))
+      throw new PredictorConfigError(`${path}.${field} must be an array of local dates "YYYY-MM-DD", got ${JSON.stringify(calendar[field])}`);
+    return list as string[];
+  };
+  const events = calendar.events ?? [];
+  if (!Array.isArray(events)) throw new PredictorConfigError(`${path}.events must be an array of {start, end, multiplier or expectedLoad}`);
+  const detect = calendar.detectLowDays ?? true;
+  if (typeof detect !== 'boolean') throw new PredictorConfigError(`${path}.detectLowDays must be true or false, got ${JSON.stringify(detect)}`);
+  return {
+    holidays: dates('holidays'),
+    forgetDays: dates('forgetDays'),
+    detectLowDays: detect,
+    events: events.map((raw: unknown, index) => {
+      const at = `${path}.events[${index}]`;
+      const event = object(raw, at);
+      const instant = (field: 'start' | 'end') => {
+        const ms = typeof event[field] === 'string' ? Date.parse(event[field] as string) : Number.NaN;
+        if (Number.isNaN(ms))
+          throw new PredictorConfigError(
+            `${at}.${field} must be an ISO 8601 instant such as "2026-11-27T08:00:00Z", got ${JSON.stringify(event[field])}`,
+          );
+        return ms;
+      };
+      const [startMs, endMs] = [instant('start'), instant('end')];
+      if (endMs <= startMs) throw new PredictorConfigError(`${at}.end must be after ${at}.start`);
+      if (event.multiplier === undefined && event.expectedLoad === undefined)
+        throw new PredictorConfigError(`${at} must give a multiplier (of the forecast) or an expectedLoad (load units per second)`);
+      return {
+        startMs,
+        endMs,
+        ...(event.multiplier === undefined ? {} : { multiplier: number(event, 'multiplier', at, (v) => v > 0, 'a positive number') }),
+        ...(event.expectedLoad === undefined
+          ? {}
+          : { expectedLoad: number(event, 'expectedLoad', at, (v) => v >= 0, 'a load >= 0 in load units per second') }),
+      };
+    }),
+  };
+}
+
 /** Validates one target and fills its defaults; throws a PredictorConfigError naming the field. */
 export function parsePredictorTarget(value: unknown, path: string): PredictorTarget {
   const target = object(value, path);
@@ -324,6 +385,7 @@ export function parsePredictorTarget(value: unknown, path: string): PredictorTar
         : undefined,
     timeZone,
     ...(target.floorTuning === undefined ? {} : { floorTuning: parseFloorTuning(target.floorTuning, `${path}.floorTuning`) }),
+    ...(target.calendar === undefined ? {} : { calendar: parseCalendar(target.calendar, `${path}.calendar`) }),
   };
 }
 

@@ -4,6 +4,7 @@ import { lastDays, type RegularSeries } from '../series/regular-series.ts';
 import type { PredictorConfig, PredictorTarget } from './config.ts';
 import { chooseTodaysFloorSettings, type FloorChoice, type FloorChoiceMemo } from './floor-choice.ts';
 import type { ForecastError } from './forecast-error.ts';
+import { forecastBreaker, type BreakerDecision, type BreakerMemo } from './forecast-breaker.ts';
 import { forecastTarget, planForecast, previousDayError } from './plan-target.ts';
 import { Wall } from '../plan/index.ts';
 import {
@@ -50,6 +51,8 @@ export interface TargetDecision {
   readonly floorSettings: FloorChoice;
   /** Promises (invariants.ts) the written actions would still break; empty unless something is wrong. */
   readonly invariantBreaks: readonly string[];
+  /** The forecast-error breaker: open, the plan raises nothing (reactive scaling carries the target). */
+  readonly breaker: BreakerDecision;
 }
 
 /** Another workload or predictor already writes scheduled actions on this target: refused, nothing written. */
@@ -103,6 +106,8 @@ export function decideTarget(
   nowMs: number,
   /** Today's floor choices a warm predictor already made (chooseTodaysFloorSettings). */
   floorChoices?: FloorChoiceMemo,
+  /** Today's breaker decisions a warm predictor already made. */
+  breakerDecisions?: BreakerMemo,
 ): TargetDecision {
   const ownership = new ActionOwnership(config.actionPrefix, target.workload);
   const others = ownership.otherOwners(state.existing);
@@ -155,11 +160,21 @@ export function decideTarget(
     nowMs,
     floorChoices,
   );
-  const { plan, wallInput } = planForecast(
-    { ...target, quantile: floorSettings.quantile, targetUtilization: floorSettings.targetUtilization },
-    forecast,
-    { horizonHours: config.horizonHours, walls, actionBudget },
+  const planned = planForecast({ ...target, quantile: floorSettings.quantile, targetUtilization: floorSettings.targetUtilization }, forecast, {
+    horizonHours: config.horizonHours,
+    walls,
+    actionBudget,
+  });
+  const breaker = forecastBreaker(
+    lastDays(window, config.historyDays),
+    target.timeZone,
+    undefined,
+    target.calendar,
+    breakerDecisions && { cache: breakerDecisions, workload: target.workload },
   );
+  // An open breaker plans no raise: what is ahead is deleted, a raise in force gets its restore (floorActions).
+  const plan = breaker.state === 'open' ? { steps: [], notes: [...planned.plan.notes, breaker.reason] } : planned.plan;
+  const { wallInput } = planned;
   const wall = new Wall(wallInput);
   const wallView: WallView = { at: (timeMs) => wall.at(timeMs), maxCapacity: walls.maxCapacity };
   const desired = floorActions(plan, wallInput, ownership, readMs, state.existing, raiseMayHold).flatMap(
@@ -185,5 +200,6 @@ export function decideTarget(
     previousError: previousDayError(lastDays(window, config.historyDays), target.timeZone),
     floorSettings,
     invariantBreaks: invariantBreaks(reconciliation.pending, wallView, inForce !== undefined),
+    breaker,
   };
 }

@@ -5,6 +5,7 @@
  * Pure: the zone rules come from the runtime's Intl data.
  */
 import { forecastSeries, type ForecastOptions, type QuantileForecast } from '../forecast/index.ts';
+import { applyCalendar, forgetDays, type Calendar } from '../forecast/calendar.ts';
 import type { RegularSeries } from '../series/regular-series.ts';
 
 const HOUR_MS = 3_600_000;
@@ -74,11 +75,18 @@ export function toWallClock(series: RegularSeries, zone: string): RegularSeries 
   return { startMs: first * stepMs, stepMs, values };
 }
 
-/** forecastSeries with the daily and weekly cycles in `zone`; the forecast's steps are UTC, from the history's end. */
-export function forecastInZone(history: RegularSeries, options: ForecastOptions, zone: string): QuantileForecast {
-  if (isUtc(zone) || history.values.length === 0) return forecastSeries(history, options);
-  const offset = offsets(zone);
-  const local = toWallClock(history, zone);
+/**
+ * forecastSeries with the daily and weekly cycles in `zone`; the forecast's steps are UTC, from the history's end.
+ * With a calendar, holidays, days to forget and past events are left out of the fit, and holidays and events ahead
+ * shape the forecast (shared/forecast/calendar.ts).
+ */
+export function forecastInZone(history: RegularSeries, options: ForecastOptions, zone: string, calendar?: Calendar): QuantileForecast {
+  if (history.values.length === 0 || (isUtc(zone) && !calendar)) return forecastSeries(history, options);
+  const offset = isUtc(zone) ? () => 0 : offsets(zone);
+  const toLocal = (utcMs: number) => utcMs + offset(utcMs);
+  const wallClock = isUtc(zone) ? history : toWallClock(history, zone);
+  const forgotten = calendar ? forgetDays(wallClock, calendar, toLocal) : { series: wallClock, notes: [] };
+  const local = forgotten.series;
   // A couple of hours more, so a change of offset within the horizon still finds its wall-clock step.
   const forecast = forecastSeries(local, { ...options, horizonMs: options.horizonMs + 2 * HOUR_MS });
   const startMs = history.startMs + history.values.length * history.stepMs;
@@ -89,12 +97,9 @@ export function forecastInZone(history: RegularSeries, options: ForecastOptions,
       const at = Math.floor((utc + offset(utc) - forecast.startMs) / forecast.stepMs);
       return values[Math.max(0, Math.min(values.length - 1, at))]!;
     });
-  return {
-    ...forecast,
-    startMs,
-    p50: read(forecast.p50),
-    p90: read(forecast.p90),
-    p99: read(forecast.p99),
-    notes: [...forecast.notes, `daily and weekly cycles in ${zone}`],
-  };
+  const inUtc = { ...forecast, startMs, p50: read(forecast.p50), p90: read(forecast.p90), p99: read(forecast.p99) };
+  const zoneNote = isUtc(zone) ? [] : [`daily and weekly cycles in ${zone}`];
+  if (!calendar) return { ...inUtc, notes: [...forecast.notes, ...zoneNote] };
+  const { calendarNotes, ...shaped } = applyCalendar(inUtc, local, calendar, toLocal);
+  return { ...shaped, notes: [...forecast.notes, ...zoneNote, ...forgotten.notes, ...calendarNotes] };
 }

@@ -3,6 +3,7 @@
  * zone), the plan and its budgets. The predictor Lambda (decideTarget) and the simulator's headroom-predictive
  * both call these, so a backtest replays the deployed predictor by construction. Pure.
  */
+import type { Calendar } from '../forecast/calendar.ts';
 import type { QuantileForecast } from '../forecast/index.ts';
 import { gapShare } from '../forecast/gaps.ts';
 import type { DecreaseSlot } from '../plan/dynamodb-decreases.ts';
@@ -71,10 +72,14 @@ function checkHistory(workload: string, history: RegularSeries): void {
 }
 
 /** Checks the history (from the metric's first datapoint) and forecasts it in the workload's time zone. */
-export function forecastTarget(target: Pick<PlannedTarget, 'workload' | 'timeZone'>, window: RegularSeries, horizonHours: number): QuantileForecast {
+export function forecastTarget(
+  target: Pick<PlannedTarget, 'workload' | 'timeZone'> & { readonly calendar?: Calendar },
+  window: RegularSeries,
+  horizonHours: number,
+): QuantileForecast {
   const history = fromFirstDatapoint(window);
   checkHistory(target.workload, history);
-  return forecastInZone(history, { horizonMs: horizonHours * HOUR_MS }, target.timeZone ?? TARGET_DEFAULTS.timeZone);
+  return forecastInZone(history, { horizonMs: horizonHours * HOUR_MS }, target.timeZone ?? TARGET_DEFAULTS.timeZone, target.calendar);
 }
 
 /** Plans the floors of a forecast: its `target.quantile`, once, at `target.targetUtilization`, within the budgets. */

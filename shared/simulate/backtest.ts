@@ -50,8 +50,6 @@ export interface BacktestResult {
    * until then, the configured ones); empty when pinned.
    */
   readonly floorSettings?: readonly TunedDay[];
-  /** Whether the oracle's plan is the exact optimum (small traces) or the spread stand-in (when it ran). */
-  readonly oracleExact?: boolean;
 }
 
 /**
@@ -88,15 +86,11 @@ export function backtestArrivals(
     options.onProgress?.(done, total);
   };
   let predictive: PredictiveFloors | undefined;
-  let oracleExact: boolean | undefined;
   const runs = policies.map((name, index) => {
     const tick = () => report(PROGRESS_EVERY_MINUTES);
     let run: Simulated;
-    if (name === 'oracle') {
-      const oracle = simulateOracle(arrivals, parameters, tick);
-      oracleExact = oracle.exact;
-      run = oracle;
-    } else {
+    if (name === 'oracle') run = simulateOracle(arrivals, parameters, tick);
+    else {
       const floors =
         name === 'headroom-predictive'
           ? (predictive = new PredictiveFloors(arrivals, missing, startMs, parameters, predictiveSettings(parameters, options)))
@@ -123,7 +117,6 @@ export function backtestArrivals(
     policies: scores,
     timelines: runs.map((run) => run.timeline),
     ...(predictive ? { forecast: predictive.forecastBands(), floorSettings: predictive.tunedDays } : {}),
-    ...(oracleExact === undefined ? {} : { oracleExact }),
   };
 }
 

@@ -90,8 +90,8 @@ export function simulateReactive(
   };
 }
 
-export function simulateOracle(arrivals: readonly number[], parameters: BacklogParameters, tick: () => void): Simulated & { exact: boolean } {
-  const { desired, exact } = oraclePlan(arrivals, parameters);
+export function simulateOracle(arrivals: readonly number[], parameters: BacklogParameters, tick: () => void): Simulated {
+  const { desired } = oraclePlan(arrivals, parameters);
   const service = new ServiceModel(parameters, desired[0] ?? parameters.minCapacity);
   const running = new Array<number>(arrivals.length);
   const oldest = new Array<number>(arrivals.length);
@@ -102,5 +102,5 @@ export function simulateOracle(arrivals: readonly number[], parameters: BacklogP
     oldest[minute] = step.oldestAgeMinutes * 60;
     if ((minute + 1) % PROGRESS_EVERY_MINUTES === 0) tick();
   }
-  return { service, exact, timeline: { name: 'oracle', capacity: desired, running, oldestWaitSeconds: oldest, messages: messagesOf(service) } };
+  return { service, timeline: { name: 'oracle', capacity: desired, running, oldestWaitSeconds: oldest, messages: messagesOf(service) } };
 }

@@ -3,6 +3,7 @@ export {
   MANAGED_TAG_KEY,
   PredictiveScaling,
   PredictorMode,
+  type PredictiveEvent,
   type PredictiveScalingProps,
   type PredictiveTargetOptions,
 } from './predictive-scaling.ts';

@@ -41,7 +41,9 @@ function validated(where: string, path: string, parse: () => unknown): void {
   } catch (error) {
     if (!(error instanceof PredictorConfigError)) throw error;
     const detail = path && error.detail.startsWith(`${path}.`) ? error.detail.slice(path.length + 1) : error.detail.replace(/^config\./, '');
-    const [prop = 'config', ...problem] = detail.split(' ');
+    const [named = 'config', ...problem] = detail.split(' ');
+    // The calendar's fields are the target's own props (holidays, forgetDays, events).
+    const prop = named.replace(/^calendar\./, '');
     throw new InvalidPropError(where, prop, problem.join(' '), `Set ${prop} as described.`);
   }
 }
@@ -160,6 +162,42 @@ export interface PredictiveTargetOptions {
    * @default none: quantile and targetUtilization throughout
    */
   readonly floorTuning?: FloorTuningInput;
+  /**
+   * Public holidays the load observes, as local dates `YYYY-MM-DD` in `timeZone`: left out of the history the
+   * forecast learns from, and forecast like a Sunday (docs/forecasting.md).
+   * @default none
+   */
+  readonly holidays?: string[];
+  /**
+   * Days the forecast must not learn from (an outage, an incident, a load test), as local dates `YYYY-MM-DD`. Days
+   * whose load was below half of the same weekday's median are left out without being declared.
+   * @default none declared
+   */
+  readonly forgetDays?: string[];
+  /**
+   * Known events ahead (a launch, a sale, a match): the predictor plans floors for them, and leaves their windows out
+   * of the history once they are past.
+   * @default none
+   */
+  readonly events?: PredictiveEvent[];
+}
+
+/** A known event: over its window the load is the forecast times `multiplier`, or at least `expectedLoad`. */
+export interface PredictiveEvent {
+  /** Start of the window, an ISO 8601 instant such as `2026-11-27T08:00:00Z`. */
+  readonly start: string;
+  /** End of the window (exclusive), an ISO 8601 instant. */
+  readonly end: string;
+  /**
+   * The load over the window is the forecast times this.
+   * @default 1 (give this or expectedLoad)
+   */
+  readonly multiplier?: number;
+  /**
+   * The load over the window is at least this, in the load metric's units per second.
+   * @default none (give this or multiplier)
+   */
+  readonly expectedLoad?: number;
 }
 
 /**
@@ -437,6 +475,9 @@ export class PredictiveScaling extends Construct {
       actionBudget: options.actionBudget ?? TARGET_DEFAULTS.actionBudget,
       timeZone: options.timeZone ?? TARGET_DEFAULTS.timeZone,
       ...(options.floorTuning ? { floorTuning: options.floorTuning } : {}),
+      ...(options.holidays || options.forgetDays || options.events
+        ? { calendar: { holidays: options.holidays, forgetDays: options.forgetDays, events: options.events } }
+        : {}),
     };
     // The handler's own validation, at synth; what a token hides is checked by the handler at run time.
     validated(where, 'config', () =>

@@ -354,7 +354,10 @@ export class WorkloadDashboard extends Construct {
           title: 'Forecast error of the previous run',
           width: 12,
           left: [metric(MetricName.forecastErrorMape, 'Maximum').with({ label: 'MAPE %' })],
-          right: [metric(MetricName.forecastErrorMase, 'Maximum').with({ label: 'MASE' })],
+          right: [
+            metric(MetricName.forecastErrorMase, 'Maximum').with({ label: 'MASE' }),
+            metric(MetricName.forecastBreakerOpen, 'Maximum').with({ label: 'Breaker open (no floors)' }),
+          ],
         }),
       );
     }

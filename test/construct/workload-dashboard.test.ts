@@ -49,7 +49,8 @@ describe('WorkloadDashboard', () => {
     });
 
     it('plots the predictor’s runs, errors and forecast error', () => {
-      for (const metric of ['PredictorSuccess', 'PredictorFailure', 'ForecastErrorMAPE', 'ForecastErrorMASE']) expect(body).toContain(metric);
+      for (const metric of ['PredictorSuccess', 'PredictorFailure', 'ForecastErrorMAPE', 'ForecastErrorMASE', 'ForecastBreakerOpen'])
+        expect(body).toContain(metric);
     });
 
     it('adds cdk-monitoring-constructs’ standard widgets for the queue and the service', () => {

@@ -41,6 +41,7 @@ describe('the predictor against the local AWS', () => {
     expect(lastRestore).toBeGreaterThan(lastRaise);
     expect(await predictorMetric('PredictorSuccess', workload.workload)).toBe(1);
     expect(await predictorMetric('ForecastP90', workload.workload)).toBeGreaterThan(0);
+    expect(await predictorMetric('ForecastBreakerOpen', workload.workload)).toBe(0);
   });
 
   it('converges: a second run leaves exactly the same actions', async () => {

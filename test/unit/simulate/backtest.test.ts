@@ -9,7 +9,8 @@ import {
   runBacktest,
   type BacklogParameters,
 } from '../../../shared/simulate/index.ts';
-import { cheapestRunningProfile, oraclePlan, spreadRunningProfile } from '../../../shared/simulate/oracle.ts';
+import { launchPlan, oraclePlan } from '../../../shared/simulate/oracle.ts';
+import { cheapestRunningProfile } from '../../../shared/simulate/oracle-search.ts';
 import { ServiceModel } from '../../../shared/simulate/service-model.ts';
 
 const parameters: BacklogParameters = { throughputPerWorker: 1, startupMs: 120_000, sloMs: 300_000, minCapacity: 1, maxCapacity: 50 };
@@ -112,13 +113,11 @@ describe('runBacktest', () => {
     expect(result.forecast!.p90[2 * 24 * 60 + 600]).toBeGreaterThan(result.forecast!.p90[2 * 24 * 60 + 300]!);
   });
 
-  it('plans the oracle with the fast stand-in on long traces, at no less cost than the exact plan', () => {
-    const arrivals = Array.from({ length: 400 }, (_, minute) => 300 + 250 * Math.sin(minute / 17));
-    const spread = spreadRunningProfile(arrivals, parameters);
-    expect(oraclePlan(arrivals, { ...parameters, maxCapacity: 100 }).exact).toBe(false);
-    expect(spread.reduce((sum, value) => sum + value, 0)).toBeGreaterThanOrEqual(
-      cheapestRunningProfile(arrivals, parameters).reduce((sum, value) => sum + value, 0),
-    );
+  it('plans the oracle exactly on a trace longer than a day, reading the profile back segment by segment', () => {
+    const arrivals = Array.from({ length: 1500 }, (_, minute) => 300 + 250 * Math.sin(minute / 17));
+    const whole = cheapestRunningProfile(arrivals, parameters, 1500);
+    expect(cheapestRunningProfile(arrivals, parameters, 97)).toEqual(whole);
+    expect(oraclePlan(arrivals, parameters).running).toEqual(launchPlan(whole, Math.ceil(parameters.startupMs / 60_000)).running);
   });
 
   it('lets the oracle meet the SLO on a burst it can prepare for', () => {
@@ -170,17 +169,16 @@ describe('properties', () => {
     );
   });
 
-  // On traces this small the oracle's plan is the exact optimum (oracleExact), so this is a strict bound.
+  // The oracle's plan is the exact optimum, so this is a strict bound.
   it('cost no policy that met the SLO less than the oracle', () => {
     fc.assert(
       fc.property(arbitraryArrivals, arbitraryParameters, (arrivals, drawn) => {
-        const { policies, oracleExact } = backtestArrivals(arrivals, START, drawn, [
+        const { policies } = backtestArrivals(arrivals, START, drawn, [
           'cpu-target-tracking',
           'queue-step-scaling',
           'backlog-target-tracking',
           'oracle',
         ]);
-        expect(oracleExact).toBe(true);
         const oracle = policies.at(-1)!;
         for (const policy of policies)
           if (policy.sloViolationMinutes === 0) expect(policy.capacityHours).toBeGreaterThanOrEqual(oracle.capacityHours - 1e-9);

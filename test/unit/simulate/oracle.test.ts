@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BacklogParameters } from '../../../shared/simulate/index.ts';
-import { cheapestRunningProfile, deadlineMinutes, launchPlan } from '../../../shared/simulate/oracle.ts';
+import { deadlineMinutes, launchPlan } from '../../../shared/simulate/oracle.ts';
+import { cheapestRunningProfile } from '../../../shared/simulate/oracle-search.ts';
 
 /**
  * Every running sequence, costed by the oracle's rules: the first minute's workers are there from the start;
@@ -53,6 +54,8 @@ describe('the oracle’s exact search', () => {
           const best = bruteForceCheapest(arrivals, parameters);
           fc.pre(Number.isFinite(best));
           expect(planCost(cheapestRunningProfile(arrivals, parameters), parameters)).toBe(best);
+          // Read back in segments of any length, the profile is the same.
+          expect(cheapestRunningProfile(arrivals, parameters, 2)).toEqual(cheapestRunningProfile(arrivals, parameters));
         },
       ),
       { numRuns: 300 },
