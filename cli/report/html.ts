@@ -1,7 +1,20 @@
 import type { BacktestResult } from '../../shared/simulate/index.ts';
 
-const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[character]!);
+export const escapeHtml = (text: string) =>
+  text.replace(/[&<>"]/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[character]!);
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+
+/** The report pages' one style sheet. */
+export const pageStyle = `
+  body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; max-width: 72rem; }
+  table { border-collapse: collapse; margin: 1rem 0; }
+  th, td { border: 1px solid #ccc; padding: 0.3rem 0.7rem; text-align: right; }
+  td:first-child, th:first-child { text-align: left; }
+  figure { margin: 1.5rem 0; }
+  figcaption { font-weight: 600; margin-bottom: 0.4rem; }
+  .verdict { font-size: 1.1rem; border-left: 4px solid #0072b2; padding-left: 0.8rem; }
+  .note { color: #555; }
+`;
 
 /** The report page: parameters, the scoreboard, and the charts as inline SVG. */
 export function reportHtml(result: BacktestResult, charts: ReadonlyArray<{ title: string; svg: string }>): string {
@@ -18,14 +31,7 @@ export function reportHtml(result: BacktestResult, charts: ReadonlyArray<{ title
 <head>
 <meta charset="utf-8">
 <title>headroom backtest</title>
-<style>
-  body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
-  table { border-collapse: collapse; margin: 1rem 0; }
-  th, td { border: 1px solid #ccc; padding: 0.3rem 0.7rem; text-align: right; }
-  td:first-child, th:first-child { text-align: left; }
-  figure { margin: 1.5rem 0; }
-  figcaption { font-weight: 600; margin-bottom: 0.4rem; }
-</style>
+<style>${pageStyle}</style>
 </head>
 <body>
 <h1>headroom backtest</h1>
