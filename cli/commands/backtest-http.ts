@@ -13,6 +13,7 @@ import {
 } from '../../shared/simulate/http/index.ts';
 import { parsePositiveNumber, parseWholeNumber } from '../options/numbers.ts';
 import { printTableReport, writeTableReport, type TableReport } from '../report/table-report.ts';
+import { deployAdvice } from '../report/verdict.ts';
 
 /** The flags `backtest --workload http` reads (the shared ones are declared by backtest.ts). */
 export interface HttpBacktestFlags {
@@ -106,12 +107,6 @@ export function refuseHttpFlags(command: Command): void {
 }
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
-
-/** What to write in the stack: the rate within the SLO (not the saturation rate given) and the target chosen. */
-export function deployAdvice(result: HttpBacktestResult, tuning: TargetTuning | undefined): string {
-  const rate = Math.floor(result.sloRatePerTask * 10) / 10;
-  return `deploy RequestScaledService with requestsPerSecondPerTask: ${rate} (what one task serves within the p99 SLO of ${result.parameters.sloMs} ms, derived from the ${result.parameters.requestsPerSecondPerTask} requests/s it serves saturated)${tuning ? ` and targetUtilization: ${tuning.chosen}` : ''}`;
-}
 
 function httpTable(result: HttpBacktestResult, tuning: TargetTuning | undefined, source: string): TableReport {
   const p = result.parameters;

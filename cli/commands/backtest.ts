@@ -18,6 +18,7 @@ import { parsePositiveNumber, parseUtilization, parseWholeNumber, wholeNumberBet
 import { readTrace } from '../options/read-trace.ts';
 import { prepareReportFolder, writeReport } from '../report/index.ts';
 import { dynamodbBacktest, dynamodbTable, LAMBDA_DEFAULT_MAX_CONCURRENCY, lambdaBacktest, lambdaTable } from './backtest-consumers.ts';
+import { verdictLines } from '../report/verdict.ts';
 import { printTableReport, writeTableReport, type TableReport } from '../report/table-report.ts';
 import { addHttpOptions, httpBacktest, refuseHttpFlags, type HttpBacktestFlags } from './backtest-http.ts';
 
@@ -161,6 +162,16 @@ function printTable(result: BacktestResult): void {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   for (const row of [header, ...rows])
     process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
+  const headroom = result.policies.filter((policy) => policy.name.startsWith('headroom')).map((policy) => policy.name);
+  if (headroom.length > 0 && result.policies.some((policy) => policy.name === 'oracle')) {
+    const scores = result.policies.map((policy) => ({
+      name: policy.name,
+      violationMinutes: policy.sloViolationMinutes,
+      hours: policy.capacityHours,
+      vsOracle: policy.capacityHoursVsOracle,
+    }));
+    for (const line of verdictLines(scores, headroom, 'capacity-hours')) process.stdout.write(`${line}\n`);
+  }
   const tuned = describeFloorSettings(result);
   if (tuned) process.stdout.write(`${tuned}\n`);
   if (result.oracleExact === false)
@@ -341,7 +352,11 @@ export function register(program: Command): void {
         printTable(result);
       }
       if (flags.report) {
-        const written = await writeReport(result, flags.report);
+        const written = await writeReport(result, flags.report, {
+          provenance: flags.trace
+            ? `the trace ${flags.trace}${flags.scale === 1 ? '' : `, scaled x${flags.scale}`}`
+            : `CloudWatch history: ${flags.namespace} ${flags.metric} (${flags.stat}) over the last ${flags.days} day(s)`,
+        });
         (flags.json ? process.stderr : process.stdout).write(`report: ${written.htmlPath}\n`);
       }
     });

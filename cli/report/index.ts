@@ -4,11 +4,33 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import type { BacktestResult } from '../../shared/simulate/index.ts';
+import type { HttpBacktestResult, TargetTuning } from '../../shared/simulate/http/index.ts';
 import { reportCharts } from './charts.ts';
 import { prepareReportFolder } from './folder.ts';
 import { reportHtml } from './html.ts';
 
 export { prepareReportFolder };
+
+/** The scheduled actions the predictor left on a target (the demo reads them back). */
+export interface ScheduledActionsShown {
+  readonly resourceId: string;
+  readonly mode: string;
+  readonly actions: ReadonlyArray<{ readonly schedule: string; readonly minCapacity: number | null; readonly name: string }>;
+}
+
+/** What the report says beside the queue backtest: where the load came from, and what else was run on it. */
+export interface ReportStory {
+  /** Where the trace came from, in words; says "synthetic" when it is. */
+  readonly provenance: string;
+  readonly web?: { readonly web: HttpBacktestResult; readonly webTuning?: TargetTuning };
+  readonly table?: {
+    readonly intro: string;
+    readonly verdict: string;
+    readonly header: readonly string[];
+    readonly rows: ReadonlyArray<readonly string[]>;
+  };
+  readonly scheduledActions?: readonly ScheduledActionsShown[];
+}
 
 export interface WrittenReport {
   readonly htmlPath: string;
@@ -16,8 +38,8 @@ export interface WrittenReport {
 }
 
 /** Renders a Vega-Lite spec to SVG headlessly (no browser, no network). */
-async function toSvg(spec: object): Promise<string> {
-  const compiled = vegaLite.compile(spec as vegaLite.TopLevelSpec).spec;
+async function toSvg({ caption: _caption, ...spec }: { caption: string }): Promise<string> {
+  const compiled = vegaLite.compile(spec as unknown as vegaLite.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -27,7 +49,7 @@ async function toSvg(spec: object): Promise<string> {
 }
 
 /** Writes report.html (charts inline, works offline) and a PNG of each chart into `dir`. */
-export async function writeReport(result: BacktestResult, dir: string): Promise<WrittenReport> {
+export async function writeReport(result: BacktestResult, dir: string, story: ReportStory): Promise<WrittenReport> {
   const folder = prepareReportFolder(dir);
   const charts = reportCharts(result);
   const svgs = await Promise.all(charts.map((chart) => toSvg(chart)));
@@ -44,7 +66,8 @@ export async function writeReport(result: BacktestResult, dir: string): Promise<
     htmlPath,
     reportHtml(
       result,
-      charts.map((chart, index) => ({ title: chart.title, svg: svgs[index]! })),
+      charts.map((chart, index) => ({ title: chart.title, caption: chart.caption, svg: svgs[index]! })),
+      story,
     ),
   );
   return { htmlPath, pngPaths };
