@@ -18,9 +18,7 @@ interface BrowserGlobals {
     createElement(tag: 'canvas'): {
       width: number;
       height: number;
-      getContext(
-        kind: '2d',
-      ): {
+      getContext(kind: '2d'): {
         drawImage(image: unknown, x: number, y: number): void;
         getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
       } | null;
