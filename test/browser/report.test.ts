@@ -62,7 +62,7 @@ describe('the backtest report in a browser', () => {
       throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the report's browser test`);
     const dir = mkdtempSync(join(tmpdir(), 'headroom-browser-'));
     const trace = join(tracesDir, 'aws-elb-requests-5min.csv');
-    const { status } = runCli(['backtest', '--trace', trace, '--throughput', '0.05', '--max', '40', '--report', dir]);
+    const { status } = runCli(['backtest', '--trace', trace, '--throughput', '0.05', '--max', '40', '--report', dir], {}, { timeoutMs: 280_000 });
     expect(status).toBe(0);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -138,5 +138,5 @@ describe('the backtest report in a browser', () => {
     } finally {
       await browser.close();
     }
-  });
+  }, 600_000);
 });

@@ -28,7 +28,7 @@ describe('the public API', () => {
     const consumer = new QueueConsumerFunction(stack, 'OrdersConsumer', { entry: demoWorkerEntry, acceptableLatency: Duration.minutes(2) });
     expect(consumer.workload).toBe('Shop-OrdersConsumer');
     expect(JSON.stringify(Template.fromStack(stack).toJSON())).toContain('"Shop-OrdersConsumer"');
-  });
+  }, 300_000);
 
   it('keeps a default name to what dashboards and dimensions take, and within 128 characters', () => {
     const stack = new Stack(new App(), 'Team');
