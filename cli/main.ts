@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import cliPackage from './package.json' with { type: 'json' };
 
 /** Every subcommand lives in cli/commands/ and registers itself on the program. */
 const commandModules = [() => import('./commands/demo.ts'), () => import('./commands/forecast.ts'), () => import('./commands/backtest.ts')] as Array<
@@ -8,20 +9,35 @@ const commandModules = [() => import('./commands/demo.ts'), () => import('./comm
 /** Commander's own exits that are not errors (help, version): nothing more to say. */
 const QUIET_EXITS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
 
+/** One line on stderr: `headroom: <what is wrong>`, with where to read more for a parser error. */
+function oneLine(message: string, hint = ''): string {
+  const text = message
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+  return `headroom: ${text}${hint}\n`;
+}
+
+/** The subcommand named on the command line, for the "see --help" hint. */
+function commandNamed(argv: readonly string[]): string {
+  const name = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  return name && ['demo', 'forecast', 'backtest'].includes(name) ? ` ${name}` : '';
+}
+
 /**
  * Runs the CLI. Every failure ends with exit code 1 (or commander's) and one line on stderr that says what is wrong,
- * never a stack trace: commander prints the errors it finds while parsing, and this prints the rest, including
- * commander errors raised later inside an action.
+ * never a stack trace nor the whole help: commander's parse errors and the errors raised inside an action alike.
  */
 export async function main(argv: readonly string[]): Promise<void> {
   let printed = false;
+  const hint = ` (headroom${commandNamed(argv)} --help lists the options)`;
   const program = new Command('headroom')
     .description('Keep AWS workloads ahead of their load: forecast, plan, simulate and backtest scaling policies.')
-    .showHelpAfterError()
+    .version(cliPackage.version, '-V, --version', 'print the version')
     .configureOutput({
       outputError: (message, write) => {
         printed = true;
-        write(message);
+        write(oneLine(message, hint));
       },
     })
     .exitOverride();
@@ -30,11 +46,11 @@ export async function main(argv: readonly string[]): Promise<void> {
     await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (!printed && !QUIET_EXITS.has(error.code)) process.stderr.write(`headroom: ${error.message.replace(/^error: /, '')}\n`);
+      if (!printed && !QUIET_EXITS.has(error.code)) process.stderr.write(oneLine(error.message));
       process.exitCode = QUIET_EXITS.has(error.code) ? error.exitCode : error.exitCode || 1;
       return;
     }
-    process.stderr.write(`headroom: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(oneLine(error instanceof Error ? error.message : String(error)));
     process.exitCode = 1;
   }
 }

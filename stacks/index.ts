@@ -29,3 +29,10 @@ export {
   type RequestSloOptions,
 } from './request-scaled-service/request-scaled-service.ts';
 export * from './slo/index.ts';
+// Types that appear in the props and methods above, exported so users can write them down (deep imports are closed
+// by package.json `exports`).
+export type { HeadroomFunction } from './common/headroom-function.ts';
+export { MetricName } from '../shared/metrics/names.ts';
+export type { FloorTuningInput, Quantile } from '../shared/predictor/config.ts';
+export type { RequiredTasksCurve } from '../shared/request-scaling/required-tasks.ts';
+export type { BurnRateAlert } from '../shared/slo/burn-rate.ts';

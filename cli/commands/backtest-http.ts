@@ -12,11 +12,16 @@ import {
   type TargetTuning,
 } from '../../shared/simulate/http/index.ts';
 import { parsePositiveNumber, parseWholeNumber } from '../options/numbers.ts';
+import { printTableReport, writeTableReport, type TableReport } from '../report/table-report.ts';
+import { deployAdvice } from '../report/verdict.ts';
 
 /** The flags `backtest --workload http` reads (the shared ones are declared by backtest.ts). */
 export interface HttpBacktestFlags {
   workload: 'queue' | 'http';
+  saturationRequestsPerSecond?: number;
+  /** @deprecated the old name of --saturation-requests-per-second. */
   requestsPerTask?: number;
+  report?: string;
   concurrency: number;
   guessRequestsPerTarget?: number;
   cpuTarget: number;
@@ -56,10 +61,11 @@ export function addHttpOptions(command: Command): Command {
     )
     .addOption(
       new Option(
-        '--requests-per-task <rps>',
-        'with --workload http: requests per second one task serves when saturated (its service rate)',
+        '--saturation-requests-per-second <rps>',
+        "with --workload http: requests per second one task serves when saturated (a load test to failure); not RequestScaledService's requestsPerSecondPerTask, the rate within the SLO, which the backtest derives and prints",
       ).argParser(parsePositiveNumber),
     )
+    .addOption(new Option('--requests-per-task <rps>', 'deprecated: --saturation-requests-per-second').argParser(parsePositiveNumber).hideHelp())
     .addOption(
       new Option('--concurrency <n>', 'with --workload http: requests one task works on at once (M/M/c servers per task)')
         .argParser(parseWholeNumber)
@@ -83,8 +89,15 @@ export function addHttpOptions(command: Command): Command {
 }
 
 /** Flags of the queue backtest that mean nothing for a web service: refused rather than silently ignored. */
-const QUEUE_ONLY_FLAGS = ['throughput', 'consumer', 'maxConcurrency', 'targetUtilization', 'scaleOutCooldown', 'policies', 'report'] as const;
-const HTTP_ONLY_FLAGS = ['requestsPerTask', 'concurrency', 'guessRequestsPerTarget', 'cpuTarget', 'httpPolicies'] as const;
+const QUEUE_ONLY_FLAGS = ['throughput', 'consumer', 'maxConcurrency', 'targetUtilization', 'scaleOutCooldown', 'policies'] as const;
+const HTTP_ONLY_FLAGS = [
+  'saturationRequestsPerSecond',
+  'requestsPerTask',
+  'concurrency',
+  'guessRequestsPerTarget',
+  'cpuTarget',
+  'httpPolicies',
+] as const;
 const flagName = (option: string) => `--${option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 
 /** Refuses the http flags on a queue backtest (call from the queue path). */
@@ -95,33 +108,34 @@ export function refuseHttpFlags(command: Command): void {
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 
-function printTargetTuning(tuning: TargetTuning): void {
-  process.stdout.write(
-    `\nRequiredTasksPerTask targets replayed (headroom-reactive): ${tuning.candidates
-      .map((score) => `${score.targetUtilization} ${score.sloViolationMinutes} min ${score.taskHours.toFixed(0)} task-hours`)
-      .join('; ')}\n` + `chosen ${tuning.reason}: give it as RequestScaledService's targetUtilization\n`,
-  );
-}
-
-function printTable(result: HttpBacktestResult): void {
+function httpTable(result: HttpBacktestResult, tuning: TargetTuning | undefined, source: string): TableReport {
   const p = result.parameters;
-  process.stdout.write(
-    `${p.requestsPerSecondPerTask} requests/s per task at saturation (${p.concurrencyPerTask ?? 1} at once), ${result.sloRatePerTask.toFixed(1)} within the p99 SLO of ${p.sloMs} ms; ` +
-      `${result.requiredTasks ? `headroom tracks RequiredTasksPerTask at ${result.headroomTarget} (required tasks = ${describeRequiredTasks(result.requiredTasks)}); ` : ''}start-up ${p.startupMs / 1000} s, tasks ${p.minCapacity}-${p.maxCapacity}, ${(result.requests.length / 1440).toFixed(1)} days\n`,
-  );
-  const header = ['policy', 'SLO-violation min', 'dropped', 'bad %', 'task-hours', 'actions', 'vs oracle'];
-  const rows = result.policies.map((policy) => [
-    policy.name,
-    String(policy.sloViolationMinutes),
-    policy.droppedRequests.toFixed(0),
-    (100 * policy.badRequestShare).toFixed(3),
-    fixed(policy.taskHours, 1),
-    String(policy.scalingActions),
-    fixed(policy.taskHoursVsOracle, 2),
-  ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  for (const row of [header, ...rows])
-    process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
+  const notes = tuning
+    ? [
+        `RequiredTasksPerTask targets replayed (headroom-reactive): ${tuning.candidates
+          .map((score) => `${score.targetUtilization} ${score.sloViolationMinutes} min ${score.taskHours.toFixed(0)} task-hours`)
+          .join('; ')}`,
+        `chosen ${tuning.reason}: give it as RequestScaledService's targetUtilization`,
+      ]
+    : [];
+  return {
+    title: 'headroom backtest: web service behind an ALB',
+    intro:
+      `${source}: ${p.requestsPerSecondPerTask} requests/s per task at saturation (${p.concurrencyPerTask ?? 1} at once), ${result.sloRatePerTask.toFixed(1)} within the p99 SLO of ${p.sloMs} ms; ` +
+      `${result.requiredTasks ? `headroom tracks RequiredTasksPerTask at ${result.headroomTarget} (required tasks = ${describeRequiredTasks(result.requiredTasks)}); ` : ''}start-up ${p.startupMs / 1000} s, tasks ${p.minCapacity}-${p.maxCapacity}, ${(result.requests.length / 1440).toFixed(1)} days`,
+    verdict: deployAdvice(result, tuning),
+    header: ['policy', 'SLO-violation min', 'dropped', 'bad %', 'task-hours', 'actions', 'vs oracle'],
+    rows: result.policies.map((policy) => [
+      policy.name,
+      String(policy.sloViolationMinutes),
+      policy.droppedRequests.toFixed(0),
+      (100 * policy.badRequestShare).toFixed(3),
+      fixed(policy.taskHours, 1),
+      String(policy.scalingActions),
+      fixed(policy.taskHoursVsOracle, 2),
+    ]),
+    notes,
+  };
 }
 
 /** `headroom backtest --workload http`: the trace's values are requests per step, read as a request rate. */
@@ -131,17 +145,15 @@ export function httpBacktest(series: RegularSeries, flags: HttpBacktestFlags, co
     throw new Error(
       `${wrong.map(flagName).join(', ')} do not apply with --workload http${wrong.includes('policies') ? ' (use --http-policies)' : ''}`,
     );
-  if (flags.requestsPerTask === undefined)
-    throw new Error('--requests-per-task is required with --workload http: the requests per second one task serves when saturated');
-  if (flags.max === undefined) throw new Error('--max is required here');
+  const saturation = flags.saturationRequestsPerSecond!;
   const scaled = flags.scale === 1 ? series : { ...series, values: series.values.map((value) => value * flags.scale) };
   const parameters = {
-    requestsPerSecondPerTask: flags.requestsPerTask,
+    requestsPerSecondPerTask: saturation,
     concurrencyPerTask: flags.concurrency,
     startupMs: flags.startup,
     sloMs: flags.slo,
     minCapacity: flags.min,
-    maxCapacity: flags.max,
+    maxCapacity: flags.max!,
   };
   const result = runHttpBacktest(scaled, parameters, flags.httpPolicies, {
     cpuTargetPercent: flags.cpuTarget,
@@ -154,14 +166,20 @@ export function httpBacktest(series: RegularSeries, flags: HttpBacktestFlags, co
         missing: missingMinutes(scaled),
       })
     : undefined;
+  const table = httpTable(result, tuning, source);
+  if (flags.report) {
+    const path = writeTableReport(table, flags.report);
+    (flags.json ? process.stderr : process.stdout).write(`report: ${path}\n`);
+  }
   if (!flags.json) {
-    printTable(result);
-    if (tuning) printTargetTuning(tuning);
+    printTableReport(table, (text) => process.stdout.write(text));
     return;
   }
+  const { requestsPerSecondPerTask, ...rest } = parameters;
   const json = {
     parameters: {
-      ...parameters,
+      saturationRequestsPerSecond: requestsPerSecondPerTask,
+      ...rest,
       scale: flags.scale,
       startMs: new Date(result.startMs).toISOString(),
       minutes: result.requests.length,
@@ -175,6 +193,10 @@ export function httpBacktest(series: RegularSeries, flags: HttpBacktestFlags, co
       taskHoursVsOracle: Number.isFinite(policy.taskHoursVsOracle) ? policy.taskHoursVsOracle : null,
     })),
     targetTuning: tuning ?? null,
+    deploy: {
+      requestsPerSecondPerTask: Math.floor(result.sloRatePerTask * 10) / 10,
+      targetUtilization: tuning?.chosen ?? (Number.isFinite(result.headroomTarget) ? result.headroomTarget : null),
+    },
   };
   process.stdout.write(`${JSON.stringify(json)}\n`);
 }

@@ -12,12 +12,14 @@ import {
 } from '../../shared/simulate/index.ts';
 import type { RegularSeries } from '../../shared/series/regular-series.ts';
 import { readMetricHistory } from '../cloudwatch-history/read-metric-history.ts';
-import { durationBetween } from '../options/duration.ts';
+import { durationBetween, formatDuration } from '../options/duration.ts';
 import { refuseFlagsThatDoNotApply, type FlagRules } from '../options/flags-that-apply.ts';
 import { parsePositiveNumber, parseUtilization, parseWholeNumber, wholeNumberBetween } from '../options/numbers.ts';
 import { readTrace } from '../options/read-trace.ts';
 import { prepareReportFolder, writeReport } from '../report/index.ts';
-import { dynamodbBacktest, lambdaBacktest } from './backtest-consumers.ts';
+import { dynamodbBacktest, dynamodbTable, LAMBDA_DEFAULT_MAX_CONCURRENCY, lambdaBacktest, lambdaTable } from './backtest-consumers.ts';
+import { verdictLines } from '../report/verdict.ts';
+import { printTableReport, writeTableReport, type TableReport } from '../report/table-report.ts';
 import { addHttpOptions, httpBacktest, refuseHttpFlags, type HttpBacktestFlags } from './backtest-http.ts';
 
 interface BacktestFlags {
@@ -44,11 +46,6 @@ interface BacktestFlags {
   report?: string;
 }
 
-function required<T>(value: T | undefined, flag: string): T {
-  if (value === undefined) throw new Error(`${flag} is required here`);
-  return value;
-}
-
 function parsePolicies(text: string): PolicyName[] {
   const names = text
     .split(',')
@@ -70,7 +67,6 @@ const ECS = { setting: 'consumer', values: ['ecs'], as: 'with --consumer ecs' };
 const CLOUDWATCH = { setting: 'source', values: ['from-cloudwatch'], as: 'with --from-cloudwatch' };
 /** Flags that do something only for some consumers or load sources: given elsewhere, they are refused. */
 const FLAG_RULES: FlagRules = {
-  '--report': ECS,
   '--policies': ECS,
   '--startup': ECS,
   '--scale-out-cooldown': ECS,
@@ -90,8 +86,29 @@ const FLAG_RULES: FlagRules = {
 /** DynamoDB target tracking takes a target value of 20-90 percent. */
 const TABLE_UTILIZATION = { least: 0.2, most: 0.9 };
 
-function checkFlags(flags: BacktestFlags & Pick<HttpBacktestFlags, 'workload'>, command: Command): void {
+/**
+ * Every required flag missing from this run, named together (not one failed run at a time): which ones are required
+ * depends on the workload, the consumer and the load source.
+ */
+export function missingFlags(flags: BacktestFlags & Pick<HttpBacktestFlags, 'workload' | 'saturationRequestsPerSecond'>): string[] {
+  const missing: string[] = [];
+  if (!flags.trace && !flags.fromCloudwatch) missing.push('--trace <file> or --from-cloudwatch (the load to replay)');
+  if (flags.fromCloudwatch && !flags.namespace) missing.push('--namespace <namespace> (with --from-cloudwatch)');
+  if (flags.fromCloudwatch && !flags.metric) missing.push('--metric <name> (with --from-cloudwatch)');
+  const http = flags.workload === 'http';
+  if (http && flags.saturationRequestsPerSecond === undefined)
+    missing.push('--saturation-requests-per-second <rps> (what one task serves when saturated)');
+  if (!http && flags.consumer !== 'dynamodb' && flags.throughput === undefined)
+    missing.push('--throughput <msgs> (messages one worker handles per second)');
+  if (flags.consumer !== 'lambda' && flags.max === undefined)
+    missing.push(http ? '--max <n> (the most tasks)' : '--max <n> (the most workers or capacity units)');
+  return missing;
+}
+
+function checkFlags(flags: BacktestFlags & Pick<HttpBacktestFlags, 'workload' | 'saturationRequestsPerSecond'>, command: Command): void {
   if (flags.trace && flags.fromCloudwatch) throw new Error('give either --trace or --from-cloudwatch, not both');
+  const missing = missingFlags(flags);
+  if (missing.length > 0) throw new Error(`missing ${missing.length === 1 ? 'a required flag' : 'required flags'}: ${missing.join('; ')}`);
   // Queue waits are simulated by the minute; request latencies (--workload http) by the millisecond.
   if (flags.workload !== 'http' && flags.slo < 60_000) {
     throw new Error(
@@ -110,9 +127,7 @@ function checkFlags(flags: BacktestFlags & Pick<HttpBacktestFlags, 'workload'>, 
 
 async function loadSeries(flags: BacktestFlags): Promise<RegularSeries> {
   if (flags.trace) return (await readTrace(flags.trace)).series;
-  if (!flags.fromCloudwatch) throw new Error('give the load to replay: --trace FILE.csv, or --from-cloudwatch with --namespace and --metric');
-  if (!flags.namespace || !flags.metric)
-    throw new Error('--from-cloudwatch needs --namespace and --metric (and --dimension Name=Value for each dimension)');
+  if (!flags.namespace || !flags.metric) throw new Error('--from-cloudwatch needs --namespace and --metric');
   const history = await readMetricHistory(new CloudWatchClient({}), {
     namespace: flags.namespace,
     metricName: flags.metric,
@@ -147,6 +162,16 @@ function printTable(result: BacktestResult): void {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   for (const row of [header, ...rows])
     process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
+  const headroom = result.policies.filter((policy) => policy.name.startsWith('headroom')).map((policy) => policy.name);
+  if (headroom.length > 0 && result.policies.some((policy) => policy.name === 'oracle')) {
+    const scores = result.policies.map((policy) => ({
+      name: policy.name,
+      violationMinutes: policy.sloViolationMinutes,
+      hours: policy.capacityHours,
+      vsOracle: policy.capacityHoursVsOracle,
+    }));
+    for (const line of verdictLines(scores, headroom, 'capacity-hours')) process.stdout.write(`${line}\n`);
+  }
   const tuned = describeFloorSettings(result);
   if (tuned) process.stdout.write(`${tuned}\n`);
 }
@@ -165,9 +190,9 @@ function describeFloorSettings(result: BacktestResult): string | undefined {
   return `headroom-predictive floors, chosen each day by replaying the week before: ${runs.join(', ')}`;
 }
 
-/** A progress bar on stderr, only when a person is watching it (stderr is a TTY). */
-function progressBar(): ((done: number, total: number) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
+/** A progress bar on stderr, only when a person is watching it (stderr is a TTY) and the output is not --json. */
+function progressBar(json: boolean | undefined): ((done: number, total: number) => void) | undefined {
+  if (json || !process.stderr.isTTY) return undefined;
   const width = 30;
   let shown = -1;
   return (done, total) => {
@@ -178,6 +203,41 @@ function progressBar(): ((done: number, total: number) => void) | undefined {
       `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round((100 * done) / total)}% simulated${done === total ? '\n' : ''}`,
     );
   };
+}
+
+/** `--consumer lambda|dynamodb`: the same outputs as the ECS backtest (a table, --json, --report). */
+function consumerBacktest(series: RegularSeries, flags: BacktestFlags): void {
+  const arrivals = arrivalsPerMinute(series, flags.scale);
+  const source = flags.trace ?? `cloudwatch:${flags.namespace}/${flags.metric}`;
+  const days = (arrivals.length / 1440).toFixed(1);
+  let answer: object;
+  let table: TableReport;
+  if (flags.consumer === 'lambda') {
+    const lambda = lambdaBacktest(arrivals, { throughput: flags.throughput!, maxConcurrency: flags.maxConcurrency, slo: flags.slo });
+    answer = lambda;
+    table = lambdaTable(
+      lambda,
+      `${source}: ${days} days of messages drained by Lambda's SQS poller, ${flags.throughput} msg/s per concurrent execution, SLO ${formatDuration(flags.slo)} (the poller starts at 5 and adds up to 300 a minute)`,
+    );
+  } else {
+    const dynamodb = dynamodbBacktest(arrivals, series.startMs, {
+      min: flags.min,
+      max: flags.max!,
+      targetUtilization: flags.targetUtilization * 100,
+      scaleInModel: flags.scaleInModel,
+    });
+    answer = dynamodb;
+    table = dynamodbTable(
+      dynamodb,
+      `${source}: ${days} days of capacity units consumed, a provisioned table at ${Math.round(flags.targetUtilization * 100)}% target utilization, ${flags.min}-${flags.max} units`,
+    );
+  }
+  if (flags.json) process.stdout.write(`${JSON.stringify(answer)}\n`);
+  else printTableReport(table, (text) => process.stdout.write(text));
+  if (flags.report) {
+    const path = writeTableReport(table, flags.report);
+    (flags.json ? process.stderr : process.stdout).write(`report: ${path}\n`);
+  }
 }
 
 export function register(program: Command): void {
@@ -200,9 +260,9 @@ export function register(program: Command): void {
         .default('ecs'),
     )
     .addOption(
-      new Option('--max-concurrency <n>', 'with --consumer lambda: the event source maximum concurrency')
+      new Option('--max-concurrency <n>', "with --consumer lambda: the event source's maximum concurrency (QueueConsumerFunction's maxConcurrency)")
         .argParser(wholeNumberBetween(2, 1000, "an SQS event source's maximum concurrency is 2-1000"))
-        .default(100),
+        .default(LAMBDA_DEFAULT_MAX_CONCURRENCY),
     )
     .addOption(
       new Option('--target-utilization <fraction>', 'with --consumer dynamodb: target tracking utilization, 0.2-0.9 or 20%-90%')
@@ -240,42 +300,29 @@ export function register(program: Command): void {
       new Option('--policies <list>', 'comma-separated policies').argParser(parsePolicies).default([...POLICY_NAMES], POLICY_NAMES.join(',')),
     )
     .option('--json', 'print JSON for scripts')
-    .option('--report <dir>', 'write an HTML report with charts (and PNG copies) to this folder')
+    .option('--report <dir>', 'write an HTML report to this folder (with charts and PNG copies for --consumer ecs)')
     .action(async (flags: BacktestFlags & HttpBacktestFlags, command: Command) => {
+      if (flags.requestsPerTask !== undefined) {
+        process.stderr.write('headroom: --requests-per-task is now --saturation-requests-per-second (the same value); the old name will go\n');
+        flags.saturationRequestsPerSecond ??= flags.requestsPerTask;
+      }
       checkFlags(flags, command);
       // Fail on an unwritable --report now, not after the simulation.
       if (flags.report) prepareReportFolder(flags.report);
       const series = await loadSeries(flags);
       if (flags.workload === 'http') return httpBacktest(series, flags, command, flags.trace ?? `cloudwatch:${flags.namespace}/${flags.metric}`);
       refuseHttpFlags(command);
-      if (flags.consumer !== 'ecs') {
-        const arrivals = arrivalsPerMinute(series, flags.scale);
-        const answer =
-          flags.consumer === 'lambda'
-            ? lambdaBacktest(arrivals, {
-                throughput: required(flags.throughput, '--throughput'),
-                maxConcurrency: flags.maxConcurrency,
-                slo: flags.slo,
-              })
-            : dynamodbBacktest(arrivals, series.startMs, {
-                min: flags.min,
-                max: required(flags.max, '--max'),
-                targetUtilization: flags.targetUtilization * 100,
-                scaleInModel: flags.scaleInModel,
-              });
-        process.stdout.write(flags.json ? `${JSON.stringify(answer)}\n` : `${JSON.stringify(answer, null, 2)}\n`);
-        return;
-      }
+      if (flags.consumer !== 'ecs') return consumerBacktest(series, flags);
       const parameters = {
-        throughputPerWorker: required(flags.throughput, '--throughput'),
+        throughputPerWorker: flags.throughput!,
         startupMs: flags.startup,
         sloMs: flags.slo,
         scaleOutCooldownMs: flags.scaleOutCooldown,
         scaleInModel: flags.scaleInModel,
         minCapacity: flags.min,
-        maxCapacity: required(flags.max, '--max'),
+        maxCapacity: flags.max!,
       };
-      const onProgress = progressBar();
+      const onProgress = progressBar(flags.json);
       const result = runBacktest(series, { ...parameters, scale: flags.scale, policies: flags.policies }, onProgress ? { onProgress } : {});
       if (flags.json) {
         const { startMs, arrivals } = result;
@@ -300,7 +347,11 @@ export function register(program: Command): void {
         printTable(result);
       }
       if (flags.report) {
-        const written = await writeReport(result, flags.report);
+        const written = await writeReport(result, flags.report, {
+          provenance: flags.trace
+            ? `the trace ${flags.trace}${flags.scale === 1 ? '' : `, scaled x${flags.scale}`}`
+            : `CloudWatch history: ${flags.namespace} ${flags.metric} (${flags.stat}) over the last ${flags.days} day(s)`,
+        });
         (flags.json ? process.stderr : process.stdout).write(`report: ${written.htmlPath}\n`);
       }
     });

@@ -47,6 +47,13 @@ export function register(program: Command): void {
           `--until ${new Date(flags.until).toISOString()} leaves ${history.values.length} step(s) of history: the trace runs from ${formatTimestamp(trace.firstMs)} to ${formatTimestamp(trace.lastMs)} (UTC)`,
         );
       }
+      // A forecast fitted on the whole trace starts where the data ends: an --until later than that would be a
+      // forecast from a time the data does not reach, presented as if it did.
+      if (flags.until !== undefined && flags.until > trace.lastMs + history.stepMs) {
+        throw new Error(
+          `--until ${new Date(flags.until).toISOString()} is after the trace ends (its last row is ${formatTimestamp(trace.lastMs)} UTC): give a time up to ${formatTimestamp(trace.lastMs + history.stepMs)}, or leave --until out to fit on the whole trace`,
+        );
+      }
       const steps = Math.ceil(flags.horizon / history.stepMs);
       if (steps > MAX_HORIZON_STEPS) {
         throw new Error(

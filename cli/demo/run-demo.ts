@@ -10,17 +10,27 @@ import { loadPredictorConfig } from '../../functions/predictor/load-config.ts';
 import { PREDICTOR_MAX_ATTEMPTS, QuotaAwareRetryStrategy } from '../../functions/predictor/retry-strategy.ts';
 import { runPredictor } from '../../functions/predictor/run-predictor.ts';
 import { DEFAULT_NAMESPACE, MetricName, WORKLOAD_DIMENSION } from '../../shared/metrics/names.ts';
-import type { RegularSeries } from '../../shared/series/regular-series.ts';
-import { syntheticLoad } from '../../shared/synthetic-load/synthetic-load.ts';
 import { applySkippedResources } from '../local-aws/apply-skipped-resources.ts';
 import { deployReferenceApp, type DeployedStack } from '../local-aws/deploy-reference.ts';
 import { localAwsEnvironment, startLocalAws } from '../local-aws/moto-server.ts';
-import { runBacktest } from '../../shared/simulate/index.ts';
-import { writeReport } from '../report/index.ts';
+import { runBacktest, type BacktestResult } from '../../shared/simulate/index.ts';
+import { describeRequiredTasks } from '../../shared/simulate/http/index.ts';
+import { writeReport, type ReportStory, type ScheduledActionsShown } from '../report/index.ts';
+import { formatTable } from '../report/table-report.ts';
+import { HTTP_POLICY_DEFINITIONS, QUEUE_POLICY_DEFINITIONS, verdictLines } from '../report/verdict.ts';
 import { readMetricHistory } from '../cloudwatch-history/read-metric-history.ts';
 import { seedMetricHistory } from './seed-history.ts';
-import { backtestDemoWebService } from './web-service-backtest.ts';
 import { demoWorkerKit } from './worker-kit-demo.ts';
+import {
+  DEMO_LOAD_PROVENANCE,
+  DEMO_WEB_SERVICE,
+  DEMO_WORKER,
+  demoFigures,
+  demoHistoryEndingAt,
+  HISTORY_DAYS,
+  REQUESTS_PER_MESSAGE,
+  type DemoFigures,
+} from './demo-load.ts';
 import { physicalIdOf, referenceFunctionEnvironment } from './stack-outputs.ts';
 
 export interface DemoOptions {
@@ -31,22 +41,7 @@ export interface DemoOptions {
   readonly log: (line: string) => void;
 }
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-const HISTORY_DAYS = 14;
 const WORKER_BACKLOG = 600;
-
-/** The built-in workload: two weeks of a daily + weekly pattern with noise and one flash crowd, seeded. */
-function demoLoad(now: Date) {
-  const startMs = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - HISTORY_DAYS * DAY_MS;
-  return syntheticLoad({
-    startMs,
-    stepMs: HOUR_MS,
-    days: HISTORY_DAYS,
-    meanRate: 6,
-    flashCrowd: { startMs: startMs + 9 * DAY_MS + 13 * HOUR_MS, durationMs: 2 * HOUR_MS, multiplier: 3 },
-  });
-}
 
 /**
  * The demo against an AWS you point it at (a profile, or another endpoint) where the reference app is already
@@ -63,7 +58,7 @@ export async function runAccountDemo(options: DemoOptions & { readonly endpoint?
     `using ${options.endpoint ?? 'AWS'}${options.profile ? ` with profile ${options.profile}` : ''}: the HeadroomReference stack must be deployed there (cdk deploy)`,
   );
   await runReactivePath(deployed, options, false);
-  await runPredictivePath(deployed, options, true);
+  const scheduled = await runPredictivePath(deployed, options, true);
   const history = await readMetricHistory(new CloudWatchClient({}), {
     namespace: 'AWS/SQS',
     metricName: 'NumberOfMessagesSent',
@@ -72,7 +67,14 @@ export async function runAccountDemo(options: DemoOptions & { readonly endpoint?
     days: HISTORY_DAYS,
     now: options.now,
   });
-  await runDemoBacktest(history, options);
+  const queueName = await workerQueueName(deployed);
+  log(`backtesting the policies on the worker queue's last ${HISTORY_DAYS} days (${describeWorker()})`);
+  const queue = runBacktest(history, DEMO_WORKER);
+  printQueueVerdict(queue, log);
+  await writeDemoReport(queue, options, {
+    provenance: `your account's history: AWS/SQS NumberOfMessagesSent of ${queueName}, the last ${HISTORY_DAYS} days at 5-minute steps`,
+    scheduledActions: scheduled,
+  });
 }
 
 /** `npm start`: headroom end to end on a local AWS, with no account. */
@@ -90,10 +92,18 @@ export async function runLocalDemo(options: DemoOptions): Promise<void> {
     await runReactivePath(deployed, options, true);
     await demoWorkerKit(await workerQueueName(deployed), 'reference-worker', log);
     await seedDemoHistory(deployed, options);
-    await runPredictivePath(deployed, options, false);
-    const load = demoLoad(options.now);
-    await runDemoBacktest({ ...load, values: load.values.map((perSecond) => perSecond * (load.stepMs / 1000)) }, options);
-    backtestDemoWebService(load, log);
+    const scheduled = await runPredictivePath(deployed, options, false);
+    log(`backtesting the policies on the same two weeks (${describeWorker()}); ${DEMO_LOAD_PROVENANCE}`);
+    const figures = demoFigures();
+    printQueueVerdict(figures.queue, log);
+    printWebVerdict(figures, log);
+    printTableVerdict(figures, log);
+    await writeDemoReport(figures.queue, options, {
+      provenance: DEMO_LOAD_PROVENANCE,
+      web: figures,
+      table: figures.table,
+      scheduledActions: scheduled,
+    });
   } finally {
     process.env = previous;
     await localAws.stop();
@@ -148,10 +158,10 @@ async function runReactivePath(deployed: DeployedStack, options: DemoOptions, se
         })),
       }),
     );
-    const read = signals.map(
-      (metricName, index) =>
-        `${metricName} = ${answer.MetricDataResults?.find((result) => result.Id === `m${index}`)?.Values?.[0] ?? 'no datapoint'}`,
-    );
+    const read = signals.map((metricName, index) => {
+      const value = answer.MetricDataResults?.find((result) => result.Id === `m${index}`)?.Values?.[0];
+      return `${metricName} = ${value === undefined ? 'no datapoint' : Math.round(value * 100) / 100}`;
+    });
     log(`  ${source.workload}: read back from CloudWatch: ${read.join(', ')}`);
   }
   log(
@@ -168,12 +178,14 @@ async function seedDemoHistory(deployed: DeployedStack, options: DemoOptions): P
   const seeded = await seedMetricHistory(
     new CloudWatchClient({}),
     { namespace: 'AWS/SQS', metricName: 'NumberOfMessagesSent', dimensions: [{ Name: 'QueueName', Value: await workerQueueName(deployed) }] },
-    demoLoad(options.now),
+    demoHistoryEndingAt(options.now),
   );
-  options.log(`seeded ${seeded} hourly points of two weeks' arrivals on the worker queue (synthetic: daily + weekly cycle, noise, a flash crowd)`);
+  options.log(
+    `seeded ${seeded} hourly points of two weeks' arrivals on the worker queue, ending now (${DEMO_LOAD_PROVENANCE}; the same values at every run)`,
+  );
 }
 
-async function runPredictivePath(deployed: DeployedStack, options: DemoOptions, forecastOnly: boolean): Promise<void> {
+async function runPredictivePath(deployed: DeployedStack, options: DemoOptions, forecastOnly: boolean): Promise<ScheduledActionsShown[]> {
   const { log } = options;
   const cloudwatch = new CloudWatchClient({});
   const deployedConfig = await loadPredictorConfig(await referenceFunctionEnvironment(deployed, 'PredictorFunction'), new SSMClient({}));
@@ -191,6 +203,7 @@ async function runPredictivePath(deployed: DeployedStack, options: DemoOptions, 
       `predictor: ${outcome.workload}: model ${decision.forecast.model}, ${decision.plan.steps.length} floor step(s) over the next ${config.horizonHours} h; wrote ${outcome.put}, deleted ${outcome.deleted}${outcome.reason ? ` (${outcome.reason})` : ''}`,
     );
   }
+  const shown: ScheduledActionsShown[] = [];
   for (const target of config.targets) {
     const answer = await scaling.send(
       new DescribeScheduledActionsCommand({
@@ -202,50 +215,89 @@ async function runPredictivePath(deployed: DeployedStack, options: DemoOptions, 
     const actions = (answer.ScheduledActions ?? []).sort((a, b) => a.Schedule!.localeCompare(b.Schedule!));
     log(`scheduled actions on ${target.resourceId} (${actions.length}):`);
     for (const action of actions) log(`  ${action.Schedule}  MinCapacity=${action.ScalableTargetAction?.MinCapacity}  ${action.ScheduledActionName}`);
+    shown.push({
+      resourceId: target.resourceId!,
+      mode: config.mode ?? 'forecastAndScale',
+      actions: actions.map((action) => ({
+        schedule: action.Schedule!,
+        minCapacity: action.ScalableTargetAction?.MinCapacity ?? null,
+        name: action.ScheduledActionName!,
+      })),
+    });
   }
+  return shown;
 }
 
-/** The same two weeks (messages per step) replayed through every policy, with the reference worker's numbers. */
-async function runDemoBacktest(load: RegularSeries, options: DemoOptions): Promise<void> {
-  const { log } = options;
-  const parameters = { throughputPerWorker: 0.5, startupMs: 90_000, sloMs: 300_000, minCapacity: 1, maxCapacity: 40 };
-  log('backtesting the policies on the same two weeks (0.5 msg/s per worker, 90 s start-up, 5 min SLO, 1-40 workers)');
-  const result = runBacktest(load, parameters);
+const describeWorker = () =>
+  `${DEMO_WORKER.throughputPerWorker} msg/s per worker, ${DEMO_WORKER.startupMs / 1000} s start-up, ${DEMO_WORKER.sloMs / 60_000} min SLO, ${DEMO_WORKER.minCapacity}-${DEMO_WORKER.maxCapacity} workers`;
+
+/** The queue worker's scoreboard, then the verdict against every baseline, each named for what it is. */
+function printQueueVerdict(result: BacktestResult, log: (line: string) => void): void {
   for (const policy of result.policies) {
     log(
       `  ${policy.name.padEnd(24)} SLO-violation minutes ${String(policy.sloViolationMinutes).padStart(5)}   capacity-hours ${policy.capacityHours.toFixed(0).padStart(6)}   vs oracle ${policy.capacityHoursVsOracle.toFixed(2)}   scaling actions ${String(policy.scalingActions).padStart(5)}`,
     );
   }
-  const byName = new Map(result.policies.map((policy) => [policy.name, policy]));
-  const reactive = byName.get('headroom-reactive');
-  const recipe = byName.get('backlog-target-tracking');
-  const oracle = byName.get('oracle');
-  if (reactive && recipe && oracle) {
+  log('  what each is:');
+  for (const policy of result.policies) log(`    ${policy.name}: ${QUEUE_POLICY_DEFINITIONS[policy.name] ?? ''}`);
+  const scores = result.policies.map((policy) => ({
+    name: policy.name,
+    violationMinutes: policy.sloViolationMinutes,
+    hours: policy.capacityHours,
+    vsOracle: policy.capacityHoursVsOracle,
+  }));
+  log('  verdict (the queue worker):');
+  for (const line of verdictLines(scores, ['headroom-reactive', 'headroom-predictive'], 'capacity-hours')) log(`    ${line}`);
+  const chosen = result.floorSettings?.at(-1)?.settings;
+  if (chosen)
     log(
-      `  headroom-reactive (QueueScaledService's default) runs at ${reactive.capacityHoursVsOracle.toFixed(2)} x the clairvoyant oracle with ${reactive.sloViolationMinutes} violation minutes (the oracle: ${oracle.sloViolationMinutes}); ` +
-        `AWS's backlog-per-task recipe at ${recipe.capacityHoursVsOracle.toFixed(2)} x with ${recipe.sloViolationMinutes}: its equilibrium is a wait at the SLO, and once the queue drains it reads 0 whatever the capacity, so it swings between too many tasks and too few`,
+      `  headroom-predictive's floors were planned from the ${chosen.quantile} at ${Math.round(chosen.targetUtilization * 100)}%, the cheapest setting that met the SLO when the week before was replayed`,
     );
-  }
-  const predictive = byName.get('headroom-predictive');
-  if (predictive && oracle) {
-    const chosen = result.floorSettings?.at(-1)?.settings;
-    log(
-      `  headroom-predictive (the predictor's floors, covering the forecast once, under that signal tracked at 1) runs at ${predictive.capacityHoursVsOracle.toFixed(2)} x with ${predictive.sloViolationMinutes} violation minutes` +
-        (chosen
-          ? `; its floors were planned from the ${chosen.quantile} at ${Math.round(chosen.targetUtilization * 100)}%, the cheapest setting that met the SLO when the week before was replayed`
-          : ''),
-    );
-  }
-  const peakPerSecond = Math.max(...load.values.filter(Number.isFinite)) / (load.stepMs / 1000);
-  const ceilingPerSecond = parameters.throughputPerWorker * parameters.maxCapacity;
+  const peakPerSecond = Math.max(...result.arrivals) / 60;
+  const ceilingPerSecond = DEMO_WORKER.throughputPerWorker * DEMO_WORKER.maxCapacity;
   if (peakPerSecond > ceilingPerSecond) {
     log(
-      `  the flash crowd peaks at ${peakPerSecond.toFixed(1)} msg/s, above the ${ceilingPerSecond} msg/s that ${parameters.maxCapacity} workers can serve: no policy, not even the oracle, meets the SLO then, and those minutes are the oracle's too`,
+      `  the flash crowd peaks at ${peakPerSecond.toFixed(1)} msg/s, above the ${ceilingPerSecond} msg/s that ${DEMO_WORKER.maxCapacity} workers can serve: no policy, not even the oracle, meets the SLO then, and those minutes are the oracle's too`,
     );
   }
-  const report = await writeReport(result, options.reportDir);
-  log(`report written: ${report.htmlPath}`);
+}
+
+/** The web service's scoreboard and verdict, in words like the worker's. */
+function printWebVerdict(figures: DemoFigures, log: (line: string) => void): void {
+  const { web, webTuning } = figures;
   log(
-    'open it and compare "Load vs capacity" (how closely each policy follows the load) and "Oldest message wait vs the SLO" (who breaches it, when)',
+    `backtesting a web service on the same two weeks as requests (x${REQUESTS_PER_MESSAGE}: ${DEMO_WEB_SERVICE.requestsPerSecondPerTask} requests/s per task saturated, p99 SLO ${DEMO_WEB_SERVICE.sloMs} ms, ${DEMO_WEB_SERVICE.startupMs / 1000} s start-up, ${DEMO_WEB_SERVICE.minCapacity}-${DEMO_WEB_SERVICE.maxCapacity} tasks)`,
   );
+  log(
+    `  headroom tracks RequiredTasksPerTask at ${web.headroomTarget} (required tasks = ${describeRequiredTasks(web.requiredTasks!)}; one task serves ${web.sloRatePerTask.toFixed(1)} requests/s within the SLO)`,
+  );
+  for (const policy of web.policies) {
+    log(
+      `  ${policy.name.padEnd(24)} SLO-violation minutes ${String(policy.sloViolationMinutes).padStart(5)}   task-hours ${policy.taskHours.toFixed(0).padStart(6)}   vs oracle ${policy.taskHoursVsOracle.toFixed(2)}`,
+    );
+  }
+  log('  what each is:');
+  for (const policy of web.policies) log(`    ${policy.name}: ${HTTP_POLICY_DEFINITIONS[policy.name] ?? ''}`);
+  const scores = web.policies.map((policy) => ({
+    name: policy.name,
+    violationMinutes: policy.sloViolationMinutes,
+    hours: policy.taskHours,
+    vsOracle: policy.taskHoursVsOracle,
+  }));
+  log('  verdict (the web service):');
+  for (const line of verdictLines(scores, ['headroom-reactive', 'headroom'], 'task-hours')) log(`    ${line}`);
+  log(`  the RequiredTasksPerTask target this load supports, replayed from 0.6 to 0.9: ${webTuning.reason}`);
+}
+
+/** The table's two policies and what the floors cost there, in words. */
+function printTableVerdict(figures: DemoFigures, log: (line: string) => void): void {
+  log(`backtesting a provisioned DynamoDB table on the same two weeks: ${figures.table.intro}`);
+  for (const line of formatTable(figures.table.header, figures.table.rows).trimEnd().split('\n')) log(`  ${line}`);
+  log(`  ${figures.table.verdict}`);
+}
+
+async function writeDemoReport(queue: BacktestResult, options: DemoOptions, story: ReportStory): Promise<void> {
+  const report = await writeReport(queue, options.reportDir, story);
+  options.log(`report written: ${report.htmlPath}`);
+  options.log('open it: the verdict first, then what each policy is, the load and where it came from, the results and the floors');
 }

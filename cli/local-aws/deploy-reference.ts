@@ -1,16 +1,15 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { requireDemoDependencies } from '../demo/demo-dependencies.ts';
 import { localAwsEnvironment } from './moto-server.ts';
 
 const run = promisify(execFile);
 // The CLI package's own pinned cdk CLI, and the reference app its build bundled (cli/dist/reference-app.cjs):
 // the same files whether this runs from a clone or from an install.
-const cdkCli = createRequire(import.meta.url).resolve('aws-cdk/bin/cdk');
 const referenceApp = join(cliPackageRoot(), 'dist', 'reference-app.cjs');
 
 function cliPackageRoot(): string {
@@ -34,6 +33,7 @@ export interface DeployedStack {
  * `cdk deploy`. moto's CloudFormation stores most resources but skips some types; see applySkippedResources.
  */
 export async function deployReferenceApp(endpoint: string, onProgress: (line: string) => void = () => {}): Promise<DeployedStack> {
+  const { cdkCli } = requireDemoDependencies();
   const env = {
     ...process.env,
     ...localAwsEnvironment(endpoint),

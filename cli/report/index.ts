@@ -1,11 +1,36 @@
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import type { BacktestResult } from '../../shared/simulate/index.ts';
+import type { HttpBacktestResult, TargetTuning } from '../../shared/simulate/http/index.ts';
 import { reportCharts } from './charts.ts';
+import { prepareReportFolder } from './folder.ts';
 import { reportHtml } from './html.ts';
+
+export { prepareReportFolder };
+
+/** The scheduled actions the predictor left on a target (the demo reads them back). */
+export interface ScheduledActionsShown {
+  readonly resourceId: string;
+  readonly mode: string;
+  readonly actions: ReadonlyArray<{ readonly schedule: string; readonly minCapacity: number | null; readonly name: string }>;
+}
+
+/** What the report says beside the queue backtest: where the load came from, and what else was run on it. */
+export interface ReportStory {
+  /** Where the trace came from, in words; says "synthetic" when it is. */
+  readonly provenance: string;
+  readonly web?: { readonly web: HttpBacktestResult; readonly webTuning?: TargetTuning };
+  readonly table?: {
+    readonly intro: string;
+    readonly verdict: string;
+    readonly header: readonly string[];
+    readonly rows: ReadonlyArray<readonly string[]>;
+  };
+  readonly scheduledActions?: readonly ScheduledActionsShown[];
+}
 
 export interface WrittenReport {
   readonly htmlPath: string;
@@ -13,8 +38,8 @@ export interface WrittenReport {
 }
 
 /** Renders a Vega-Lite spec to SVG headlessly (no browser, no network). */
-async function toSvg(spec: object): Promise<string> {
-  const compiled = vegaLite.compile(spec as vegaLite.TopLevelSpec).spec;
+async function toSvg({ caption: _caption, ...spec }: { caption: string }): Promise<string> {
+  const compiled = vegaLite.compile(spec as unknown as vegaLite.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -23,41 +48,8 @@ async function toSvg(spec: object): Promise<string> {
   }
 }
 
-/**
- * Makes sure the report can be written to `dir` before anything long runs: creates the folder (one level at a time;
- * Node's recursive mkdir never returns on some paths, such as under /proc) and writes a probe file into it. Throws a
- * message naming --report and the reason.
- */
-export function prepareReportFolder(dir: string): string {
-  const folder = resolve(dir);
-  const fail = (reason: string) => new Error(`--report ${dir}: cannot write the report there (${reason}): give a folder you can write to`);
-  const missing: string[] = [];
-  let existing = folder;
-  for (;;) {
-    try {
-      if (!statSync(existing).isDirectory()) throw fail(`${existing} is not a folder`);
-      break;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw code ? fail(code) : error;
-      missing.unshift(existing);
-      if (dirname(existing) === existing) throw fail('ENOENT');
-      existing = dirname(existing);
-    }
-  }
-  const probe = join(folder, `.headroom-write-check-${process.pid}`);
-  try {
-    for (const path of missing) mkdirSync(path);
-    writeFileSync(probe, '');
-    rmSync(probe);
-  } catch (error) {
-    throw fail((error as NodeJS.ErrnoException).code ?? (error as Error).message);
-  }
-  return folder;
-}
-
 /** Writes report.html (charts inline, works offline) and a PNG of each chart into `dir`. */
-export async function writeReport(result: BacktestResult, dir: string): Promise<WrittenReport> {
+export async function writeReport(result: BacktestResult, dir: string, story: ReportStory): Promise<WrittenReport> {
   const folder = prepareReportFolder(dir);
   const charts = reportCharts(result);
   const svgs = await Promise.all(charts.map((chart) => toSvg(chart)));
@@ -74,7 +66,8 @@ export async function writeReport(result: BacktestResult, dir: string): Promise<
     htmlPath,
     reportHtml(
       result,
-      charts.map((chart, index) => ({ title: chart.title, svg: svgs[index]! })),
+      charts.map((chart, index) => ({ title: chart.title, caption: chart.caption, svg: svgs[index]! })),
+      story,
     ),
   );
   return { htmlPath, pngPaths };

@@ -110,19 +110,23 @@ export function floorActions(
   ownRaiseInForce = false,
 ): FloorAction[] {
   const soonest = soonestMs(nowMs);
-  const scheduled = new Map(existing.map((action) => [action.name, action]));
+  // Own raises already scheduled for a step that has begun, by the time they have: a later run finds a step's raise
+  // by its time and capacity, so an action is named for the time it runs and still kept, not rewritten, run after run.
+  const ownRaises = existing
+    .filter((action) => ownership.kindOf(action.name) === 'raise')
+    .map((action) => ({ atMs: atTime(action.schedule), minCapacity: action.minCapacity }))
+    .filter((action): action is { atMs: number; minCapacity: number } => action.atMs !== undefined)
+    .sort((a, b) => a.atMs - b.atMs);
   const changes = floorChanges(plan.steps, walls, {
     notBeforeMs: soonest,
     scheduledAt: (stepStartMs, minCapacity) => {
       if (stepStartMs >= soonest) return undefined;
-      const earlier = scheduled.get(ownership.name('raise', stepStartMs));
-      return earlier?.minCapacity === minCapacity ? atTime(earlier.schedule) : undefined;
+      return ownRaises.find((raise) => raise.minCapacity === minCapacity && raise.atMs >= stepStartMs && raise.atMs < soonest)?.atMs;
     },
   });
   const actions = new Map<string, FloorAction>();
   for (const change of changes) {
-    const named = change.kind === 'raise' && change.atMs <= Math.max(change.stepStartMs, soonest) + MINUTE_MS ? change.stepStartMs : change.atMs;
-    const name = ownership.name(change.kind, named);
+    const name = ownership.name(change.kind, change.atMs);
     actions.set(name, { name, schedule: atExpression(change.atMs), atMs: change.atMs, minCapacity: change.minCapacity, kind: change.kind });
   }
   const list = [...actions.values()].sort((a, b) => a.atMs - b.atMs);

@@ -3,6 +3,7 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { Construct } from 'constructs';
 import { InvalidPropError } from '../common/prop-validation.ts';
 import { checkDeployLimits } from '../common/deploy-limits.ts';
+import { PredictorMode } from './predictive-scaling.ts';
 
 export interface NativePredictiveScalingProps {
   /** The ECS service's scalable target (`ecs:service:DesiredCount`). */
@@ -15,10 +16,11 @@ export interface NativePredictiveScalingProps {
    */
   readonly metric?: 'ECSServiceCPUUtilization' | 'ECSServiceMemoryUtilization' | 'ALBRequestCount';
   /**
-   * Whether AWS only forecasts or also scales.
-   * @default 'ForecastOnly'
+   * Whether AWS only forecasts or also scales: PredictorMode, as for headroom's own predictor. AWS's spelling
+   * ('ForecastOnly', 'ForecastAndScale') is still taken but deprecated: one vocabulary across headroom.
+   * @default PredictorMode.FORECAST_ONLY
    */
-  readonly mode?: 'ForecastOnly' | 'ForecastAndScale';
+  readonly mode?: PredictorMode | 'ForecastOnly' | 'ForecastAndScale';
   /**
    * How long before the forecast load capacity is launched.
    * @default Duration.minutes(5)
@@ -95,7 +97,7 @@ export class NativePredictiveScaling extends Construct {
       policyType: 'PredictiveScaling',
       scalingTargetId: props.scalableTarget.scalableTargetId,
       predictiveScalingPolicyConfiguration: {
-        mode: props.mode ?? 'ForecastOnly',
+        mode: awsPredictiveMode(props.mode),
         schedulingBufferTime: buffer.toSeconds(),
         metricSpecifications: [
           { targetValue: props.targetValue, predefinedMetricPairSpecification: { predefinedMetricType: metric, resourceLabel: props.resourceLabel } },
@@ -103,4 +105,9 @@ export class NativePredictiveScaling extends Construct {
       },
     });
   }
+}
+
+/** AWS's PredictiveScalingMode for headroom's PredictorMode (or AWS's own spelling, deprecated). */
+export function awsPredictiveMode(mode: PredictorMode | 'ForecastOnly' | 'ForecastAndScale' | undefined): 'ForecastOnly' | 'ForecastAndScale' {
+  return mode === PredictorMode.FORECAST_AND_SCALE || mode === 'ForecastAndScale' ? 'ForecastAndScale' : 'ForecastOnly';
 }

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { QueueConsumerFunctionProps } from './queue-consumer-function.ts';
 import { InvalidPropError, requireSecondsBetween, requireWholeNumber } from '../common/prop-validation.ts';
+import { esbuildAvailable } from './esbuild-check.ts';
 
 /** How QueueConsumerFunction builds the user's function from an entry file (none of it applies to `function`). */
 export type ConsumerBuildOptions = Pick<
@@ -73,6 +74,15 @@ export function buildConsumerFunction(
   requireWholeNumber(NAME, 'memorySize', memorySize, 128, 10_240);
   if (!options.vpc && (options.vpcSubnets || options.securityGroups)) {
     throw new InvalidPropError(NAME, options.vpcSubnets ? 'vpcSubnets' : 'securityGroups', 'is set without a vpc', 'Set vpc too, or remove it.');
+  }
+
+  if (!options.bundling?.forceDockerBundling && !esbuildAvailable()) {
+    throw new InvalidPropError(
+      NAME,
+      'entry',
+      'is bundled by NodejsFunction, which needs esbuild and finds none in this app (pnpm and yarn PnP do not hoist it; npm usually does)',
+      'Add esbuild to your app: npm install --save-dev esbuild (pnpm add -D esbuild), or set bundling.forceDockerBundling to bundle in Docker.',
+    );
   }
 
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {

@@ -1,4 +1,5 @@
-import { Duration, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { defaultWorkloadName } from '../common/workload-name.ts';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -165,7 +166,7 @@ export interface QueueConsumerFunctionProps {
   readonly alarmTopic?: sns.ITopic;
   /**
    * The `Workload` dimension of this consumer's metrics and the title of its dashboard.
-   * @default the construct's unique id
+   * @default the stack's name and the construct's path in it, e.g. `Shop-Orders-Worker`
    */
   readonly workload?: string;
 }
@@ -195,7 +196,7 @@ export class QueueConsumerFunction extends Construct {
     super(scope, id);
     checkDeployLimits(this);
     this.props = props;
-    this.workload = props.workload ?? Names.uniqueId(this);
+    this.workload = props.workload ?? defaultWorkloadName(this);
     requireWorkloadName(NAME, this.workload);
     const ownFunction = props.function;
     if ((props.entry === undefined) === (ownFunction === undefined)) {

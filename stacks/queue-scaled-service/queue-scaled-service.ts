@@ -1,4 +1,5 @@
-import { ArnFormat, Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { defaultWorkloadName } from '../common/workload-name.ts';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -67,7 +68,7 @@ export interface QueueScaledServiceProps {
   /**
    * The RequiredCapacityPerTask target tracking holds (REQUIRED_CAPACITY only): 1 is exactly the capacity the
    * queue needs; below 1 is headroom for noise. Between 0.5 and 1.
-   * @default 0.9; 1 once `addToPredictor()` puts the service under floors a predictor writes (the floors are the margin)
+   * @default 0.9; 1 once `addPredictiveScaling()` puts the service under floors a predictor writes (the floors are the margin)
    */
   readonly targetUtilization?: number;
   /**
@@ -119,7 +120,7 @@ export interface QueueScaledServiceProps {
   readonly burstStepScaling?: boolean;
   /**
    * The `Workload` dimension of this service's metrics.
-   * @default the construct's unique id
+   * @default the stack's name and the construct's path in it, e.g. `Shop-Orders-Worker`
    */
   readonly workload?: string;
   /**
@@ -250,7 +251,7 @@ export class QueueScaledService extends Construct {
     }
     this.queue = props.queue;
     this.props = props;
-    this.workload = props.workload ?? Names.uniqueId(this);
+    this.workload = props.workload ?? defaultWorkloadName(this);
     this.measuredTimePerMessage =
       props.measuredTimePerMessage ??
       new cloudwatch.Metric({
@@ -323,7 +324,7 @@ export class QueueScaledService extends Construct {
     return this.trackingTarget;
   }
 
-  /** Read at synth, so a later addToPredictor() reaches the policy and the dashboard. */
+  /** Read at synth, so a later addPredictiveScaling() reaches the policy and the dashboard. */
   private get lazySignalTarget(): number {
     return Lazy.number({ produce: () => this.trackingTarget });
   }
@@ -356,6 +357,14 @@ export class QueueScaledService extends Construct {
   }
 
   /**
+   * The old name of `addPredictiveScaling()` (RequestScaledService's name for the same step).
+   * @deprecated use addPredictiveScaling()
+   */
+  addToPredictor(predictor: PredictiveScaling, options: Partial<PredictiveTargetOptions> = {}): void {
+    this.addPredictiveScaling(predictor, options);
+  }
+
+  /**
    * Lets a predictor raise this service's MinCapacity ahead of its load: the workload, walls (the scalable
    * target's) and throughput (one message per timePerMessage per task) are this service's; the load is the
    * queue's NumberOfMessagesSent. Unless `options` pins the quantile or the utilization, the predictor chooses
@@ -364,7 +373,7 @@ export class QueueScaledService extends Construct {
    * RequiredCapacityPerTask at 1: the floors carry the forecast rises the 0.9 margin is for. `options` overrides
    * any of these.
    */
-  addToPredictor(predictor: PredictiveScaling, options: Partial<PredictiveTargetOptions> = {}): void {
+  addPredictiveScaling(predictor: PredictiveScaling, options: Partial<PredictiveTargetOptions> = {}): void {
     const required = this.signal === ScalingSignal.REQUIRED_CAPACITY;
     const underFloors = predictor.writesFloors && required && this.props.targetUtilization === undefined;
     if (underFloors) this.trackingTarget = REACTIVE_DEFAULTS.targetWithFloors;

@@ -1,4 +1,5 @@
-import { Annotations, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { defaultWorkloadName } from '../common/workload-name.ts';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -12,7 +13,7 @@ import { fitRequiredTasks, type RequiredTasksCurve } from '../../shared/request-
 import type { BurnRateAlert } from '../../shared/slo/index.ts';
 import { ecsScalableTarget } from '../common/ecs-scalable-target.ts';
 import { InvalidPropError, requireOrdered, requirePositiveDuration, requireResolved, requireWholeNumber } from '../common/prop-validation.ts';
-import type { PredictiveScaling } from '../predictive-scaling/index.ts';
+import type { PredictiveScaling, PredictorMode } from '../predictive-scaling/index.ts';
 import { NativePredictiveScaling } from '../predictive-scaling/native-predictive-scaling.ts';
 import { albErrorIndicator, albLatencyIndicator } from '../slo/service-level-indicator.ts';
 import { SloBurnRateAlarms } from '../slo/slo-burn-rate-alarms.ts';
@@ -49,8 +50,18 @@ export interface RequestScaledServiceProps {
    * derives how many tasks a request rate needs from this and `latencySlo` (see `requiredTasks`).
    */
   readonly requestsPerSecondPerTask: number;
-  /** The latency SLO: the p99 of TargetResponseTime the service must stay within. */
-  readonly latencySlo: Duration;
+  /**
+   * The latency SLO: the p99 of TargetResponseTime the service must stay within (the same name as
+   * QueueScaledService's and QueueConsumerFunction's). Required, here or as the deprecated `latencySlo`.
+   * @default none: required
+   */
+  readonly acceptableLatency?: Duration;
+  /**
+   * The old name of `acceptableLatency`.
+   * @deprecated use acceptableLatency
+   * @default none: give acceptableLatency
+   */
+  readonly latencySlo?: Duration;
   /** The most tasks the service may scale out to. */
   readonly maxCapacity: number;
   /**
@@ -91,7 +102,7 @@ export interface RequestScaledServiceProps {
   readonly scaleOutCooldown?: Duration;
   /**
    * The `Workload` dimension and the dashboard's title.
-   * @default the construct's unique id
+   * @default the stack's name and the construct's path in it, e.g. `Shop-Orders-Worker`
    */
   readonly workload?: string;
   /**
@@ -145,10 +156,10 @@ export interface RequestPredictiveOptions {
 /** Options of `addNativePredictiveScaling`. */
 export interface RequestNativePredictiveOptions {
   /**
-   * Whether AWS only forecasts or also scales.
-   * @default 'ForecastOnly'
+   * Whether AWS only forecasts or also scales (AWS's spelling still taken, deprecated).
+   * @default PredictorMode.FORECAST_ONLY
    */
-  readonly mode?: 'ForecastOnly' | 'ForecastAndScale';
+  readonly mode?: PredictorMode | 'ForecastOnly' | 'ForecastAndScale';
   /**
    * How long before the forecast load capacity is launched (at most 1 hour).
    * @default Duration.minutes(5) (NativePredictiveScaling's)
@@ -182,6 +193,23 @@ function sixDigits(value: number, round: (x: number) => number): string {
  * It removes `DesiredCount` from the service's template so that a deploy never resets the task count the
  * autoscaler has chosen.
  */
+/** The props with the latency SLO under its one internal name, whichever name the user gave it by. */
+type ResolvedProps = RequestScaledServiceProps & { readonly latencySlo: Duration };
+
+function resolveLatency(input: RequestScaledServiceProps): { props: ResolvedProps; latencyProp: string } {
+  if (input.acceptableLatency && input.latencySlo)
+    throw new InvalidPropError(NAME, 'latencySlo', 'is set with acceptableLatency', 'Keep acceptableLatency only (latencySlo is its old name).');
+  const latency = input.acceptableLatency ?? input.latencySlo;
+  if (!latency)
+    throw new InvalidPropError(
+      NAME,
+      'acceptableLatency',
+      'is required',
+      'Give the p99 response time the service must keep, such as Duration.millis(500).',
+    );
+  return { props: { ...input, latencySlo: latency }, latencyProp: input.acceptableLatency ? 'acceptableLatency' : 'latencySlo' };
+}
+
 export class RequestScaledService extends Construct {
   /** RequiredTasksPerTask the service is kept at: `targetUtilization`. */
   readonly targetUtilization: number;
@@ -200,13 +228,14 @@ export class RequestScaledService extends Construct {
   readonly resourceLabel: string;
   /** The p99 response time has been over the latency SLO for three minutes. */
   readonly latencySloBreach: cloudwatch.Alarm;
-  private readonly props: RequestScaledServiceProps;
+  private readonly props: ResolvedProps;
   private readonly minCapacity: number;
   private readonly sloAlarms: SloBurnRateAlarms[] = [];
 
-  constructor(scope: Construct, id: string, props: RequestScaledServiceProps) {
+  constructor(scope: Construct, id: string, input: RequestScaledServiceProps) {
     super(scope, id);
     checkDeployLimits(this);
+    const { props, latencyProp } = resolveLatency(input);
     const given = [props.service, props.targetGroup, props.loadBalancer].filter((value) => value !== undefined).length;
     if (props.loadBalancedService && given > 0) {
       throw new InvalidPropError(
@@ -244,11 +273,11 @@ export class RequestScaledService extends Construct {
         'Load-test one task at the latency SLO and give the highest rate it serves within it.',
       );
     }
-    requirePositiveDuration(NAME, 'latencySlo', props.latencySlo);
+    requirePositiveDuration(NAME, latencyProp, props.latencySlo);
     if (!props.latencySlo.isUnresolved() && props.latencySlo.toMilliseconds() > 3_600_000) {
       throw new InvalidPropError(
         NAME,
-        'latencySlo',
+        latencyProp,
         `(${props.latencySlo.toHumanString()}) is longer than an hour`,
         'Give the p99 response time the service must keep, such as Duration.millis(500).',
       );
@@ -295,7 +324,7 @@ export class RequestScaledService extends Construct {
       );
     }
     this.props = props;
-    this.workload = props.workload ?? Names.uniqueId(this);
+    this.workload = props.workload ?? defaultWorkloadName(this);
     requireWorkloadName(NAME, this.workload);
     const sloSeconds = props.latencySlo.toMilliseconds() / 1000;
     this.requiredTasks = fitRequiredTasks(props.requestsPerSecondPerTask, sloSeconds, props.maxCapacity);

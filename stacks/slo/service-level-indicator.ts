@@ -96,9 +96,16 @@ export function albErrorIndicator(targetGroup: elbv2.IApplicationTargetGroup): S
  * A queue consumer's latency SLI (ECS workers and Lambda consumers alike): messages that waited longer than
  * `threshold` before processing, from the consumer kit's per-message MessageWaitTime (milliseconds).
  */
-export function messageWaitIndicator(workload: string, threshold: Duration, namespace?: string): ServiceLevelIndicator {
+export function messageWaitIndicator(
+  workload: { readonly workload: string } | string,
+  threshold: Duration,
+  namespace?: string,
+): ServiceLevelIndicator {
+  // The consumer itself (a QueueScaledService or QueueConsumerFunction), so the name cannot drift from the one its
+  // metrics carry; a string is still taken.
+  const name = typeof workload === 'string' ? workload : workload.workload;
   return latencyIndicator(
-    headroomMetric(MetricName.messageWaitTime, workload, namespace ? { namespace } : {}),
+    headroomMetric(MetricName.messageWaitTime, name, namespace ? { namespace } : {}),
     threshold.toMilliseconds(),
     `messages that waited longer than ${humanLatency(threshold)}`,
   );

@@ -12,7 +12,14 @@ export interface CapacityRange {
   /** The most capacity units. */
   readonly max: number;
   /**
-   * Consumed capacity as a percentage of provisioned that target tracking keeps (20-90).
+   * Consumed capacity as a fraction of provisioned that target tracking keeps (0.2-0.9), a fraction as every
+   * other headroom `targetUtilization` is.
+   * @default 0.7
+   */
+  readonly targetUtilization?: number;
+  /**
+   * The same as a percentage (20-90).
+   * @deprecated use targetUtilization (a fraction: 70 becomes 0.7)
    * @default 70
    */
   readonly targetUtilizationPercent?: number;
@@ -124,11 +131,20 @@ export class TableScaling extends Construct {
           `Raise ${where}.max or lower ${where}.min.`,
         );
       }
-      const utilization = range.targetUtilizationPercent ?? 70;
-      if (!Token.isUnresolved(utilization) && !(utilization >= 20 && utilization <= 90)) {
+      if (range.targetUtilization !== undefined && range.targetUtilizationPercent !== undefined) {
         throw new InvalidPropError(
           NAME,
           `${where}.targetUtilizationPercent`,
+          'is set with targetUtilization',
+          'Keep targetUtilization (a fraction) only.',
+        );
+      }
+      const utilization =
+        range.targetUtilization !== undefined ? Math.round(range.targetUtilization * 1000) / 10 : (range.targetUtilizationPercent ?? 70);
+      if (!Token.isUnresolved(range.targetUtilization ?? range.targetUtilizationPercent) && !(utilization >= 20 && utilization <= 90)) {
+        throw new InvalidPropError(
+          NAME,
+          range.targetUtilization !== undefined ? `${where}.targetUtilization` : `${where}.targetUtilizationPercent`,
           `must be between 20 and 90, got ${utilization}`,
           'DynamoDB target tracking accepts 20-90%; 70 is the usual choice.',
         );

@@ -22,7 +22,7 @@ const trace = webTrace();
 
 /** `headroom backtest --workload http` on the trace, for a 50 requests/s task, a 500 ms SLO and 1-40 tasks, plus `flags`. */
 const runHttp = (flags: string[]) =>
-  runCli(['backtest', '--workload', 'http', '--trace', trace, '--requests-per-task', '50', '--slo', '500ms', '--max', '40', ...flags]);
+  runCli(['backtest', '--workload', 'http', '--trace', trace, '--saturation-requests-per-second', '50', '--slo', '500ms', '--max', '40', ...flags]);
 
 describe('headroom backtest --workload http', () => {
   it('prints every request-driven policy as JSON, with the derived target', () => {
@@ -30,7 +30,7 @@ describe('headroom backtest --workload http', () => {
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const answer = JSON.parse(stdout) as { parameters: Record<string, number>; policies: Array<Record<string, unknown>> };
-    expect(answer.parameters).toMatchObject({ requestsPerSecondPerTask: 50, sloMs: 500, startupMs: 90_000, maxCapacity: 40 });
+    expect(answer.parameters).toMatchObject({ saturationRequestsPerSecond: 50, sloMs: 500, startupMs: 90_000, maxCapacity: 40 });
     expect(answer.parameters.headroomTarget).toBe(0.7);
     const curve = answer.parameters.requiredTasks as unknown as Record<string, number>;
     expect(curve.saturationRatePerTask).toBeCloseTo(50, 6);
@@ -72,10 +72,43 @@ describe('headroom backtest --workload http', () => {
     expect(stdout).toMatch(/^oracle +0 +0 +[\d.]+ +[\d.]+ +\d+ +1\.00$/m);
   });
 
-  it('asks for --requests-per-task', () => {
+  it('asks for --saturation-requests-per-second', () => {
     const { status, stderr } = runCli(['backtest', '--workload', 'http', '--trace', trace, '--slo', '500ms', '--max', '40']);
     expect(status).toBe(1);
-    expect(stderr).toMatch(/--requests-per-task is required with --workload http/);
+    expect(stderr).toMatch(/missing a required flag: --saturation-requests-per-second <rps>/);
+  });
+
+  it('says which rate and which target to deploy: the rate within the SLO, not the saturation rate given', () => {
+    const { stdout } = runHttp(['--http-policies', 'headroom-reactive,oracle']);
+    const json = JSON.parse(runHttp(['--json', '--http-policies', 'headroom-reactive,oracle']).stdout) as {
+      parameters: { sloRatePerTask: number };
+      deploy: { requestsPerSecondPerTask: number; targetUtilization: number };
+    };
+    expect(json.deploy.requestsPerSecondPerTask).toBeLessThan(50);
+    expect(json.deploy.requestsPerSecondPerTask).toBe(Math.floor(json.parameters.sloRatePerTask * 10) / 10);
+    expect(stdout).toContain(
+      `deploy RequestScaledService with requestsPerSecondPerTask: ${json.deploy.requestsPerSecondPerTask} (what one task serves within the p99 SLO of 500 ms, derived from the 50 requests/s it serves saturated) and targetUtilization: ${json.deploy.targetUtilization}`,
+    );
+  });
+
+  it('still takes the old --requests-per-task, saying its new name', () => {
+    const { status, stderr } = runCli([
+      'backtest',
+      '--workload',
+      'http',
+      '--trace',
+      trace,
+      '--requests-per-task',
+      '50',
+      '--slo',
+      '500ms',
+      '--max',
+      '40',
+      '--http-policies',
+      'oracle',
+    ]);
+    expect(status).toBe(0);
+    expect(stderr).toMatch(/--requests-per-task is now --saturation-requests-per-second/);
   });
 
   it('refuses the queue flags that mean nothing for a web service', () => {
@@ -85,7 +118,7 @@ describe('headroom backtest --workload http', () => {
       'http',
       '--trace',
       trace,
-      '--requests-per-task',
+      '--saturation-requests-per-second',
       '50',
       '--max',
       '40',
@@ -97,9 +130,9 @@ describe('headroom backtest --workload http', () => {
   });
 
   it('refuses the http flags on a queue backtest', () => {
-    const { status, stderr } = runCli(['backtest', '--trace', trace, '--throughput', '2', '--max', '40', '--requests-per-task', '50']);
+    const { status, stderr } = runCli(['backtest', '--trace', trace, '--throughput', '2', '--max', '40', '--saturation-requests-per-second', '50']);
     expect(status).toBe(1);
-    expect(stderr).toMatch(/--requests-per-task only apply with --workload http/);
+    expect(stderr).toMatch(/--saturation-requests-per-second only apply with --workload http/);
   });
 
   it('refuses an SLO no number of tasks can meet, saying why', () => {
@@ -109,7 +142,7 @@ describe('headroom backtest --workload http', () => {
       'http',
       '--trace',
       trace,
-      '--requests-per-task',
+      '--saturation-requests-per-second',
       '5',
       '--slo',
       '500ms',

@@ -127,14 +127,12 @@ const cases: Array<[string, string[], RegExp]> = [
     /--target-utilization 95% is out of range for a DynamoDB table: AWS takes 20% to 90%/,
   ],
   // Flags that did nothing for the consumer or the load source
-  ['lambda --report', lambda('--report', folder), /--report does nothing with --consumer lambda: it applies only with --consumer ecs/],
   ['lambda --policies', lambda('--policies', 'oracle'), /--policies does nothing with --consumer lambda/],
   ['lambda --startup', lambda('--startup', '30s'), /--startup does nothing with --consumer lambda/],
   ['lambda --max', lambda('--max', '5'), /--max does nothing with --consumer lambda: .*Lambda takes --max-concurrency/],
   ['lambda --min', lambda('--min', '2'), /--min does nothing with --consumer lambda/],
   ['lambda --scale-out-cooldown', lambda('--scale-out-cooldown', '5m'), /--scale-out-cooldown does nothing with --consumer lambda/],
   ['lambda --target-utilization', lambda('--target-utilization', '0.5'), /--target-utilization does nothing with --consumer lambda/],
-  ['dynamodb --report', dynamodb('--report', folder), /--report does nothing with --consumer dynamodb/],
   ['dynamodb --policies', dynamodb('--policies', 'oracle'), /--policies does nothing with --consumer dynamodb/],
   ['dynamodb --startup', dynamodb('--startup', '30s'), /--startup does nothing with --consumer dynamodb/],
   ['dynamodb --throughput', dynamodb('--throughput', '2'), /--throughput does nothing with --consumer dynamodb: .*capacity units/],
@@ -229,14 +227,29 @@ const cases: Array<[string, string[], RegExp]> = [
     /line 7, column value: expected 2 columns, found 3/,
   ],
   ['no --trace', ['forecast'], /required option '--trace <file>' not specified/],
-  ['no load to replay', ['backtest', ...ecs], /give the load to replay: --trace FILE\.csv, or --from-cloudwatch/],
+  ['no load to replay', ['backtest', ...ecs], /missing a required flag: --trace <file> or --from-cloudwatch \(the load to replay\)/],
+  [
+    'every required flag missing, named together',
+    ['backtest'],
+    /missing required flags: --trace <file> or --from-cloudwatch \(the load to replay\); --throughput <msgs> .*; --max <n> /,
+  ],
+  [
+    'the web service: its required flags together',
+    ['backtest', '--workload', 'http', '--trace', good],
+    /missing required flags: --saturation-requests-per-second <rps> .*; --max <n> \(the most tasks\)/,
+  ],
+  [
+    '--until after the trace ends',
+    forecast('--until', '2030-01-01'),
+    /--until 2030-01-01T00:00:00\.000Z is after the trace ends \(its last row is 2026-01-07 23:55:00 UTC\): give a time up to 2026-01-08 00:00:00/,
+  ],
   ['both load sources', backtest(...ecs, '--from-cloudwatch'), /give either --trace or --from-cloudwatch, not both/],
   [
     '--from-cloudwatch without --metric',
     ['backtest', '--from-cloudwatch', '--namespace', 'AWS/SQS', ...ecs],
-    /--from-cloudwatch needs --namespace and --metric/,
+    /missing a required flag: --metric <name> \(with --from-cloudwatch\)/,
   ],
-  ['no --max', backtest('--throughput', '1'), /--max is required here/],
+  ['no --max', backtest('--throughput', '1'), /missing a required flag: --max <n>/],
   [
     'unknown --consumer',
     backtest(...ecs, '--consumer', 'k8s'),
@@ -318,6 +331,12 @@ describe('bad input gets a clear error, never a wrong answer', () => {
 });
 
 describe('the real command', () => {
+  it('prints its version', () => {
+    const { status, stdout } = runCli(['--version']);
+    expect(status).toBe(0);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   it('prints the message for an error commander raises, where it used to exit 1 saying nothing', () => {
     const { status, stdout, stderr } = runCli(['forecast', '--trace', good, '--until', 'yesterday']);
     expect(status).toBe(1);

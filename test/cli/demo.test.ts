@@ -51,10 +51,34 @@ describe('headroom demo (npm start)', () => {
     }
   });
 
-  it('says what headroom-predictive cost and which floor settings the replay of the week before chose', () => {
-    expect(demo.stdout).toMatch(
-      /headroom-predictive \(the predictor's floors.*\) runs at \d+\.\d+ x with \d+ violation minutes; its floors were planned from the p(50|90) at \d+%/,
-    );
+  it('gives the verdict against every baseline, each named and defined, for the worker and the web service', () => {
+    for (const baseline of ['cpu-target-tracking', 'queue-step-scaling', 'backlog-target-tracking']) {
+      expect(demo.stdout).toMatch(
+        new RegExp(`headroom-reactive runs at \\d+\\.\\d+ x the oracle's capacity-hours .*(beats|trades with|loses to) ${baseline} \\(`),
+      );
+      expect(demo.stdout).toMatch(new RegExp(`^\\[ *\\d+\\.\\ds\\]     ${baseline}: \\S`, 'm'));
+    }
+    for (const baseline of ['cpu-target-tracking', 'request-count-tracking'])
+      expect(demo.stdout).toMatch(
+        new RegExp(`headroom-reactive runs at \\d+\\.\\d+ x the oracle's task-hours .*(beats|trades with|loses to) ${baseline} \\(`),
+      );
+    expect(demo.stdout).toMatch(/its floors were planned from the p(50|90) at \d+%|floors were planned from the p(50|90) at \d+%/);
+    expect(demo.stdout).toMatch(/synthetic: two weeks of hourly arrivals generated from a fixed seed/);
+  });
+
+  it('prints values rounded, never a raw float', () => {
+    expect(demo.stdout).not.toMatch(/\d\.\d{5,}/);
+  });
+
+  it('names every scheduled action for the time it runs', () => {
+    for (const [, date, time, stamp] of demo.stdout.matchAll(
+      /at\((\d{4}-\d\d-\d\d)T(\d\d:\d\d):00\) +MinCapacity=\d+ +headroom-(?:raise|restore)-(\d{8}T\d{4})/g,
+    ))
+      expect(stamp).toBe(`${date!.replace(/-/g, '')}T${time!.replace(':', '')}`);
+  });
+
+  it('compares the DynamoDB table with and without floors and says what the floors cost', () => {
+    expect(demo.stdout).toMatch(/headroom-predictive provisions (more|[\d.]+ unit-hours \(\d+%\) less) /);
   });
 
   it('backtests the web service beside the queue worker: every request-driven policy, its target and the one the load supports', () => {
@@ -69,9 +93,14 @@ describe('headroom demo (npm start)', () => {
     expect(demo.stdout).toMatch(/the RequiredTasksPerTask target this load supports, replayed from 0\.6 to 0\.9: 0\.\d+: the cheapest of 7 targets/);
   });
 
-  it('writes the report with its charts', () => {
+  it('writes the report with the story: verdict, provenance, the web service, the table, the floors, the scheduled actions, the charts', () => {
     const html = join(reportDir, 'report.html');
     expect(existsSync(html)).toBe(true);
-    expect(readFileSync(html, 'utf8')).toContain('<svg');
+    const text = readFileSync(html, 'utf8');
+    for (const section of ['verdict', 'load', 'policies', 'queue', 'web', 'table', 'floors', 'scheduled-actions', 'charts'])
+      expect(text).toContain(`<section id="${section}">`);
+    expect(text).toMatch(/<p id="provenance">synthetic: /);
+    expect(text).toMatch(/headroom-raise-\d{8}T\d{4}/);
+    expect(text).toContain('<svg');
   });
 });

@@ -258,9 +258,19 @@ describe('the headroom CLI installed from cdk-headroom-cli', () => {
     STEP_TIMEOUT,
   );
 
+  it('installs without the CDK, which only the demo needs, and says how to add it on the demo’s first use', async () => {
+    for (const name of ['aws-cdk', 'cdk-nag']) expect(existsSync(join(dir, 'node_modules', name))).toBe(false);
+    const demo = await sh(dir, 'npx', ['headroom', 'demo', '--report', join(dir, 'no-demo')]).then(
+      () => 'exited 0',
+      (error: Error) => error.message,
+    );
+    expect(demo).toMatch(/^headroom: headroom demo deploys the reference app with the CDK, .*missing aws-cdk.*npm install aws-cdk@'2\.1148\.1'/m);
+  });
+
   it(
-    'runs the end-to-end demo on a local AWS (moto)',
+    'runs the end-to-end demo on a local AWS (moto) once its CDK peers are installed',
     async () => {
+      await sh(dir, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', 'aws-cdk@2.1148.1', 'cdk-nag@^3.0.2']);
       const { stdout } = await sh(dir, 'npx', ['headroom', 'demo', '--report', join(dir, 'demo-report')]);
       expect(stdout).toMatch(/cdk deploy/);
       expect(existsSync(join(dir, 'demo-report', 'report.html'))).toBe(true);
