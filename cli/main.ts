@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 
 /** Every subcommand lives in cli/commands/ and registers itself on the program. */
-const commandModules = [() => import('./commands/demo.ts'), () => import('./commands/forecast.ts'), () => import('./commands/backtest.ts')] as Array<
+const commandModules = [() => import('./commands/demo.ts'), () => import('./commands/forecast.ts'), () => import('./commands/backtest.ts'), () => import('./commands/cost.ts')] as Array<
   () => Promise<{ register(program: Command): void }>
 >;
 

@@ -12,6 +12,8 @@ import { acknowledgeWildcard } from '../common/acknowledge.ts';
 import { HeadroomFunction } from '../common/headroom-function.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
 import { InvalidPropError } from '../common/prop-validation.ts';
+import { backlogPublisherFootprint } from '../../shared/cost/producers.ts';
+import { logicalIdOf, recordProducer, recordShared } from '../common/footprint.ts';
 
 /** What consumes a queue: an ECS service (capacity = running tasks) or a Lambda function. */
 export type BacklogConsumer =
@@ -84,6 +86,7 @@ export class BacklogPublisher extends Construct {
 
   constructor(scope: Construct, id: string, props: BacklogPublisherProps = {}) {
     super(scope, id);
+    recordShared(this);
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
     if (!Token.isUnresolved(this.namespace) && !/^[A-Za-z0-9._\-/#:]{1,255}$/.test(this.namespace)) {
       throw new InvalidPropError(
@@ -158,6 +161,7 @@ export class BacklogPublisher extends Construct {
       throw new Error(`BacklogPublisher.addSource: workload "${source.workload}" is already published; give each source its own workload name`);
     }
     this.sources.push(source);
+    recordProducer(this, () => backlogPublisherFootprint(source.workload, logicalIdOf(this.function), source.requiredCapacity !== undefined));
     this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [source.queue.queueArn] }));
     if (source.consumer.kind === 'ecs') {
       this.function.addToRolePolicy(

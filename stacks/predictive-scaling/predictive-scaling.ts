@@ -25,6 +25,8 @@ import { acknowledgeWildcard } from '../common/acknowledge.ts';
 import { HeadroomFunction } from '../common/headroom-function.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
+import { predictorFootprint } from '../../shared/cost/producers.ts';
+import { logicalIdOf, recordProducer, recordShared } from '../common/footprint.ts';
 
 /** The tag that marks a scalable target as one the predictor may schedule actions on. */
 export const MANAGED_TAG_KEY = 'headroom:managed';
@@ -180,6 +182,7 @@ export class PredictiveScaling extends Construct {
 
   constructor(scope: Construct, id: string, props: PredictiveScalingProps = {}) {
     super(scope, id);
+    recordShared(this);
     this.interval = props.interval ?? Duration.hours(1);
     if (this.interval.toMinutes() < 5)
       throw new InvalidPropError(
@@ -383,6 +386,7 @@ export class PredictiveScaling extends Construct {
     // CloudFormation takes Tags on AWS::ApplicationAutoScaling::ScalableTarget; cfn-lint 1.51's schema predates them.
     cfnTarget.addMetadata('cfn-lint', { config: { ignore_checks: ['E3002'] } });
     this.targets.push(target);
+    recordProducer(this, () => predictorFootprint(options.workload, logicalIdOf(this.function), options.floorTuning !== undefined));
   }
 
   /** Records this predictor's workload as the scalable target's one owner in the app, or names the one it has. */

@@ -14,6 +14,7 @@ import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '.
 import type { PredictiveScaling, PredictiveTargetOptions } from '../predictive-scaling/predictive-scaling.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
+import { recordWorkload } from '../common/footprint.ts';
 
 /** What target tracking holds at its target. */
 export enum ScalingSignal {
@@ -230,6 +231,7 @@ export class QueueScaledService extends Construct {
     this.queue = props.queue;
     this.props = props;
     this.workload = props.workload ?? Names.uniqueId(this);
+    recordWorkload(this, this.workload);
     this.measuredTimePerMessage =
       props.measuredTimePerMessage ??
       new cloudwatch.Metric({

@@ -16,6 +16,7 @@ import { NativePredictiveScaling } from '../predictive-scaling/native-predictive
 import { albErrorIndicator, albLatencyIndicator } from '../slo/service-level-indicator.ts';
 import { SloBurnRateAlarms } from '../slo/slo-burn-rate-alarms.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
+import { recordWorkload } from '../common/footprint.ts';
 
 export interface RequestScaledServiceProps {
   /**
@@ -275,6 +276,7 @@ export class RequestScaledService extends Construct {
     }
     this.props = props;
     this.workload = props.workload ?? Names.uniqueId(this);
+    recordWorkload(this, this.workload);
     const sloSeconds = props.latencySlo.toMilliseconds() / 1000;
     this.requiredTasks = fitRequiredTasks(props.requestsPerSecondPerTask, sloSeconds, props.maxCapacity);
     this.resourceLabel = `${this.loadBalancer.loadBalancerFullName}/${this.targetGroup.targetGroupFullName}`;

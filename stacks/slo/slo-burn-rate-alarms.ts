@@ -14,6 +14,7 @@ import {
 } from '../../shared/slo/index.ts';
 import { InvalidPropError } from '../common/prop-validation.ts';
 import { periodId, type ServiceLevelIndicator } from './service-level-indicator.ts';
+import { recordShared } from '../common/footprint.ts';
 
 export interface SloBurnRateAlarmsProps {
   /** What a bad event is, and where its share comes from (see albLatencyIndicator, albErrorIndicator, messageWaitIndicator). */
@@ -72,6 +73,7 @@ export class SloBurnRateAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: SloBurnRateAlarmsProps) {
     super(scope, id);
+    recordShared(this);
     const alerts = props.alerts ?? WORKBOOK_ALERTS;
     this.period = props.period ?? Duration.millis(DEFAULT_SLO_PERIOD_MS);
     try {

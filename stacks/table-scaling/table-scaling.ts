@@ -1,8 +1,9 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { InvalidPropError, requireResolved, requireSecondsBetween, requireWholeNumber } from '../common/prop-validation.ts';
+import { recordWorkload } from '../common/footprint.ts';
 
 export interface CapacityRange {
   /** The fewest capacity units. */
@@ -61,6 +62,7 @@ export class TableScaling extends Construct {
   constructor(scope: Construct, id: string, props: TableScalingProps) {
     super(scope, id);
     const tableName = props.table.tableName;
+    recordWorkload(this, Token.isUnresolved(tableName) ? Names.uniqueId(this) : tableName);
     if (!props.read && !props.write && !props.globalSecondaryIndexes) {
       throw new InvalidPropError(
         NAME,

@@ -2,6 +2,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { InvalidPropError } from '../common/prop-validation.ts';
 import type { WorkloadDashboard } from './workload-dashboard.ts';
+import { recordShared } from '../common/footprint.ts';
 
 export interface OverviewDashboardProps {
   /** The workloads to show side by side. */
@@ -19,6 +20,7 @@ export class OverviewDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: OverviewDashboardProps) {
     super(scope, id);
+    recordShared(this);
     if (props.workloads.length === 0)
       throw new InvalidPropError('OverviewDashboard', 'workloads', 'is empty', 'Pass the WorkloadDashboards to show.');
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {

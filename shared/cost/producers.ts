@@ -1,0 +1,108 @@
+import { MetricName } from '../metrics/names.ts';
+
+/**
+ * What one of headroom's own functions costs per run for one workload it serves: the custom metrics it publishes
+ * for the workload (each with the `Workload` dimension alone, so one metric each) and the requests it makes. The
+ * constructs record these in the template (see stacks/common/footprint.ts) and the cost model prices them.
+ */
+export interface ProducerFootprint {
+  readonly kind: 'backlog-publisher' | 'predictor' | 'consumer-kit';
+  readonly workload: string;
+  /** Logical ID of the function that publishes, in the same template. */
+  readonly function: string;
+  /** Custom metric names published for this workload. */
+  readonly metrics: readonly string[];
+  /** Per scheduled run of the function, for this workload (0 for the event-driven consumer kit). */
+  readonly perRun: RunFootprint;
+}
+
+export interface RunFootprint {
+  /** Metrics requested from GetMetricData (billed per metric requested). */
+  readonly getMetricDataMetrics: number;
+  /** SQS API requests (GetQueueAttributes). */
+  readonly sqsRequests: number;
+  /** Datums put with PutMetricData; requests are counted per run from the sum over the function's workloads. */
+  readonly putMetricDataDatums: number;
+  /** Lambda run time this workload adds to the run. */
+  readonly lambdaSeconds: number;
+  /** Log bytes this workload adds to the run (the per-workload log line). */
+  readonly logBytes: number;
+}
+
+/**
+ * A function's fixed cost per run whatever it serves: its invocation, start-up and the run's summary log. Measured
+ * orders of magnitude (`npm run bench -- functions predictor`), rounded up: the cost model prefers to overstate
+ * headroom's own bill.
+ */
+export const FUNCTION_BASE_RUN = { lambdaSeconds: 0.5, logBytes: 1_000 } as const;
+
+/** The backlog publisher's per-source share of a run: GetQueueAttributes, and the three demand queries it batches. */
+export function backlogPublisherFootprint(workload: string, fn: string, publishesDemand: boolean): ProducerFootprint {
+  const metrics: string[] = [MetricName.backlogPerTask, MetricName.queueBacklog, MetricName.runningCapacity];
+  if (publishesDemand) {
+    metrics.push(
+      MetricName.requiredCapacityPerTask,
+      MetricName.requiredCapacity,
+      MetricName.arrivalRate,
+      MetricName.timePerMessage,
+      MetricName.backlogWithoutCapacity,
+    );
+  }
+  return {
+    kind: 'backlog-publisher',
+    workload,
+    function: fn,
+    metrics,
+    perRun: {
+      getMetricDataMetrics: publishesDemand ? 3 : 0,
+      sqsRequests: 1,
+      putMetricDataDatums: metrics.length,
+      lambdaSeconds: 0.02,
+      logBytes: 0,
+    },
+  };
+}
+
+/**
+ * The predictor's per-target share of a run: one history query, its per-target metrics and log line. Floor tuning
+ * replays the simulator on the first run of a day (~0.75 s a target, `npm run bench -- predictor`); spread over an
+ * hourly schedule that is ~0.03 s a run, and a run's own forecast and plan ~0.05 s.
+ */
+export function predictorFootprint(workload: string, fn: string, floorTuning: boolean): ProducerFootprint {
+  const metrics = [
+    MetricName.predictorSuccess,
+    MetricName.predictorFailure,
+    MetricName.forecastP50,
+    MetricName.forecastP90,
+    MetricName.scheduledFloor,
+    MetricName.forecastErrorMape,
+    MetricName.forecastErrorMase,
+  ];
+  return {
+    kind: 'predictor',
+    workload,
+    function: fn,
+    metrics,
+    perRun: {
+      getMetricDataMetrics: 1,
+      sqsRequests: 0,
+      putMetricDataDatums: metrics.length,
+      lambdaSeconds: 0.05 + (floorTuning ? 0.03 : 0),
+      logBytes: 600,
+    },
+  };
+}
+
+/**
+ * The consumer kit's metrics (published as EMF in the function's own log, so no PutMetricData request); what it
+ * logs grows with traffic, which the template does not know, so the model leaves the consumers' logs out.
+ */
+export function consumerKitFootprint(workload: string, fn: string): ProducerFootprint {
+  return {
+    kind: 'consumer-kit',
+    workload,
+    function: fn,
+    metrics: [MetricName.messageWaitTime, MetricName.messageProcessingTime, MetricName.messagesProcessed, MetricName.messagesFailed],
+    perRun: { getMetricDataMetrics: 0, sqsRequests: 0, putMetricDataDatums: 0, lambdaSeconds: 0, logBytes: 0 },
+  };
+}

@@ -1,0 +1,42 @@
+import { Duration, Stack, type App } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { PredictiveScaling, PredictorMode, QueueScaledService } from '../../stacks/index.ts';
+
+export interface QueueWorkersOptions {
+  readonly workers: number;
+  /** Adds each worker's dashboard. */
+  readonly dashboards?: boolean;
+  /** Adds each worker's SLO burn-rate alarms. */
+  readonly sloAlarms?: boolean;
+}
+
+/**
+ * A platform team's stack: `workers` Fargate queue workers on one cluster, each scaled by QueueScaledService and put
+ * under one predictor (the default configuration), optionally with dashboards.
+ */
+export function queueWorkersStack(app: App, id: string, options: QueueWorkersOptions): Stack {
+  const stack = new Stack(app, id);
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+  const predictor = new PredictiveScaling(stack, 'Predictor', { mode: PredictorMode.FORECAST_AND_SCALE });
+  for (let index = 0; index < options.workers; index++) {
+    const taskDefinition = new ecs.FargateTaskDefinition(stack, `Task${index}`);
+    taskDefinition.addContainer('worker', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable') });
+    const service = new ecs.FargateService(stack, `Service${index}`, { cluster, taskDefinition });
+    const deadLetterQueue = new sqs.Queue(stack, `DeadLetters${index}`, { retentionPeriod: Duration.days(14) });
+    const queue = new sqs.Queue(stack, `Jobs${index}`, { deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 } });
+    const scaling = new QueueScaledService(stack, `Scaling${index}`, {
+      service,
+      queue,
+      acceptableLatency: Duration.minutes(2),
+      timePerMessage: Duration.seconds(1),
+      maxCapacity: 20,
+      workload: `worker-${index}`,
+    });
+    scaling.addToPredictor(predictor);
+    if (options.dashboards) scaling.addDashboard();
+  }
+  return stack;
+}
