@@ -6,15 +6,13 @@ import { PredictiveScaling, PredictorMode, QueueScaledService } from '../../stac
 
 export interface QueueWorkersOptions {
   readonly workers: number;
-  /** Adds each worker's dashboard. */
-  readonly dashboards?: boolean;
-  /** Adds each worker's SLO burn-rate alarms. */
-  readonly sloAlarms?: boolean;
+  /** Adds a dashboard to the workers whose index is listed. */
+  readonly dashboards?: readonly number[];
 }
 
 /**
  * A platform team's stack: `workers` Fargate queue workers on one cluster, each scaled by QueueScaledService and put
- * under one predictor (the default configuration), optionally with dashboards.
+ * under one predictor (the default configuration), some with a dashboard.
  */
 export function queueWorkersStack(app: App, id: string, options: QueueWorkersOptions): Stack {
   const stack = new Stack(app, id);
@@ -36,7 +34,7 @@ export function queueWorkersStack(app: App, id: string, options: QueueWorkersOpt
       workload: `worker-${index}`,
     });
     scaling.addToPredictor(predictor);
-    if (options.dashboards) scaling.addDashboard();
+    if (options.dashboards?.includes(index)) scaling.addDashboard();
   }
   return stack;
 }
