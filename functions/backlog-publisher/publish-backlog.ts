@@ -73,6 +73,7 @@ export async function publishBacklog(config: BacklogPublisherConfig, clients: Ba
         runningCapacity: capacity.value.running,
         desiredCapacity: capacity.value.desired,
         ...(demand?.ok ? { demand: demand.value } : {}),
+        ...(source.metrics ? { metrics: source.metrics } : {}),
       };
       readSources.push({ workload: source.workload, datums: backlogDatums(reading, now) });
     }

@@ -209,7 +209,7 @@ function producerLines(
     getMetricDataMetrics += runs * producer.perRun.getMetricDataMetrics;
     sqsRequests += runs * producer.perRun.sqsRequests;
     putRequests += runs * Math.ceil(datumsPerRun / 1000) * share;
-    gbSeconds += runs * memoryGb * (producer.perRun.lambdaSeconds + FUNCTION_BASE_RUN.lambdaSeconds * share);
+    gbSeconds += runs * memoryGb * ((producer.perRun.lambdaMs + FUNCTION_BASE_RUN.lambdaMs * share) / 1000);
     invocations += runs * share;
     logGb += (runs * (producer.perRun.logBytes + FUNCTION_BASE_RUN.logBytes * share)) / 1e9;
   }

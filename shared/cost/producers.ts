@@ -23,8 +23,8 @@ export interface RunFootprint {
   readonly sqsRequests: number;
   /** Datums put with PutMetricData; requests are counted per run from the sum over the function's workloads. */
   readonly putMetricDataDatums: number;
-  /** Lambda run time this workload adds to the run. */
-  readonly lambdaSeconds: number;
+  /** Lambda run time this workload adds to the run, in milliseconds (whole numbers: CloudFormation metadata takes no fractions). */
+  readonly lambdaMs: number;
   /** Log bytes this workload adds to the run (the per-workload log line). */
   readonly logBytes: number;
 }
@@ -34,30 +34,23 @@ export interface RunFootprint {
  * orders of magnitude (`npm run bench -- functions predictor`), rounded up: the cost model prefers to overstate
  * headroom's own bill.
  */
-export const FUNCTION_BASE_RUN = { lambdaSeconds: 0.5, logBytes: 1_000 } as const;
+export const FUNCTION_BASE_RUN = { lambdaMs: 500, logBytes: 1_000 } as const;
 
-/** The backlog publisher's per-source share of a run: GetQueueAttributes, and the three demand queries it batches. */
-export function backlogPublisherFootprint(workload: string, fn: string, publishesDemand: boolean): ProducerFootprint {
-  const metrics: string[] = [MetricName.backlogPerTask, MetricName.queueBacklog, MetricName.runningCapacity];
-  if (publishesDemand) {
-    metrics.push(
-      MetricName.requiredCapacityPerTask,
-      MetricName.requiredCapacity,
-      MetricName.arrivalRate,
-      MetricName.timePerMessage,
-      MetricName.backlogWithoutCapacity,
-    );
-  }
+/**
+ * The backlog publisher's per-source share of a run: the metrics it publishes for the source, GetQueueAttributes, and
+ * the three demand queries it batches when the source publishes RequiredCapacityPerTask.
+ */
+export function backlogPublisherFootprint(workload: string, fn: string, metrics: readonly string[], readsDemand: boolean): ProducerFootprint {
   return {
     kind: 'backlog-publisher',
     workload,
     function: fn,
     metrics,
     perRun: {
-      getMetricDataMetrics: publishesDemand ? 3 : 0,
+      getMetricDataMetrics: readsDemand ? 3 : 0,
       sqsRequests: 1,
       putMetricDataDatums: metrics.length,
-      lambdaSeconds: 0.02,
+      lambdaMs: 20,
       logBytes: 0,
     },
   };
@@ -87,7 +80,7 @@ export function predictorFootprint(workload: string, fn: string, floorTuning: bo
       getMetricDataMetrics: 1,
       sqsRequests: 0,
       putMetricDataDatums: metrics.length,
-      lambdaSeconds: 0.05 + (floorTuning ? 0.03 : 0),
+      lambdaMs: 50 + (floorTuning ? 30 : 0),
       logBytes: 600,
     },
   };
@@ -103,6 +96,6 @@ export function consumerKitFootprint(workload: string, fn: string): ProducerFoot
     workload,
     function: fn,
     metrics: [MetricName.messageWaitTime, MetricName.messageProcessingTime, MetricName.messagesProcessed, MetricName.messagesFailed],
-    perRun: { getMetricDataMetrics: 0, sqsRequests: 0, putMetricDataDatums: 0, lambdaSeconds: 0, logBytes: 0 },
+    perRun: { getMetricDataMetrics: 0, sqsRequests: 0, putMetricDataDatums: 0, lambdaMs: 0, logBytes: 0 },
   };
 }

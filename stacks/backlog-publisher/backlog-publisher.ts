@@ -7,6 +7,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BACKLOG_METRICS, PUBLISHER_METRICS } from '../../shared/backlog/metric-data.ts';
 import { DEFAULT_NAMESPACE, MetricName } from '../../shared/metrics/names.ts';
 import { acknowledgeWildcard } from '../common/acknowledge.ts';
 import { HeadroomFunction } from '../common/headroom-function.ts';
@@ -49,6 +50,12 @@ export interface BacklogSource {
    * @default only BacklogPerTask, QueueBacklog and RunningCapacity
    */
   readonly requiredCapacity?: RequiredCapacitySource;
+  /**
+   * Publish only these of the source's metrics, and those later asked for through `metric()`. Each custom metric
+   * costs a month whether anything reads it or not (see `headroom cost`).
+   * @default every metric the publisher computes for the source
+   */
+  readonly metrics?: MetricName[];
 }
 
 export interface BacklogPublisherProps {
@@ -82,6 +89,8 @@ export class BacklogPublisher extends Construct {
   readonly function: HeadroomFunction;
   readonly schedule: scheduler.Schedule;
   private readonly sources: BacklogSource[] = [];
+  /** Metrics asked for through metric(), by workload: what a source with `metrics` publishes besides those. */
+  private readonly readMetrics = new Map<string, Set<string>>();
   private readsMetrics = false;
 
   constructor(scope: Construct, id: string, props: BacklogPublisherProps = {}) {
@@ -116,7 +125,12 @@ export class BacklogPublisher extends Construct {
       timeout: Duration.seconds(30),
       environment: {
         HEADROOM_METRIC_NAMESPACE: this.namespace,
-        HEADROOM_BACKLOG_SOURCES: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.sources.map(sourceConfig)) }),
+        HEADROOM_BACKLOG_SOURCES: Lazy.string({
+          produce: () =>
+            Stack.of(this).toJsonString(
+              this.sources.map((source) => ({ ...sourceConfig(source), ...(source.metrics ? { metrics: this.publishedMetrics(source) } : {}) })),
+            ),
+        }),
       },
     });
     this.function.addToRolePolicy(
@@ -146,7 +160,14 @@ export class BacklogPublisher extends Construct {
     );
 
     this.node.addValidation({
-      validate: () => (this.sources.length === 0 ? ['BacklogPublisher has no sources: call addSource() or remove it'] : []),
+      validate: () => [
+        ...(this.sources.length === 0 ? ['BacklogPublisher has no sources: call addSource() or remove it'] : []),
+        ...this.sources
+          .filter((source) => this.publishedMetrics(source).length === 0)
+          .map(
+            (source) => `BacklogPublisher source "${source.workload}" publishes no metric: list some in its metrics, or read one through metric()`,
+          ),
+      ],
     });
   }
 
@@ -161,7 +182,9 @@ export class BacklogPublisher extends Construct {
       throw new Error(`BacklogPublisher.addSource: workload "${source.workload}" is already published; give each source its own workload name`);
     }
     this.sources.push(source);
-    recordProducer(this, () => backlogPublisherFootprint(source.workload, logicalIdOf(this.function), source.requiredCapacity !== undefined));
+    recordProducer(this, () =>
+      backlogPublisherFootprint(source.workload, logicalIdOf(this.function), this.publishedMetrics(source), source.requiredCapacity !== undefined),
+    );
     this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [source.queue.queueArn] }));
     if (source.consumer.kind === 'ecs') {
       this.function.addToRolePolicy(
@@ -182,6 +205,14 @@ export class BacklogPublisher extends Construct {
     if (source.requiredCapacity) this.grantMetricReads();
   }
 
+  /** The metrics published for a source: all it computes, or those it names and those read through metric(). */
+  private publishedMetrics(source: BacklogSource): readonly string[] {
+    const computed = source.requiredCapacity ? PUBLISHER_METRICS : BACKLOG_METRICS;
+    if (!source.metrics) return computed;
+    const wanted = new Set<string>([...source.metrics, ...(this.readMetrics.get(source.workload) ?? [])]);
+    return computed.filter((name) => wanted.has(name));
+  }
+
   private grantMetricReads(): void {
     if (this.readsMetrics) return;
     this.readsMetrics = true;
@@ -190,6 +221,8 @@ export class BacklogPublisher extends Construct {
 
   /** One of the metrics this publisher publishes for a workload. */
   metric(metricName: MetricName, workload: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const read = this.readMetrics.get(workload) ?? new Set<string>();
+    this.readMetrics.set(workload, read.add(metricName));
     return headroomMetric(metricName, workload, { namespace: this.namespace, ...props });
   }
 

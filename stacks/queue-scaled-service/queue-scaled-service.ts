@@ -107,6 +107,13 @@ export interface QueueScaledServiceProps {
    */
   readonly backlogPublisher?: BacklogPublisher;
   /**
+   * Also publish the publisher's diagnostic metrics for this workload (BacklogPerTask, QueueBacklog, RunningCapacity
+   * and, with ScalingSignal.REQUIRED_CAPACITY, RequiredCapacity, ArrivalRate, TimePerMessage, BacklogWithoutCapacity).
+   * Each is a custom metric at $0.30 a month (`headroom cost`); nothing headroom deploys reads them (PUBLISHER source only).
+   * @default false: only the metrics the scaling policies read
+   */
+  readonly diagnosticMetrics?: boolean;
+  /**
    * The burst guard: step scaling on the queue's ApproximateAgeOfOldestMessage (1-minute Maximum, one datapoint)
    * that adds 25% of capacity once the oldest message has waited half the acceptable latency and 50% at three
    * quarters, whatever the tracked signal says.
@@ -272,6 +279,8 @@ export class QueueScaledService extends Construct {
         workload: this.workload,
         queue: props.queue,
         consumer: { kind: 'ecs', service: props.service },
+        // Nothing but what the policies read through publisher.metric(), unless diagnostics are asked for.
+        ...(props.diagnosticMetrics ? {} : { metrics: [] }),
         ...(required
           ? { requiredCapacity: { timePerMessage: props.timePerMessage, drainBudget, measuredTimePerMessage: this.measuredTimePerMessage } }
           : {}),

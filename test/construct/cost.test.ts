@@ -58,6 +58,8 @@ describe('what a queue worker costs', () => {
         runningCapacity: 1,
         desiredCapacity: 1,
         demand: { arrivalsPerSecond: 1, timePerMessageMs: 1000, drainBudgetMs: 60_000 },
+        // What QueueScaledService has the publisher publish for it by default: the signal its policy tracks.
+        metrics: ['RequiredCapacityPerTask'],
       },
       new Date(0),
     ).length;

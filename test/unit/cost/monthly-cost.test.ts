@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BACKLOG_METRICS, PUBLISHER_METRICS } from '../../../shared/backlog/metric-data.ts';
 import {
   backlogPublisherFootprint,
   type CloudFormationTemplate,
@@ -106,7 +107,7 @@ describe('monthlyCost', () => {
         Properties: { ScheduleExpression: 'rate(1 minute)', Target: { Arn: { 'Fn::GetAtt': ['Fn', 'Arn'] } } },
       },
     };
-    const producers = [backlogPublisherFootprint('a', 'Fn', true), backlogPublisherFootprint('b', 'Fn', false)];
+    const producers = [backlogPublisherFootprint('a', 'Fn', PUBLISHER_METRICS, true), backlogPublisherFootprint('b', 'Fn', BACKLOG_METRICS, false)];
     const report = monthlyCost({ S: template(resources, {}, producers) });
     expect(line(report, 'a', 'custom metrics')?.quantity).toBe(8);
     expect(line(report, 'b', 'custom metrics')?.quantity).toBe(3);
