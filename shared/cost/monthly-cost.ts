@@ -207,6 +207,8 @@ function producerLines(
     const memoryGb = Number(resources[producer.function]?.Properties?.MemorySize ?? 128) / 1024;
     const datumsPerRun = sum(siblings.map((sibling) => sibling.perRun.putMetricDataDatums));
     getMetricDataMetrics += runs * producer.perRun.getMetricDataMetrics;
+    const refreshed = producer.perRun.refreshedReads;
+    if (refreshed) getMetricDataMetrics += Math.min(runs, (HOURS_PER_MONTH * 60) / refreshed.everyMinutes) * refreshed.metrics;
     sqsRequests += runs * producer.perRun.sqsRequests;
     putRequests += runs * Math.ceil(datumsPerRun / 1000) * share;
     gbSeconds += runs * memoryGb * ((producer.perRun.lambdaMs + FUNCTION_BASE_RUN.lambdaMs * share) / 1000);

@@ -17,8 +17,10 @@ export interface ProducerFootprint {
 }
 
 export interface RunFootprint {
-  /** Metrics requested from GetMetricData (billed per metric requested). */
+  /** Metrics requested from GetMetricData at every run (billed per metric requested). */
   readonly getMetricDataMetrics: number;
+  /** Metrics requested from GetMetricData at most once every `everyMinutes` (kept between runs). */
+  readonly refreshedReads?: { readonly metrics: number; readonly everyMinutes: number };
   /** SQS API requests (GetQueueAttributes). */
   readonly sqsRequests: number;
   /** Datums put with PutMetricData; requests are counted per run from the sum over the function's workloads. */
@@ -29,6 +31,9 @@ export interface RunFootprint {
   readonly logBytes: number;
 }
 
+/** How often the publisher reads a consumer's measured time again (functions/backlog-publisher/measured-time-cache.ts). */
+export const MEASURED_REFRESH_MINUTES = 5;
+
 /**
  * A function's fixed cost per run whatever it serves: its invocation, start-up and the run's summary log. Measured
  * orders of magnitude (`npm run bench -- functions predictor`), rounded up: the cost model prefers to overstate
@@ -36,18 +41,23 @@ export interface RunFootprint {
  */
 export const FUNCTION_BASE_RUN = { lambdaMs: 500, logBytes: 1_000 } as const;
 
+/** How a source's RequiredCapacityPerTask inputs are read: not at all, arrivals only, or arrivals and measured time. */
+export type DemandReads = 'none' | 'arrivals' | 'arrivals-and-measured';
+
 /**
- * The backlog publisher's per-source share of a run: the metrics it publishes for the source, GetQueueAttributes, and
- * the three demand queries it batches when the source publishes RequiredCapacityPerTask.
+ * The backlog publisher's per-source share of a run: the metrics it publishes for the source, GetQueueAttributes,
+ * the queue's NumberOfMessagesSent every run and the consumers' measured time (Sum and SampleCount) every
+ * MEASURED_REFRESH_MINUTES when the source publishes RequiredCapacityPerTask.
  */
-export function backlogPublisherFootprint(workload: string, fn: string, metrics: readonly string[], readsDemand: boolean): ProducerFootprint {
+export function backlogPublisherFootprint(workload: string, fn: string, metrics: readonly string[], demand: DemandReads): ProducerFootprint {
   return {
     kind: 'backlog-publisher',
     workload,
     function: fn,
     metrics,
     perRun: {
-      getMetricDataMetrics: readsDemand ? 3 : 0,
+      getMetricDataMetrics: demand === 'none' ? 0 : 1,
+      ...(demand === 'arrivals-and-measured' ? { refreshedReads: { metrics: 2, everyMinutes: MEASURED_REFRESH_MINUTES } } : {}),
       sqsRequests: 1,
       putMetricDataDatums: metrics.length,
       lambdaMs: 20,
@@ -96,6 +106,17 @@ export function consumerKitFootprint(workload: string, fn: string): ProducerFoot
     workload,
     function: fn,
     metrics: [MetricName.messageWaitTime, MetricName.messageProcessingTime, MetricName.messagesProcessed, MetricName.messagesFailed],
+    perRun: { getMetricDataMetrics: 0, sqsRequests: 0, putMetricDataDatums: 0, lambdaMs: 0, logBytes: 0 },
+  };
+}
+
+/** The publisher's own failure count (EMF, with Powertools' `service` dimension): one metric for all its sources. */
+export function publisherFailuresFootprint(workload: string, fn: string): ProducerFootprint {
+  return {
+    kind: 'backlog-publisher',
+    workload,
+    function: fn,
+    metrics: [MetricName.backlogPublishFailures],
     perRun: { getMetricDataMetrics: 0, sqsRequests: 0, putMetricDataDatums: 0, lambdaMs: 0, logBytes: 0 },
   };
 }

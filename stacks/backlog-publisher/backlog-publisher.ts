@@ -13,7 +13,8 @@ import { acknowledgeWildcard } from '../common/acknowledge.ts';
 import { HeadroomFunction } from '../common/headroom-function.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
 import { InvalidPropError } from '../common/prop-validation.ts';
-import { backlogPublisherFootprint } from '../../shared/cost/producers.ts';
+import { backlogPublisherFootprint, type DemandReads, publisherFailuresFootprint } from '../../shared/cost/producers.ts';
+import { SHARED_WORKLOAD } from '../../shared/cost/template-footprint.ts';
 import { logicalIdOf, recordProducer, recordShared } from '../common/footprint.ts';
 
 /** What consumes a queue: an ECS service (capacity = running tasks) or a Lambda function. */
@@ -159,6 +160,7 @@ export class BacklogPublisher extends Construct {
       'EventBridge Scheduler’s Lambda target grants invoke on the function’s versions and aliases.',
     );
 
+    recordProducer(this, () => publisherFailuresFootprint(SHARED_WORKLOAD, logicalIdOf(this.function)));
     this.node.addValidation({
       validate: () => [
         ...(this.sources.length === 0 ? ['BacklogPublisher has no sources: call addSource() or remove it'] : []),
@@ -183,7 +185,7 @@ export class BacklogPublisher extends Construct {
     }
     this.sources.push(source);
     recordProducer(this, () =>
-      backlogPublisherFootprint(source.workload, logicalIdOf(this.function), this.publishedMetrics(source), source.requiredCapacity !== undefined),
+      backlogPublisherFootprint(source.workload, logicalIdOf(this.function), this.publishedMetrics(source), demandReads(source)),
     );
     this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [source.queue.queueArn] }));
     if (source.consumer.kind === 'ecs') {
@@ -237,6 +239,11 @@ export class BacklogPublisher extends Construct {
       ...props,
     });
   }
+}
+
+function demandReads(source: BacklogSource): DemandReads {
+  if (!source.requiredCapacity) return 'none';
+  return source.requiredCapacity.measuredTimePerMessage ? 'arrivals-and-measured' : 'arrivals';
 }
 
 function sourceConfig(source: BacklogSource): Record<string, unknown> {

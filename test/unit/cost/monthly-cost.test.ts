@@ -107,11 +107,15 @@ describe('monthlyCost', () => {
         Properties: { ScheduleExpression: 'rate(1 minute)', Target: { Arn: { 'Fn::GetAtt': ['Fn', 'Arn'] } } },
       },
     };
-    const producers = [backlogPublisherFootprint('a', 'Fn', PUBLISHER_METRICS, true), backlogPublisherFootprint('b', 'Fn', BACKLOG_METRICS, false)];
+    const producers = [
+      backlogPublisherFootprint('a', 'Fn', PUBLISHER_METRICS, 'arrivals-and-measured'),
+      backlogPublisherFootprint('b', 'Fn', BACKLOG_METRICS, 'none'),
+    ];
     const report = monthlyCost({ S: template(resources, {}, producers) });
     expect(line(report, 'a', 'custom metrics')?.quantity).toBe(8);
     expect(line(report, 'b', 'custom metrics')?.quantity).toBe(3);
-    expect(line(report, 'a', 'GetMetricData')?.quantity).toBeCloseTo(3 * RUNS_A_MONTH_EVERY_MINUTE, 6);
+    // Arrivals every run, the measured time's two statistics every 5 minutes.
+    expect(line(report, 'a', 'GetMetricData')?.quantity).toBeCloseTo(RUNS_A_MONTH_EVERY_MINUTE + (2 * RUNS_A_MONTH_EVERY_MINUTE) / 5, 6);
     expect(line(report, 'b', 'GetMetricData')).toBeUndefined();
     expect(line(report, 'a', 'Lambda and Scheduler invocations')?.quantity).toBeCloseTo(RUNS_A_MONTH_EVERY_MINUTE / 2, 6);
   });
