@@ -2,9 +2,12 @@ import { Command, CommanderError } from 'commander';
 import cliPackage from './package.json' with { type: 'json' };
 
 /** Every subcommand lives in cli/commands/ and registers itself on the program. */
-const commandModules = [() => import('./commands/demo.ts'), () => import('./commands/forecast.ts'), () => import('./commands/backtest.ts')] as Array<
-  () => Promise<{ register(program: Command): void }>
->;
+const commandModules = [
+  () => import('./commands/demo.ts'),
+  () => import('./commands/forecast.ts'),
+  () => import('./commands/backtest.ts'),
+  () => import('./commands/cost.ts'),
+] as Array<() => Promise<{ register(program: Command): void }>>;
 
 /** Commander's own exits that are not errors (help, version): nothing more to say. */
 const QUIET_EXITS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);

@@ -14,6 +14,7 @@ import {
 import { mapConcurrently } from './map-concurrently.ts';
 import { ecsCapacityOf, readEcsCapacity, type EcsCapacity } from './read-ecs-capacity.ts';
 import { readLambdaConcurrency } from './read-lambda-capacity.ts';
+import { MeasuredTimeCache } from './measured-time-cache.ts';
 import { readQueueDemand } from './read-queue-demand.ts';
 import { readQueueDepth } from './read-queue-depth.ts';
 import { errorReason, readFailure, readValue, type SourceResult } from './source-result.ts';
@@ -46,14 +47,19 @@ const QUEUE_READ_CONCURRENCY = 16;
  * RequiredCapacityPerTask, the arrival rate and time per message), then publish the sources that were read in
  * full. A source missing any part is published nowhere (never as zero) and reported.
  */
-export async function publishBacklog(config: BacklogPublisherConfig, clients: BacklogPublisherClients, now: Date): Promise<PublishOutcome> {
+export async function publishBacklog(
+  config: BacklogPublisherConfig,
+  clients: BacklogPublisherClients,
+  now: Date,
+  measuredTimes: MeasuredTimeCache = new MeasuredTimeCache(),
+): Promise<PublishOutcome> {
   const ecsServices: EcsServiceRef[] = config.sources.flatMap((source) => (source.consumer.kind === 'ecs' ? [source.consumer] : []));
   const functionNames = config.sources.flatMap((source) => (source.consumer.kind === 'lambda' ? [source.consumer.functionName] : []));
   const [depths, ecsCounts, lambdaConcurrency, demands] = await Promise.all([
     mapConcurrently(config.sources, QUEUE_READ_CONCURRENCY, (source) => readQueueDepth(clients.sqs, source.queueUrl)),
     ecsServices.length > 0 ? readEcsCapacity(clients.ecs, ecsServices) : new Map<string, SourceResult<EcsCapacity>>(),
     readLambdaConcurrency(clients.cloudwatch, clients.lambda, functionNames, now),
-    readQueueDemand(clients.cloudwatch, config.sources, now),
+    readQueueDemand(clients.cloudwatch, config.sources, now, measuredTimes),
   ]);
 
   const failures: SourceFailure[] = [];
@@ -73,6 +79,7 @@ export async function publishBacklog(config: BacklogPublisherConfig, clients: Ba
         runningCapacity: capacity.value.running,
         desiredCapacity: capacity.value.desired,
         ...(demand?.ok ? { demand: demand.value } : {}),
+        ...(source.metrics ? { metrics: source.metrics } : {}),
       };
       readSources.push({ workload: source.workload, datums: backlogDatums(reading, now) });
     }

@@ -4,10 +4,12 @@ import {
   ARRIVAL_WINDOW_MINUTES,
   blendedTimePerMessageMs,
   type BacklogSourceConfig,
+  type MeasuredTimePerMessage,
   type QueueDemand,
   type RequiredCapacityConfig,
 } from '../../shared/backlog/index.ts';
 import { errorReason, readFailure, readValue, type SourceResult } from './source-result.ts';
+import { MeasuredTimeCache } from './measured-time-cache.ts';
 
 /** How far back the consumers' measured time per message is averaged: long enough for a few hundred samples at low rates. */
 export const MEASURED_LOOKBACK_MS = 15 * 60_000;
@@ -26,30 +28,32 @@ export function queueName(queueUrl: string): string {
  * What RequiredCapacityPerTask is computed from, besides the backlog, for every source that publishes it: the
  * arrival rate from the queue's own NumberOfMessagesSent (AWS/SQS, Sum per minute, the minutes of the last ten
  * that have a datapoint: SQS publishes each minute a little late) and the time per message, the declared value
- * blended with the consumers' measured one. Metrics are read in as few GetMetricData calls as its 500-query limit
- * allows; a call that fails is a failed read for its sources, so nothing is published for them (never a zero).
+ * blended with the consumers' measured one (read again only when `measuredTimes` holds none fresh). Metrics are
+ * read in as few GetMetricData calls as its 500-query limit allows; a call that fails is a failed read for its
+ * sources, so nothing is published for them (never a zero).
  */
 export async function readQueueDemand(
   cloudwatch: CloudWatchClient,
   sources: readonly BacklogSourceConfig[],
   now: Date,
+  measuredTimes: MeasuredTimeCache = new MeasuredTimeCache(),
 ): Promise<Map<string, SourceResult<Omit<QueueDemand, 'backlog'>>>> {
   const results = new Map<string, SourceResult<Omit<QueueDemand, 'backlog'>>>();
   const demandSources = sources.filter((source): source is DemandSource => source.requiredCapacity !== undefined);
   for (let start = 0; start < demandSources.length; start += SOURCES_PER_CALL) {
     const chunk = demandSources.slice(start, start + SOURCES_PER_CALL);
     try {
+      const kept = chunk.map((source) => measuredTimes.fresh(measuredKey(source), now.getTime()));
       const values = await readSums(
         cloudwatch,
-        chunk.flatMap((source, index) => queries(source, index)),
+        chunk.flatMap((source, index) => queries(source, index, kept[index] === undefined)),
         now,
       );
       chunk.forEach((source, index) => {
         const config = source.requiredCapacity;
         const sent = values.get(`sent${index}`) ?? [];
-        const total = sum(values.get(`time${index}`) ?? []);
-        const samples = sum(values.get(`samples${index}`) ?? []);
-        const measured = samples > 0 ? { meanMs: total / samples, samples } : undefined;
+        const measured = kept[index] ? kept[index].measured : measuredFrom(values, index);
+        if (!kept[index]) measuredTimes.keep(measuredKey(source), now.getTime(), measured);
         results.set(
           source.workload,
           readValue({
@@ -66,7 +70,17 @@ export async function readQueueDemand(
   return results;
 }
 
-function queries(source: DemandSource, index: number): MetricDataQuery[] {
+function measuredKey(source: DemandSource): string {
+  return `${source.workload} ${JSON.stringify(source.requiredCapacity.measuredTimePerMessage ?? null)}`;
+}
+
+function measuredFrom(values: ReadonlyMap<string, number[]>, index: number): MeasuredTimePerMessage | undefined {
+  const total = sum(values.get(`time${index}`) ?? []);
+  const samples = sum(values.get(`samples${index}`) ?? []);
+  return samples > 0 ? { meanMs: total / samples, samples } : undefined;
+}
+
+function queries(source: DemandSource, index: number, readMeasured: boolean): MetricDataQuery[] {
   const sent: MetricDataQuery = {
     Id: `sent${index}`,
     ReturnData: true,
@@ -77,7 +91,7 @@ function queries(source: DemandSource, index: number): MetricDataQuery[] {
     },
   };
   const measured = source.requiredCapacity.measuredTimePerMessage;
-  if (!measured) return [sent];
+  if (!measured || !readMeasured) return [sent];
   const metric = {
     Namespace: measured.namespace,
     MetricName: measured.metricName,

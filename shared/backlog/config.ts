@@ -1,4 +1,5 @@
 import { DEFAULT_NAMESPACE } from '../metrics/names.ts';
+import { BACKLOG_METRICS, PUBLISHER_METRICS } from './metric-data.ts';
 
 /** What consumes a source's queue, as the publisher's environment names it. */
 export type BacklogConsumerConfig =
@@ -29,6 +30,11 @@ export interface BacklogSourceConfig {
   readonly countDelayed: boolean;
   /** Present: the source also gets RequiredCapacityPerTask and the metrics it is made of. */
   readonly requiredCapacity?: RequiredCapacityConfig;
+  /**
+   * The metrics published for the source, when not all it computes: each custom metric costs a month whether anything
+   * reads it or not, so the constructs ask for those their policies, alarms and dashboards read.
+   */
+  readonly metrics?: readonly string[];
 }
 
 export interface BacklogPublisherConfig {
@@ -41,7 +47,7 @@ export const NAMESPACE_VARIABLE = 'HEADROOM_METRIC_NAMESPACE';
 
 const METRIC_SHAPE = '{"namespace": string, "metricName": string, "dimensions": [{"name": string, "value": string}]}';
 const REQUIRED_CAPACITY_SHAPE = `{"timePerMessageMs": number > 0, "drainBudgetMs": number > 0, "measuredTimePerMessage"?: ${METRIC_SHAPE}}`;
-const SOURCE_SHAPE = `{"workload": string, "queueUrl": string, "consumer": {"kind": "ecs", "cluster": string, "service": string} | {"kind": "lambda", "functionName": string}, "countDelayed"?: boolean, "requiredCapacity"?: ${REQUIRED_CAPACITY_SHAPE}}`;
+const SOURCE_SHAPE = `{"workload": string, "queueUrl": string, "consumer": {"kind": "ecs", "cluster": string, "service": string} | {"kind": "lambda", "functionName": string}, "countDelayed"?: boolean, "requiredCapacity"?: ${REQUIRED_CAPACITY_SHAPE}, "metrics"?: [metric name, ...]}`;
 
 /** The publisher's environment is wrong; the message names the variable, the field and the expected shape. */
 export class BacklogConfigError extends Error {
@@ -103,7 +109,18 @@ function parseSource(entry: unknown, path: string): BacklogSourceConfig {
     ...(source.requiredCapacity === undefined
       ? {}
       : { requiredCapacity: parseRequiredCapacity(source.requiredCapacity, `${path}.requiredCapacity`) }),
+    ...(source.metrics === undefined ? {} : { metrics: parseMetricNames(source.metrics, source.requiredCapacity !== undefined, `${path}.metrics`) }),
   };
+}
+
+function parseMetricNames(entry: unknown, publishesDemand: boolean, path: string): string[] {
+  const computed: readonly string[] = publishesDemand ? PUBLISHER_METRICS : BACKLOG_METRICS;
+  if (!Array.isArray(entry) || entry.length === 0 || entry.some((name) => !computed.includes(name))) {
+    throw new BacklogConfigError(
+      `${path} must be a non-empty array of the metrics this source computes (${computed.join(', ')}), got ${JSON.stringify(entry)}${publishesDemand ? '' : ': the others need requiredCapacity'}`,
+    );
+  }
+  return [...new Set(entry as string[])];
 }
 
 function parseRequiredCapacity(entry: unknown, path: string): RequiredCapacityConfig {

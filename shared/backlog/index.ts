@@ -22,5 +22,14 @@ export {
   type QueueDemand,
 } from './required-capacity.ts';
 export { REACTIVE_DEFAULTS } from './reactive-defaults.ts';
-export { backlogDatums, batchDatums, datumRequestBytes, PUT_METRIC_DATA_LIMITS, type BacklogDatum, type BacklogReading } from './metric-data.ts';
+export {
+  BACKLOG_METRICS,
+  PUBLISHER_METRICS,
+  backlogDatums,
+  batchDatums,
+  datumRequestBytes,
+  PUT_METRIC_DATA_LIMITS,
+  type BacklogDatum,
+  type BacklogReading,
+} from './metric-data.ts';
 export { DESCRIBE_SERVICES_LIMIT, ecsDescribeBatches, type EcsServiceRef } from './ecs-batches.ts';

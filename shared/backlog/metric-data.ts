@@ -13,6 +13,19 @@ export interface BacklogDatum {
   readonly StorageResolution: 1;
 }
 
+/** The metrics the publisher computes for every source. */
+export const BACKLOG_METRICS: readonly string[] = [MetricName.backlogPerTask, MetricName.queueBacklog, MetricName.runningCapacity];
+
+/** The metrics it computes for a source that publishes RequiredCapacityPerTask. */
+export const PUBLISHER_METRICS: readonly string[] = [
+  ...BACKLOG_METRICS,
+  MetricName.requiredCapacityPerTask,
+  MetricName.requiredCapacity,
+  MetricName.arrivalRate,
+  MetricName.timePerMessage,
+  MetricName.backlogWithoutCapacity,
+];
+
 /** What the publisher read for one source: both halves, or it publishes nothing for it. */
 export interface BacklogReading {
   readonly workload: string;
@@ -23,14 +36,22 @@ export interface BacklogReading {
   readonly desiredCapacity: number;
   /** Present when the source publishes RequiredCapacityPerTask: what it is computed from, backlog aside. */
   readonly demand?: Omit<QueueDemand, 'backlog'>;
+  /** The metrics to publish, when not all those computed. */
+  readonly metrics?: readonly string[];
 }
 
 /**
  * One source's datums at `timestamp`: BacklogPerTask, QueueBacklog and RunningCapacity; with a demand also
  * RequiredCapacityPerTask (the default scaling signal), RequiredCapacity, ArrivalRate, TimePerMessage (the blended
- * value used) and BacklogWithoutCapacity (scale from zero).
+ * value used) and BacklogWithoutCapacity (scale from zero); of these, only `reading.metrics` when it is given.
  */
 export function backlogDatums(reading: BacklogReading, timestamp: Date): BacklogDatum[] {
+  const datums = computedDatums(reading, timestamp);
+  const wanted = reading.metrics;
+  return wanted ? datums.filter((datum) => wanted.includes(datum.MetricName)) : datums;
+}
+
+function computedDatums(reading: BacklogReading, timestamp: Date): BacklogDatum[] {
   const backlog = queueBacklog(reading.depth, reading.countDelayed);
   const datum = (metricName: string, value: number, unit: BacklogDatum['Unit'] = 'Count'): BacklogDatum => ({
     MetricName: metricName,

@@ -8,6 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BACKLOG_SOURCES_FROM_VARIABLE } from '../../shared/config-shards/config-shards.ts';
+import { BACKLOG_METRICS, PUBLISHER_METRICS } from '../../shared/backlog/metric-data.ts';
 import { DEFAULT_NAMESPACE, MetricName } from '../../shared/metrics/names.ts';
 import { acknowledgeWildcard } from '../common/acknowledge.ts';
 import { HeadroomFunction } from '../common/headroom-function.ts';
@@ -15,6 +16,9 @@ import { headroomMetric } from '../common/headroom-metric.ts';
 import { ShardedConfig } from '../common/sharded-config.ts';
 import { InvalidPropError } from '../common/prop-validation.ts';
 import { checkDeployLimits } from '../common/deploy-limits.ts';
+import { backlogPublisherFootprint, type DemandReads, publisherFailuresFootprint } from '../../shared/cost/producers.ts';
+import { SHARED_WORKLOAD } from '../../shared/cost/template-footprint.ts';
+import { logicalIdOf, recordProducer, recordShared } from '../common/footprint.ts';
 
 /** What consumes a queue: an ECS service (capacity = running tasks) or a Lambda function. */
 export type BacklogConsumer =
@@ -50,6 +54,12 @@ export interface BacklogSource {
    * @default only BacklogPerTask, QueueBacklog and RunningCapacity
    */
   readonly requiredCapacity?: RequiredCapacitySource;
+  /**
+   * Publish only these of the source's metrics, and those later asked for through `metric()`. Each custom metric
+   * costs a month whether anything reads it or not (see `headroom cost`).
+   * @default every metric the publisher computes for the source
+   */
+  readonly metrics?: MetricName[];
 }
 
 export interface BacklogPublisherProps {
@@ -85,11 +95,16 @@ export class BacklogPublisher extends Construct {
   /** Where the sources' configuration lives (SSM parameters, a few sources each): not in the function's 4 KB environment. */
   readonly sourceConfig: ShardedConfig;
   private readonly sources: BacklogSource[] = [];
+  /** Metrics asked for through metric(), by workload: what a source with `metrics` publishes besides those. */
+  private readonly readMetrics = new Map<string, Set<string>>();
+  /** The `metrics` list in each narrowed source's configuration entry, kept current as metrics are read. */
+  private readonly publishedLists = new Map<string, string[]>();
   private readsMetrics = false;
 
   constructor(scope: Construct, id: string, props: BacklogPublisherProps = {}) {
     super(scope, id);
     checkDeployLimits(this);
+    recordShared(this);
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
     if (!Token.isUnresolved(this.namespace) && !/^[A-Za-z0-9._\-/#:]{1,255}$/.test(this.namespace)) {
       throw new InvalidPropError(
@@ -158,8 +173,16 @@ export class BacklogPublisher extends Construct {
       'EventBridge Scheduler’s Lambda target grants invoke on the function’s versions and aliases.',
     );
 
+    recordProducer(this, () => publisherFailuresFootprint(SHARED_WORKLOAD, logicalIdOf(this.function)));
     this.node.addValidation({
-      validate: () => (this.sources.length === 0 ? ['BacklogPublisher has no sources: call addSource() or remove it'] : []),
+      validate: () => [
+        ...(this.sources.length === 0 ? ['BacklogPublisher has no sources: call addSource() or remove it'] : []),
+        ...this.sources
+          .filter((source) => this.publishedMetrics(source).length === 0)
+          .map(
+            (source) => `BacklogPublisher source "${source.workload}" publishes no metric: list some in its metrics, or read one through metric()`,
+          ),
+      ],
     });
   }
 
@@ -173,8 +196,21 @@ export class BacklogPublisher extends Construct {
     if (this.sources.some((existing) => existing.workload === source.workload)) {
       throw new Error(`BacklogPublisher.addSource: workload "${source.workload}" is already published; give each source its own workload name`);
     }
-    this.sourceConfig.add(sourceConfig(source));
-    this.sources.push(source);
+    const entry = sourceConfig(source);
+    if (source.metrics) {
+      // Sized with every metric the source computes, then narrowed in place to those asked for (metric() widens it).
+      const published = [...(source.requiredCapacity ? PUBLISHER_METRICS : BACKLOG_METRICS)];
+      this.sourceConfig.add({ ...entry, metrics: published });
+      this.publishedLists.set(source.workload, published);
+      this.sources.push(source);
+      this.refreshPublished(source.workload);
+    } else {
+      this.sourceConfig.add(entry);
+      this.sources.push(source);
+    }
+    recordProducer(this, () =>
+      backlogPublisherFootprint(source.workload, logicalIdOf(this.function), this.publishedMetrics(source), demandReads(source)),
+    );
     this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [source.queue.queueArn] }));
     if (source.consumer.kind === 'ecs') {
       this.function.addToRolePolicy(
@@ -195,6 +231,20 @@ export class BacklogPublisher extends Construct {
     if (source.requiredCapacity) this.grantMetricReads();
   }
 
+  private refreshPublished(workload: string): void {
+    const list = this.publishedLists.get(workload);
+    const source = this.sources.find((candidate) => candidate.workload === workload);
+    if (list && source) list.splice(0, list.length, ...this.publishedMetrics(source));
+  }
+
+  /** The metrics published for a source: all it computes, or those it names and those read through metric(). */
+  private publishedMetrics(source: BacklogSource): readonly string[] {
+    const computed = source.requiredCapacity ? PUBLISHER_METRICS : BACKLOG_METRICS;
+    if (!source.metrics) return computed;
+    const wanted = new Set<string>([...source.metrics, ...(this.readMetrics.get(source.workload) ?? [])]);
+    return computed.filter((name) => wanted.has(name));
+  }
+
   private grantMetricReads(): void {
     if (this.readsMetrics) return;
     this.readsMetrics = true;
@@ -203,6 +253,9 @@ export class BacklogPublisher extends Construct {
 
   /** One of the metrics this publisher publishes for a workload. */
   metric(metricName: MetricName, workload: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const read = this.readMetrics.get(workload) ?? new Set<string>();
+    this.readMetrics.set(workload, read.add(metricName));
+    this.refreshPublished(workload);
     return headroomMetric(metricName, workload, { namespace: this.namespace, ...props });
   }
 
@@ -217,6 +270,11 @@ export class BacklogPublisher extends Construct {
       ...props,
     });
   }
+}
+
+function demandReads(source: BacklogSource): DemandReads {
+  if (!source.requiredCapacity) return 'none';
+  return source.requiredCapacity.measuredTimePerMessage ? 'arrivals-and-measured' : 'arrivals';
 }
 
 function sourceConfig(source: BacklogSource): Record<string, unknown> {

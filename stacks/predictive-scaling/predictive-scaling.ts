@@ -31,6 +31,8 @@ import { MANAGED_TAG_KEY, managedTargetResource, tagManagedTarget } from './mana
 import { InvalidPropError, requirePositiveDuration, requireWholeNumber } from '../common/prop-validation.ts';
 import { checkDeployLimits } from '../common/deploy-limits.ts';
 import { isCloudWatchStatistic, STATISTIC_HINT } from '../../shared/metrics/statistic.ts';
+import { predictorFootprint } from '../../shared/cost/producers.ts';
+import { logicalIdOf, recordProducer, recordShared } from '../common/footprint.ts';
 
 export { MANAGED_TAG_KEY } from './managed-tag.ts';
 
@@ -245,6 +247,7 @@ export class PredictiveScaling extends Construct {
   constructor(scope: Construct, id: string, props: PredictiveScalingProps = {}) {
     super(scope, id);
     checkDeployLimits(this);
+    recordShared(this);
     this.interval = props.interval ?? Duration.hours(1);
     if (this.interval.toMinutes() < 5)
       throw new InvalidPropError(
@@ -495,6 +498,7 @@ export class PredictiveScaling extends Construct {
     this.targetConfig.add(target);
     this.workloads.add(options.workload);
     tagManagedTarget(where, cfnTarget, this.function);
+    recordProducer(this, () => predictorFootprint(options.workload, logicalIdOf(this.function), options.floorTuning !== undefined));
   }
 
   /**

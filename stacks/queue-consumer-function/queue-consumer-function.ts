@@ -27,6 +27,8 @@ import { requireWorkloadName } from '../workload-dashboard/alarm-name.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
 import { BUILD_OPTIONS, buildConsumerFunction, requireFunctionTimeout } from './consumer-function.ts';
 import { checkDeployLimits } from '../common/deploy-limits.ts';
+import { consumerKitFootprint } from '../../shared/cost/producers.ts';
+import { recordProducer, recordWorkload } from '../common/footprint.ts';
 
 export interface QueueConsumerFunctionProps {
   /**
@@ -197,6 +199,7 @@ export class QueueConsumerFunction extends Construct {
     checkDeployLimits(this);
     this.props = props;
     this.workload = props.workload ?? defaultWorkloadName(this);
+    recordWorkload(this, this.workload);
     requireWorkloadName(NAME, this.workload);
     const ownFunction = props.function;
     if ((props.entry === undefined) === (ownFunction === undefined)) {
@@ -314,6 +317,7 @@ export class QueueConsumerFunction extends Construct {
         serviceName: this.node.path.replace(/\//g, '-'),
         environment: { ...kitEnvironment, ...props.environment, ...tableEnvironment },
       });
+    recordProducer(this, () => consumerKitFootprint(this.workload, this.node.path));
     if (ownFunction) this.configureOwnFunction(ownFunction, { ...kitEnvironment, ...tableEnvironment });
     this.idempotencyTable?.grant(this.function, ...IDEMPOTENCY_ACTIONS);
     this.function.addEventSource(

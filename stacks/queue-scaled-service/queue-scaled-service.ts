@@ -20,6 +20,7 @@ import type { PredictiveScaling, PredictiveTargetOptions } from '../predictive-s
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
 import { checkDeployLimits } from '../common/deploy-limits.ts';
+import { recordWorkload } from '../common/footprint.ts';
 
 /** What target tracking holds at its target. */
 export enum ScalingSignal {
@@ -111,6 +112,13 @@ export interface QueueScaledServiceProps {
    * @default the stack's shared `BacklogPublisher.of(this)`
    */
   readonly backlogPublisher?: BacklogPublisher;
+  /**
+   * Also publish the publisher's diagnostic metrics for this workload (BacklogPerTask, QueueBacklog, RunningCapacity
+   * and, with ScalingSignal.REQUIRED_CAPACITY, RequiredCapacity, ArrivalRate, TimePerMessage, BacklogWithoutCapacity).
+   * Each is a custom metric at $0.30 a month (`headroom cost`); nothing headroom deploys reads them (PUBLISHER source only).
+   * @default false: only the metrics the scaling policies read
+   */
+  readonly diagnosticMetrics?: boolean;
   /**
    * The burst guard: step scaling on the queue's ApproximateAgeOfOldestMessage (1-minute Maximum, one datapoint)
    * that adds 25% of capacity once the oldest message has waited half the acceptable latency and 50% at three
@@ -252,6 +260,7 @@ export class QueueScaledService extends Construct {
     this.queue = props.queue;
     this.props = props;
     this.workload = props.workload ?? defaultWorkloadName(this);
+    recordWorkload(this, this.workload);
     this.measuredTimePerMessage =
       props.measuredTimePerMessage ??
       new cloudwatch.Metric({
@@ -286,6 +295,8 @@ export class QueueScaledService extends Construct {
         workload: this.workload,
         queue: props.queue,
         consumer: { kind: 'ecs', service: props.service },
+        // Nothing but what the policies read through publisher.metric(), unless diagnostics are asked for.
+        ...(props.diagnosticMetrics ? {} : { metrics: [] }),
         ...(required
           ? { requiredCapacity: { timePerMessage: props.timePerMessage, drainBudget, measuredTimePerMessage: this.measuredTimePerMessage } }
           : {}),

@@ -92,6 +92,8 @@ export class ReferenceStack extends Stack {
       minCapacity: 1,
       maxCapacity: 40,
       burstStepScaling: true,
+      // The demo reads the signal's parts back from CloudWatch; a service of yours needs only the signal.
+      diagnosticMetrics: true,
       workload: 'reference-worker',
       alarmTopic: this.alarmTopic,
     });

@@ -20,6 +20,7 @@ import { SloBurnRateAlarms } from '../slo/slo-burn-rate-alarms.ts';
 import { requireWorkloadName } from '../workload-dashboard/alarm-name.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
 import { checkDeployLimits } from '../common/deploy-limits.ts';
+import { recordWorkload } from '../common/footprint.ts';
 
 export interface RequestScaledServiceProps {
   /**
@@ -326,6 +327,7 @@ export class RequestScaledService extends Construct {
     this.props = props;
     this.workload = props.workload ?? defaultWorkloadName(this);
     requireWorkloadName(NAME, this.workload);
+    recordWorkload(this, this.workload);
     const sloSeconds = props.latencySlo.toMilliseconds() / 1000;
     this.requiredTasks = fitRequiredTasks(props.requestsPerSecondPerTask, sloSeconds, props.maxCapacity);
     this.warnOnIdleFleet();

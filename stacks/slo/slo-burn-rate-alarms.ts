@@ -15,6 +15,7 @@ import {
 import { InvalidPropError } from '../common/prop-validation.ts';
 import { periodId, type ServiceLevelIndicator } from './service-level-indicator.ts';
 import { checkDeployLimits } from '../common/deploy-limits.ts';
+import { recordShared } from '../common/footprint.ts';
 
 export interface SloBurnRateAlarmsProps {
   /** What a bad event is, and where its share comes from (see albLatencyIndicator, albErrorIndicator, messageWaitIndicator). */
@@ -74,6 +75,7 @@ export class SloBurnRateAlarms extends Construct {
   constructor(scope: Construct, id: string, props: SloBurnRateAlarmsProps) {
     super(scope, id);
     checkDeployLimits(this);
+    recordShared(this);
     const alerts = props.alerts ?? WORKBOOK_ALERTS;
     this.period = props.period ?? Duration.millis(DEFAULT_SLO_PERIOD_MS);
     try {

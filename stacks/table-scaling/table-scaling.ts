@@ -1,10 +1,11 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { refuseSecondScalableTarget, scalableAttributeKind } from '../common/scalable-target-conflicts.ts';
 import { InvalidPropError, requireResolved, requireSecondsBetween, requireWholeNumber } from '../common/prop-validation.ts';
 import { checkDeployLimits } from '../common/deploy-limits.ts';
+import { recordWorkload } from '../common/footprint.ts';
 
 export interface CapacityRange {
   /** The fewest capacity units. */
@@ -90,6 +91,7 @@ export class TableScaling extends Construct {
       );
     }
     const tableName = props.table.tableName;
+    recordWorkload(this, Token.isUnresolved(tableName) ? Names.uniqueId(this) : tableName);
     if (!props.read && !props.write && !props.globalSecondaryIndexes) {
       throw new InvalidPropError(
         NAME,

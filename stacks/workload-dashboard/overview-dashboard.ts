@@ -4,6 +4,7 @@ import { InvalidPropError } from '../common/prop-validation.ts';
 import { deploymentDashboardName, requireDashboardName } from './dashboard-name.ts';
 import type { WorkloadDashboard } from './workload-dashboard.ts';
 import { checkDeployLimits } from '../common/deploy-limits.ts';
+import { recordShared } from '../common/footprint.ts';
 
 export interface OverviewDashboardProps {
   /** The workloads to show side by side. */
@@ -22,6 +23,7 @@ export class OverviewDashboard extends Construct {
   constructor(scope: Construct, id: string, props: OverviewDashboardProps) {
     super(scope, id);
     checkDeployLimits(this);
+    recordShared(this);
     if (props.workloads.length === 0)
       throw new InvalidPropError('OverviewDashboard', 'workloads', 'is empty', 'Pass the WorkloadDashboards to show.');
     if (props.dashboardName !== undefined) requireDashboardName('OverviewDashboard', 'dashboardName', props.dashboardName);

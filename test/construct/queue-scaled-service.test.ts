@@ -23,6 +23,14 @@ function scaledStack(overrides: Partial<QueueScaledServiceProps> = {}): Stack {
   return stack;
 }
 
+/** The backlog publisher's sources as its function's environment holds them (JSON with tokens). */
+function publishedSources(template: Template): string {
+  const functions = template.findResources('AWS::Lambda::Function', {
+    Properties: { Environment: { Variables: { HEADROOM_METRIC_NAMESPACE: 'Headroom' } } },
+  });
+  return JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_BACKLOG_SOURCES);
+}
+
 function invalid(overrides: Partial<QueueScaledServiceProps>): () => Stack {
   return () => scaledStack(overrides);
 }
@@ -103,6 +111,14 @@ describe('QueueScaledService', () => {
       expect(sources).toContain('\\"metricName\\":\\"MessageProcessingTime\\"');
     });
 
+    it('has the publisher publish only the signal its policy tracks', () => {
+      expect(publishedSources(template)).toContain('\\"metrics\\":[\\"RequiredCapacityPerTask\\"]');
+    });
+
+    it('has the publisher publish every metric it computes when diagnostic metrics are asked for', () => {
+      expect(publishedSources(Template.fromStack(scaledStack({ diagnosticMetrics: true })))).not.toContain('metrics\\":[');
+    });
+
     it('lets the publisher read the queue’s NumberOfMessagesSent and the measured time per message', () => {
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'cloudwatch:GetMetricData', Resource: '*' })]) },
@@ -129,8 +145,9 @@ describe('QueueScaledService', () => {
   });
 
   describe('scaled to zero', () => {
+    const template = checkedTemplate(scaledStack({ minCapacity: 0 }));
+
     it('starts the first task with step scaling on BacklogWithoutCapacity (target tracking cannot leave zero)', () => {
-      const template = checkedTemplate(scaledStack({ minCapacity: 0 }));
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'Headroom',
         MetricName: 'BacklogWithoutCapacity',
@@ -146,6 +163,10 @@ describe('QueueScaledService', () => {
           StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }],
         }),
       });
+    });
+
+    it('has the publisher publish BacklogWithoutCapacity beside the signal', () => {
+      expect(publishedSources(template)).toContain('\\"metrics\\":[\\"RequiredCapacityPerTask\\",\\"BacklogWithoutCapacity\\"]');
     });
 
     it('does the same in metric math from Container Insights’ desired task count', () => {

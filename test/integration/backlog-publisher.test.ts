@@ -2,9 +2,12 @@ import { CloudFormationClient, CreateStackCommand, waitUntilStackCreateComplete 
 import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { PublishOutcome } from '../../functions/backlog-publisher/publish-backlog.ts';
+import { MeasuredTimeCache } from '../../functions/backlog-publisher/measured-time-cache.ts';
+import { type PublishOutcome, publishBacklog } from '../../functions/backlog-publisher/publish-backlog.ts';
+import type { BacklogSourceConfig } from '../../shared/backlog/index.ts';
 import { uniqueName } from '../support/names.ts';
 
 // The handler reads its namespace and log level at module init, as in Lambda: import it once they are set.
@@ -262,6 +265,7 @@ describe('the backlog publisher’s required capacity against moto', () => {
   const declaredMs = 2000;
   const drainBudgetMs = 100_000;
   let outcome: PublishOutcome;
+  let measuredSource: BacklogSourceConfig;
 
   beforeAll(async () => {
     const cluster = uniqueName('cluster');
@@ -328,7 +332,15 @@ describe('the backlog publisher’s required capacity against moto', () => {
       { workload: 'declared', queueUrl, consumer: { kind: 'ecs', cluster, service: running }, requiredCapacity },
       { workload: 'scaled-to-zero', queueUrl, consumer: { kind: 'ecs', cluster, service: stopped }, requiredCapacity },
       { workload: 'recipe-only', queueUrl, consumer: { kind: 'ecs', cluster, service: running } },
+      {
+        workload: 'signal-only',
+        queueUrl,
+        consumer: { kind: 'ecs', cluster, service: running },
+        requiredCapacity,
+        metrics: ['RequiredCapacityPerTask'],
+      },
     ];
+    measuredSource = { ...sources[0]!, consumer: { kind: 'ecs', cluster, service: running } } as BacklogSourceConfig;
     vi.stubEnv('HEADROOM_BACKLOG_SOURCES', JSON.stringify(sources));
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
@@ -367,6 +379,59 @@ describe('the backlog publisher’s required capacity against moto', () => {
     expect(await publishedValues(namespace, 'BacklogPerTask', 'recipe-only')).toEqual([5]);
     expect(await publishedValues(namespace, 'RequiredCapacityPerTask', 'recipe-only')).toEqual([]);
     expect(outcome.failures).toEqual([]);
+  });
+
+  it('publishes only the metrics a source lists', async () => {
+    expect((await publishedValues(namespace, 'RequiredCapacityPerTask', 'signal-only'))[0]).toBeCloseTo((3 * 2 + (15 * 2) / 100) / 3, 9);
+    expect(await publishedValues(namespace, 'BacklogPerTask', 'signal-only')).toEqual([]);
+    expect(await publishedValues(namespace, 'TimePerMessage', 'signal-only')).toEqual([]);
+  });
+
+  it('reads a consumer’s measured time per message again only once the kept one is 5 minutes old', async () => {
+    const queriesPerCall: number[] = [];
+    const counting = new CloudWatchClient({});
+    counting.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetMetricDataCommand') {
+          queriesPerCall.push((args.input as { MetricDataQueries: unknown[] }).MetricDataQueries.length);
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const clients = { sqs, ecs, lambda: new LambdaClient({}), cloudwatch: counting };
+    const config = { namespace: uniqueName('HeadroomCache'), sources: [measuredSource] };
+    const measuredTimes = new MeasuredTimeCache();
+    const start = Date.now();
+    for (const minutes of [0, 1, 4, 5]) await publishBacklog(config, clients, new Date(start + minutes * 60_000), measuredTimes);
+    // NumberOfMessagesSent every run; the measured Sum and SampleCount at the first run and 5 minutes later.
+    expect(queriesPerCall).toEqual([3, 1, 1, 3]);
+  });
+
+  it('publishes the kept measured time per message while it is fresh', async () => {
+    const config = { namespace: uniqueName('HeadroomCache'), sources: [measuredSource] };
+    const measuredTimes = new MeasuredTimeCache();
+    const clients = { sqs, ecs, lambda: new LambdaClient({}), cloudwatch };
+    await publishBacklog(config, clients, new Date(), measuredTimes);
+    const second = new Date(Date.now() + 60_000);
+    await publishBacklog(config, clients, second, measuredTimes);
+    const answer = await cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(second.getTime() - 30_000),
+        EndTime: new Date(second.getTime() + 30_000),
+        MetricDataQueries: [
+          {
+            Id: 'time',
+            MetricStat: {
+              Metric: { Namespace: config.namespace, MetricName: 'TimePerMessage', Dimensions: [{ Name: 'Workload', Value: 'measured' }] },
+              Period: 1,
+              Stat: 'Maximum',
+            },
+          },
+        ],
+      }),
+    );
+    expect(answer.MetricDataResults?.[0]?.Values).toEqual([3500]);
   });
 });
 

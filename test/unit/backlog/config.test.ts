@@ -93,6 +93,23 @@ describe('the backlog publisher configuration', () => {
     expect(parse([{ ...ecsSource, requiredCapacity }]).sources[0]!.requiredCapacity).toEqual(requiredCapacity);
   });
 
+  it('reads the metrics a source publishes, when it lists them', () => {
+    const requiredCapacity = { timePerMessageMs: 1500, drainBudgetMs: 105_000 };
+    expect(parse([{ ...ecsSource, requiredCapacity, metrics: ['RequiredCapacityPerTask'] }]).sources[0]!.metrics).toEqual([
+      'RequiredCapacityPerTask',
+    ]);
+  });
+
+  it('refuses a metric the source does not compute, naming those it does', () => {
+    expect(() => parse([{ ...ecsSource, metrics: ['RequiredCapacityPerTask'] }])).toThrow(
+      /HEADROOM_BACKLOG_SOURCES\[0\]\.metrics must be a non-empty array of the metrics this source computes \(BacklogPerTask, QueueBacklog, RunningCapacity\).*the others need requiredCapacity/,
+    );
+  });
+
+  it('refuses an empty list of metrics', () => {
+    expect(() => parse([{ ...ecsSource, metrics: [] }])).toThrow(BacklogConfigError);
+  });
+
   it('names the required-capacity field that is not a positive number', () => {
     expect(() => parse([{ ...ecsSource, requiredCapacity: { timePerMessageMs: 0, drainBudgetMs: 1000 } }])).toThrow(
       /HEADROOM_BACKLOG_SOURCES\[0\]\.requiredCapacity\.timePerMessageMs must be a positive number of milliseconds, got 0/,

@@ -83,6 +83,14 @@ describe('backlogDatums', () => {
     expect(datums.find((datum) => datum.MetricName === 'TimePerMessage')?.Unit).toBe('Milliseconds');
   });
 
+  it('publishes only the metrics the source lists', () => {
+    const demand = { arrivalsPerSecond: 2, timePerMessageMs: 500, drainBudgetMs: 60_000 };
+    const names = backlogDatums({ ...reading('orders'), demand, metrics: ['RequiredCapacityPerTask', 'BacklogWithoutCapacity'] }, at).map(
+      (datum) => datum.MetricName,
+    );
+    expect(names).toEqual(['RequiredCapacityPerTask', 'BacklogWithoutCapacity']);
+  });
+
   it('publishes the whole backlog per task when no task runs', () => {
     expect(backlogDatums(reading('orders', 0), at)[0]!.Value).toBe(40);
   });
