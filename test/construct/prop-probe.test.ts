@@ -77,7 +77,7 @@ describe('props that used to synthesize broken or wrong', () => {
     [
       'a RequestScaledService workload name with a control character',
       (stack) => new RequestScaledService(stack, 'Scaling', requestProps(web(stack), { workload: 'check\u0007out' })),
-      /RequestScaledService: workload "check\u0007out" cannot be a CloudWatch dimension value \(it contains "\\u0007"/,
+      /RequestScaledService: workload "check.out" cannot be a CloudWatch dimension value \(it contains "\\u0007"/,
     ],
     [
       'RequestScaledService on an imported service',
