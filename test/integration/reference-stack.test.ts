@@ -56,7 +56,7 @@ describe('the reference app deployed to the local AWS', () => {
     const deployed = await deployReferenceApp(inject('localAwsEndpoint'));
     resources = await stackResources(deployed.stackName);
     appliedByType = await applySkippedResources(deployed);
-  }, 180_000);
+  }, 480_000);
 
   it('creates the worker queue with a redrive policy to its dead-letter queue', async () => {
     const queues = physicalIdsOf(resources, 'AWS::SQS::Queue');
@@ -147,9 +147,9 @@ describe('the reference app deployed to the local AWS', () => {
       expect(config.rejectedTargets).toEqual([]);
     });
 
-    it('is what the publisher’s loading step reads: both sources, with deployed queue URLs', async () => {
+    it('is what the publisher’s loading step reads: the worker’s source, with its deployed queue URL', async () => {
       const config = await loadBacklogPublisherConfig(await environmentWith(resources, BACKLOG_SOURCES_FROM_VARIABLE), new SSMClient({}));
-      expect(config.sources.map((source) => source.workload).sort()).toEqual(['reference-consumer', 'reference-worker']);
+      expect(config.sources.map((source) => source.workload)).toEqual(['reference-worker']);
       for (const source of config.sources) expect(source.queueUrl).toMatch(/^https:\/\/.+\/123456789012\/HeadroomReference-/);
     });
 
