@@ -71,6 +71,13 @@ export class ReferenceStack extends Stack {
         logGroup: new logs.LogGroup(this, 'WorkerLogs', { retention: logs.RetentionDays.ONE_MONTH }),
       }),
     });
+    if (taskDefinition.executionRole && this.node.tryGetContext(LOCAL_AWS_CONTEXT) !== 'true') {
+      Validations.of(taskDefinition.executionRole).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'ecr:GetAuthorizationToken, which pulling the worker image from the assets repository needs, has no resource-level permissions (Amazon ECR User Guide, Identity-based policy examples).',
+      });
+    }
     this.workerQueue.grantConsumeMessages(taskDefinition.taskRole);
     Validations.of(taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
