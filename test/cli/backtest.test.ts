@@ -106,8 +106,9 @@ describe('headroom backtest', () => {
     expect(Object.keys(answer.floorSettings[0]!).sort()).toEqual(['from', 'quantile', 'targetUtilization']);
   });
 
-  // `script` gives the command a terminal, as a person running it would have.
-  it('shows a progress bar on stderr only when stderr is a terminal', () => {
+  // `script` gives the command a terminal, as a person running it would have. Two full backtests, each with the exact
+  // oracle (~3 s of CPU on this trace): more than the default minute on a loaded machine.
+  it('shows a progress bar on stderr only when stderr is a terminal', { timeout: 240_000 }, () => {
     const out = join(mkdtempSync(join(tmpdir(), 'headroom-tty-')), 'out.json');
     const command = `node ${JSON.stringify(join(import.meta.dirname, '../../bin/headroom.mjs'))} backtest --trace ${JSON.stringify(elb)} --throughput 0.05 --max 40 --json > ${JSON.stringify(out)}`;
     const terminal = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
