@@ -106,7 +106,8 @@ describe('headroom backtest', () => {
     expect(Object.keys(answer.floorSettings[0]!).sort()).toEqual(['from', 'quantile', 'targetUtilization']);
   });
 
-  // `script` gives the command a terminal, as a person running it would have.
+  // `script` gives the command a terminal, as a person running it would have. Two full backtests, each with the exact
+  // oracle (~3 s of CPU on this trace): more than the default minute on a loaded machine.
   it('shows a progress bar on stderr only when stderr is a terminal and the output is not --json', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'headroom-tty-')), 'out.txt');
     const bin = JSON.stringify(join(import.meta.dirname, '../../bin/headroom.mjs'));
