@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { HEADROOM_NAMESPACE } from '../../shared/metrics/contract.ts';
+import { evaluateMetricMath, implicitPrecedence } from '../../shared/metrics/math/index.ts';
 import { metricReadProblem } from '../../shared/metrics/metric-read.ts';
 import {
   BacklogMetricSource,
@@ -22,6 +23,7 @@ import { ReferenceStack } from '../../stacks/reference-app/reference-stack.ts';
 import { messageWaitIndicator, SloBurnRateAlarms } from '../../stacks/slo/index.ts';
 import { fargateWorker } from '../support/ecs-fixture.ts';
 import { demoWorkerEntry } from '../support/handler-entries.ts';
+import { expressionIds, parseMetricMath, templateExpressions } from '../support/template-math.ts';
 import { templateMetricReads } from '../support/template-metric-reads.ts';
 
 /**
@@ -151,6 +153,26 @@ describe('the metric contract on synthesized templates', () => {
   for (const [name, build] of Object.entries(stacks)) {
     it(`${name}: reads only metrics something publishes, with that exact dimension set and a statistic that means something`, () => {
       expect(problemsOf(build())).toEqual([]);
+    });
+  }
+});
+
+describe('the metric math the templates synthesize', () => {
+  for (const [name, build] of Object.entries(stacks)) {
+    it(`${name}: every expression parses, states its precedence where CloudWatch does not, and evaluates`, () => {
+      const expressions = templateExpressions(Template.fromStack(build()).toJSON());
+      const problems = expressions.flatMap(({ where, expression }) => {
+        const tree = parseMetricMath(expression);
+        const implicit = implicitPrecedence(tree).map((problem) => `${where}: ${expression}: ${problem}`);
+        // Each input a different positive value for three minutes: each expression the evaluator knows gives a finite value.
+        const series = Object.fromEntries(
+          [...new Set(expressionIds(tree))].map((id, index) => [id, [2 + 1.37 * index, 3 + 1.37 * index, 5 + 1.37 * index]]),
+        );
+        const value = evaluateMetricMath(tree, { series, periodSeconds: 60 });
+        const finite = typeof value === 'number' ? Number.isFinite(value) : value.every((point) => point !== undefined && Number.isFinite(point));
+        return finite ? implicit : [...implicit, `${where}: ${expression}: no finite value`];
+      });
+      expect(problems).toEqual([]);
     });
   }
 });
