@@ -13,7 +13,11 @@ export function templateExpressions(template: { Resources?: Record<string, { Typ
       if (query.Expression !== undefined) found.push({ where: `${where} ${flatten(query.Id)}`, expression: flatten(query.Expression) });
   };
   for (const [id, resource] of Object.entries(template.Resources ?? {})) {
-    const properties = (resource.Properties ?? {}) as Record<string, any>;
+    const properties = (resource.Properties ?? {}) as {
+      Metrics?: unknown;
+      TargetTrackingScalingPolicyConfiguration?: { CustomizedMetricSpecification?: { Metrics?: unknown } };
+      DashboardBody?: unknown;
+    };
     if (resource.Type === 'AWS::CloudWatch::Alarm') fromQueries(properties.Metrics, id);
     if (resource.Type === 'AWS::ApplicationAutoScaling::ScalingPolicy')
       fromQueries(properties.TargetTrackingScalingPolicyConfiguration?.CustomizedMetricSpecification?.Metrics, id);
