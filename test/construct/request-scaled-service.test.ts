@@ -309,8 +309,8 @@ describe('RequestScaledService', () => {
       for (const title of [
         'Required tasks per task vs target',
         'p99 response time vs SLO (seconds)',
-        'Error budget remaining: requests slower than 500 ms (objective 99.90%)',
-        'Burn rate: requests answered 5xx by a target',
+        'Error budget remaining: requests slower than 500 ms or timed out (objective 99.90%)',
+        'Burn rate: requests answered 5xx by a target or the load balancer',
       ]) {
         expect(body).toContain(title);
       }
