@@ -294,7 +294,7 @@ export async function run(): Promise<void> {
     '',
     "Policies as `headroom backtest` runs them (docs/simulate.md). `headroom-reactive` is QueueScaledService's default:",
     'target tracking on RequiredCapacityPerTask at 0.9 (arrival rate x time per message + backlog drained within half of',
-    "acceptable latency minus start-up, per desired task), the burst guard on the oldest message's age, scale from zero,",
+    "acceptable latency minus start-up, per running task), the burst guard on the oldest message's age, scale from zero,",
     "cooldowns 1 min out / 5 min in. `headroom-predictive` is the predictor's floors (planned by its own code: the forecast",
     "quantile once, at a utilization, stepping at the forecast's hourly resolution, a start-up ahead) with the same signal",
     'tracked at 1.0 under them, as QueueScaledService.addToPredictor() deploys it; each UTC day from the ninth, the quantile',

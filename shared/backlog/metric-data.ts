@@ -9,8 +9,12 @@ export interface BacklogDatum {
   readonly Timestamp: Date;
   readonly Value: number;
   readonly Unit: 'Count' | 'Count/Second' | 'Milliseconds' | 'None';
-  /** 1 = high resolution, so target tracking and step scaling can react within the minute. */
-  readonly StorageResolution: 1;
+  /**
+   * Standard resolution. High resolution (1) would buy nothing: the publisher runs once a minute, and Application
+   * Auto Scaling's target tracking and step alarms evaluate 1-minute periods; CloudWatch keeps 1-second data for
+   * 3 hours only (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html#high-resolution-metrics).
+   */
+  readonly StorageResolution: 60;
 }
 
 /** The metrics the publisher computes for every source. */
@@ -59,7 +63,7 @@ function computedDatums(reading: BacklogReading, timestamp: Date): BacklogDatum[
     Timestamp: timestamp,
     Value: value,
     Unit: unit,
-    StorageResolution: 1,
+    StorageResolution: 60,
   });
   const datums = [
     datum(MetricName.backlogPerTask, backlogPerTask(backlog, reading.runningCapacity)),
@@ -70,7 +74,7 @@ function computedDatums(reading: BacklogReading, timestamp: Date): BacklogDatum[
   const required = requiredCapacity({ ...reading.demand, backlog });
   return [
     ...datums,
-    datum(MetricName.requiredCapacityPerTask, requiredCapacityPerTask(required, reading.desiredCapacity), 'None'),
+    datum(MetricName.requiredCapacityPerTask, requiredCapacityPerTask(required, reading.runningCapacity), 'None'),
     datum(MetricName.requiredCapacity, required, 'None'),
     datum(MetricName.arrivalRate, reading.demand.arrivalsPerSecond, 'Count/Second'),
     datum(MetricName.timePerMessage, reading.demand.timePerMessageMs, 'Milliseconds'),

@@ -66,14 +66,15 @@ export function requiredCapacity(demand: QueueDemand): number {
 }
 
 /**
- * Required capacity per task, the signal target tracking follows. It is divided by the desired count, the
- * capacity Application Auto Scaling multiplies the ratio by: divided by running tasks instead, every scale-out
- * during a start-up delay would be computed again from tasks that have not started, and scale-outs would
- * compound. With no task desired it is the required capacity itself (as if one task were there): target tracking
- * cannot scale a ratio out of zero, which is BacklogWithoutCapacity's job, but the signal stays meaningful.
+ * Required capacity per task, the signal target tracking follows. It is divided by the running count, the capacity
+ * ECS service auto scaling multiplies the ratio by (Amazon ECS Developer Guide, "Automatically scale your Amazon ECS
+ * service": scaling "depend[s] on the running task count"), so ceil(running x signal / target) is exactly the
+ * required capacity over the target; the scale-out cooldown keeps tasks still starting from being asked for twice.
+ * With no task running it is the required capacity itself (as if one task were there): target tracking cannot scale
+ * a ratio out of zero, which is BacklogWithoutCapacity's job, but the signal stays meaningful.
  */
-export function requiredCapacityPerTask(required: number, desiredCapacity: number): number {
-  return required / Math.max(desiredCapacity, 1);
+export function requiredCapacityPerTask(required: number, runningCapacity: number): number {
+  return required / Math.max(runningCapacity, 1);
 }
 
 /**

@@ -117,7 +117,7 @@ export const HEADROOM_METRICS: readonly HeadroomMetricContract[] = [
       unit,
       statistics: GAUGE,
       percentiles: false,
-      storageResolution: 1,
+      storageResolution: 60,
     }),
   ),
   {

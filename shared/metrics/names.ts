@@ -19,7 +19,7 @@ export const MetricName = {
   runningCapacity: 'RunningCapacity',
   /**
    * The default scaling signal: tasks the queue needs (arrival rate x time per message + backlog drained within the
-   * drain budget) per desired task; 1 is exactly enough, target tracking holds it below 1.
+   * drain budget) per running task; 1 is exactly enough, target tracking holds it below 1.
    */
   requiredCapacityPerTask: 'RequiredCapacityPerTask',
   /** Tasks the queue needs (the numerator of RequiredCapacityPerTask). */

@@ -109,7 +109,7 @@ function backlogPerTask(share: number, parameters: BacklogParameters): Watched {
 /**
  * RequiredCapacityPerTask as the backlog publisher computes it (shared/backlog/required-capacity.ts): the arrival
  * rate from the latest NumberOfMessagesSent minutes of a 10-minute window (the newest SQS_METRIC_DELAY_MINUTES not
- * yet readable), plus the backlog drained within the drain budget, per desired task, tracked at `target`.
+ * yet readable), plus the backlog drained within the drain budget, per running task, tracked at `target`.
  */
 function requiredCapacityTracking(parameters: BacklogParameters, options: ReactiveOptions, defaultTarget: number): Watched {
   const policy = new TargetTrackingPolicy(options.target ?? defaultTarget);
@@ -131,7 +131,7 @@ function requiredCapacityTracking(parameters: BacklogParameters, options: Reacti
         timePerMessageMs,
         drainBudgetMs: drainMs,
       });
-      policy.observe(requiredCapacityPerTask(required, metrics.desired));
+      policy.observe(requiredCapacityPerTask(required, metrics.running));
     },
     propose: () => policy.propose(),
   };

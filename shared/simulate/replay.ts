@@ -76,6 +76,7 @@ export function simulateReactive(
       tracking.map((policy) => policy.propose()),
       steps.map((policy) => policy.propose()),
       { min: floor, max: parameters.maxCapacity },
+      step.running,
     );
     // The decision is made on the minute's metrics, so what it launches is paid for and starts from the next.
     service.setDesired(next, minute + 1);

@@ -19,6 +19,10 @@
  *   alarm triggers a scale-out activity during the scale-in cooldown period, Application Auto Scaling scales out
  *   the target immediately" (and the scale-in cooldown stops).
  * - Default cooldowns for ECS services: 300 s.
+ * - ECS services scale from the running task count, not the desired count (Amazon ECS Developer Guide, "Automatically
+ *   scale your Amazon ECS service", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-auto-scaling.html:
+ *   the scale-out and scale-in processes "depend on the running task count"): target tracking's ceil(capacity x
+ *   metric / target) and step scaling's percent change apply to the running tasks. `decide` takes them as `running`.
  * - A CloudWatch alarm keeps invoking an Auto Scaling action every minute it stays in ALARM.
  * - Step scaling acts on its own alarm; the step is chosen by how far the metric is past the alarm threshold.
  * - Step scaling's PercentChangeInCapacity: "values greater than 1 are rounded down ... values between 0 and 1 are
@@ -185,10 +189,17 @@ export class ScalingDecider {
    * The capacity to set this minute. `tracking` are the target tracking policies' proposals (they must all agree
    * to scale in), `steps` the step scaling policies' (each acts on its own alarm).
    */
-  decide(minute: number, current: number, tracking: readonly Proposal[], steps: readonly Proposal[], walls: Walls): number {
+  decide(
+    minute: number,
+    current: number,
+    tracking: readonly Proposal[],
+    steps: readonly Proposal[],
+    walls: Walls,
+    running: number = current,
+  ): number {
     const clamp = (capacity: number) => Math.min(walls.max, Math.max(walls.min, capacity));
     const inScaleOutCooldown = minute < this.scaleOutUntil;
-    const outBase = inScaleOutCooldown ? this.scaleOutBase : current;
+    const outBase = inScaleOutCooldown ? this.scaleOutBase : running;
     let out = -Infinity;
     for (const proposal of tracking) if (proposal.direction === 'out') out = Math.max(out, proposedCapacity(proposal, outBase));
     for (const proposal of steps) if (proposal.direction === 'out') out = Math.max(out, proposedCapacity(proposal, outBase));
@@ -196,7 +207,7 @@ export class ScalingDecider {
       const next = clamp(out);
       if (next > current) {
         if (!inScaleOutCooldown) {
-          this.scaleOutBase = current;
+          this.scaleOutBase = running;
           this.scaleOutUntil = minute + this.cooldowns.scaleOutMinutes;
         }
         this.scaleInUntil = -Infinity;
@@ -207,8 +218,8 @@ export class ScalingDecider {
     if (minute < this.scaleInUntil) return clamp(current);
     const trackingAgrees = tracking.length > 0 && tracking.every((proposal) => proposal.direction === 'in');
     let scaleIn = -Infinity;
-    if (trackingAgrees) for (const proposal of tracking) scaleIn = Math.max(scaleIn, proposedCapacity(proposal, current, this.scaleIn));
-    for (const proposal of steps) if (proposal.direction === 'in') scaleIn = Math.max(scaleIn, proposedCapacity(proposal, current));
+    if (trackingAgrees) for (const proposal of tracking) scaleIn = Math.max(scaleIn, proposedCapacity(proposal, running, this.scaleIn));
+    for (const proposal of steps) if (proposal.direction === 'in') scaleIn = Math.max(scaleIn, proposedCapacity(proposal, running));
     if (scaleIn > -Infinity) {
       const next = clamp(scaleIn);
       if (next < current) {

@@ -78,7 +78,8 @@ export interface BacklogPublisherProps {
 /**
  * A scheduled Lambda that publishes `BacklogPerTask`, `QueueBacklog` and `RunningCapacity` for every
  * (queue, consumer) source added to it, and `RequiredCapacityPerTask` with what it is made of for sources that ask
- * for it, as high-resolution metrics with the `Workload` dimension.
+ * for it, as custom metrics with the `Workload` dimension (standard resolution: Application Auto Scaling evaluates
+ * 1-minute periods, so 1-second storage would buy no faster scaling).
  * One publisher serves any number of sources; `QueueScaledService` adds its own.
  */
 export class BacklogPublisher extends Construct {

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { defaultWorkloadName } from '../common/workload-name.ts';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -16,6 +16,7 @@ import { ecsScalableTarget } from '../common/ecs-scalable-target.ts';
 import { requireLatencyWithinRetention } from '../common/queue-retention.ts';
 import { InvalidPropError, requireOrdered, requirePositiveDuration, requireResolved, requireWholeNumber } from '../common/prop-validation.ts';
 import { acknowledgeWildcard } from '../common/acknowledge.ts';
+import { warnWithoutContainerInsights } from '../common/container-insights.ts';
 import type { PredictiveScaling, PredictiveTargetOptions } from '../predictive-scaling/predictive-scaling.ts';
 import { QueueAlarms } from '../queue-alarms/queue-alarms.ts';
 import { WorkloadDashboard, type WorkloadDashboardOptions } from '../workload-dashboard/workload-dashboard.ts';
@@ -39,12 +40,13 @@ export enum ScalingSignal {
 
 /** Where the scaling signal comes from. */
 export enum BacklogMetricSource {
-  /** headroom's BacklogPublisher computes it every minute as a high-resolution custom metric. */
+  /** headroom's BacklogPublisher computes it every minute as a custom metric. */
   PUBLISHER = 'publisher',
   /**
    * CloudWatch metric math computes it from AWS/SQS and Container Insights' task counts: no Lambda, but SQS metrics
    * arrive only every minute with a few minutes' delay, the arrival rate is not smoothed, the time per message is
-   * the declared one (never measured), and the cluster needs Container Insights.
+   * the declared one (never measured), and the cluster needs Container Insights. Not for `minCapacity: 0`: SQS stops
+   * sending an inactive queue's metrics and takes up to 15 minutes to resume them (a synth warning says so).
    */
   METRIC_MATH = 'metric-math',
 }
@@ -152,11 +154,12 @@ export interface QueueScaledServiceProps {
 }
 
 const NAME = 'QueueScaledService';
+const SQS_METRICS_DOC = 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html';
 
 // With no running task, the whole backlog counts as one task's.
 const BACKLOG_PER_TASK_EXPRESSION = 'IF(running > 0, (visible + inFlight) / running, visible + inFlight)';
 // Messages wait and no task is desired: target tracking cannot multiply its way out of zero capacity.
-const BACKLOG_WITHOUT_CAPACITY_EXPRESSION = 'IF(desired == 0 AND (visible + inFlight) > 0, 1, 0)';
+const BACKLOG_WITHOUT_CAPACITY_EXPRESSION = 'IF((desired == 0) AND ((visible + inFlight) > 0), 1, 0)';
 
 /**
  * Scales an ECS service on its SQS backlog. By default target tracking holds RequiredCapacityPerTask (the capacity
@@ -310,6 +313,12 @@ export class QueueScaledService extends Construct {
       });
       if (minCapacity === 0) this.addScaleFromZero(publisher.metric(MetricName.backlogWithoutCapacity, this.workload, { statistic: 'Maximum' }));
     } else {
+      warnWithoutContainerInsights(this, props.service, 'BacklogMetricSource.METRIC_MATH (running and desired task counts)');
+      if (minCapacity === 0)
+        Annotations.of(this).addWarningV2(
+          'headroom:metricMathFromZero',
+          `minCapacity: 0 with BacklogMetricSource.METRIC_MATH: with no task polling it, an idle queue becomes inactive after six hours and SQS stops sending its metrics, which take up to 15 minutes to resume once messages arrive (${SQS_METRICS_DOC}); the first task can start that late. Use BacklogMetricSource.PUBLISHER (it reads the queue itself every minute), or minCapacity: 1.`,
+        );
       const expression = required ? this.requiredCapacityExpression(drainBudget) : BACKLOG_PER_TASK_EXPRESSION;
       this.scalingSignal = this.metricMath(props.service, required ? 'Required capacity per task' : 'Backlog per task', expression);
       this.addMetricMathTracking(props.service, expression, scaleInCooldown, scaleOutCooldown);
@@ -484,10 +493,14 @@ export class QueueScaledService extends Construct {
     });
   }
 
-  /** RequiredCapacityPerTask in metric math: the declared time per message, the unsmoothed per-minute arrivals. */
+  /**
+   * RequiredCapacityPerTask in metric math: the declared time per message, the unsmoothed per-minute arrivals, over the
+   * running tasks (what ECS service auto scaling multiplies the ratio by). Every operation is parenthesized: the
+   * CloudWatch page does not state operator precedence.
+   */
   private requiredCapacityExpression(drainBudget: Duration): string {
     const seconds = this.props.timePerMessage.toMilliseconds() / 1000;
-    return `((sent / 60) * ${seconds} + (visible + inFlight) * ${seconds} / ${drainBudget.toSeconds()}) / IF(desired > 1, desired, 1)`;
+    return `(((sent / 60) * ${seconds}) + (((visible + inFlight) * ${seconds}) / ${drainBudget.toSeconds()})) / IF(running > 1, running, 1)`;
   }
 
   /** The metrics the metric-math expressions use, by id. */

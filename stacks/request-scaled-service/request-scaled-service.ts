@@ -14,6 +14,7 @@ import type { BurnRateAlert } from '../../shared/slo/index.ts';
 import { ecsScalableTarget } from '../common/ecs-scalable-target.ts';
 import { InvalidPropError, requireOrdered, requirePositiveDuration, requireResolved, requireWholeNumber } from '../common/prop-validation.ts';
 import type { PredictiveScaling, PredictorMode } from '../predictive-scaling/index.ts';
+import { warnWithoutContainerInsights } from '../common/container-insights.ts';
 import { NativePredictiveScaling } from '../predictive-scaling/native-predictive-scaling.ts';
 import { albErrorIndicator, albLatencyIndicator } from '../slo/service-level-indicator.ts';
 import { SloBurnRateAlarms } from '../slo/slo-burn-rate-alarms.ts';
@@ -346,6 +347,7 @@ export class RequestScaledService extends Construct {
     cfnService.addPropertyDeletionOverride('DesiredCount');
 
     this.scalableTarget = ecsScalableTarget(this, NAME, this.service, this.minCapacity, props.maxCapacity);
+    warnWithoutContainerInsights(this, this.service, 'RequiredTasksPerTask (running tasks; HealthyHostCount where they are missing)');
     const scaleOutCooldown = props.scaleOutCooldown ?? Duration.millis(REQUEST_SCALING_DEFAULTS.scaleOutCooldownMs);
     this.addRequiredTasksTracking(props.scaleInCooldown ?? Duration.millis(REQUEST_SCALING_DEFAULTS.scaleInCooldownMs), scaleOutCooldown);
     const slo = sloSeconds;
@@ -407,9 +409,21 @@ export class RequestScaledService extends Construct {
     return this.targetGroup.metrics.healthyHostCount({ statistic: 'Average', period: Duration.minutes(1), ...props });
   }
 
+  /** Running tasks of the service (Container Insights, Average per minute): what ECS service auto scaling scales from. */
+  metricRunningTaskCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'ECS/ContainerInsights',
+      metricName: 'RunningTaskCount',
+      dimensionsMap: { ClusterName: this.service.cluster.clusterName, ServiceName: this.service.serviceName },
+      statistic: 'Average',
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
   /**
    * RequiredTasksPerTask, the signal this service is scaled on: the tasks the minute's requests need within the
-   * latency SLO (`requiredTasks`) over the healthy tasks (at least one). Above 1, the fleet is short of its SLO.
+   * latency SLO (`requiredTasks`) over the running tasks (at least one). Above 1, the fleet is short of its SLO.
    */
   metricRequiredTasksPerTask(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
     return new cloudwatch.MathExpression({
@@ -417,18 +431,29 @@ export class RequestScaledService extends Construct {
       period: Duration.minutes(1),
       ...props,
       expression: this.requiredTasksPerTaskExpression(),
-      usingMetrics: { requests: this.metricRequestCount(), tasks: this.metricHealthyHostCount() },
+      usingMetrics: this.signalMetrics(),
     });
   }
 
-  /** The metric math: requests (Sum per minute) to the offered load in tasks, the curve, over the healthy tasks. */
+  private signalMetrics(): Record<'requests' | 'running' | 'healthy', cloudwatch.Metric> {
+    return { requests: this.metricRequestCount(), running: this.metricRunningTaskCount(), healthy: this.metricHealthyHostCount() };
+  }
+
+  /**
+   * The metric math (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html):
+   * requests (Sum per minute, FILLed with 0: the ALB reports no RequestCount for a minute without requests, and
+   * target tracking does not scale in on missing data) to the offered load in tasks, the curve, over the running
+   * tasks, which ECS service auto scaling multiplies the ratio by (Container Insights' RunningTaskCount; where it
+   * is missing, the healthy targets; at least one). Every operation is parenthesized: the page does not state the
+   * precedence of `^`.
+   */
   private requiredTasksPerTaskExpression(): string {
     const { saturationRatePerTask, rootSlack, fixedSlack } = this.requiredTasks;
     // Each coefficient is rounded the way that asks for more tasks, so the formula never asks for fewer than the fit.
-    const load = `requests / ${sixDigits(60 * saturationRatePerTask, Math.floor)}`;
-    const root = rootSlack > 0 ? ` + ${sixDigits(rootSlack, Math.ceil)} * (${load}) ^ 0.5` : '';
+    const load = `(FILL(requests, 0) / ${sixDigits(60 * saturationRatePerTask, Math.floor)})`;
+    const root = rootSlack > 0 ? ` + (${sixDigits(rootSlack, Math.ceil)} * (${load} ^ 0.5))` : '';
     const fixed = fixedSlack > 0 ? ` + ${sixDigits(fixedSlack, Math.ceil)}` : '';
-    return `(${load}${root}${fixed}) / IF(tasks > 1, tasks, 1)`;
+    return `(${load}${root}${fixed}) / MAX([FILL(running, 0), FILL(healthy, 0), 1])`;
   }
 
   // aws-cdk-lib's L2 target tracking accepts direct metrics only; metric math needs the L1 policy.
@@ -451,8 +476,7 @@ export class RequestScaledService extends Construct {
         scaleOutCooldown: scaleOutCooldown.toSeconds(),
         customizedMetricSpecification: {
           metrics: [
-            query('requests', this.metricRequestCount()),
-            query('tasks', this.metricHealthyHostCount()),
+            ...Object.entries(this.signalMetrics()).map(([id, metric]) => query(id, metric)),
             { id: 'signal', label: 'Required tasks per task', returnData: true, expression: this.requiredTasksPerTaskExpression() },
           ],
         },
@@ -516,7 +540,8 @@ export class RequestScaledService extends Construct {
 
   /**
    * Multiwindow, multi-burn-rate alerts on the error budget, for latency (requests slower than latencySlo, by
-   * TargetResponseTime's percentile rank) and availability (5xx answers over all requests).
+   * TargetResponseTime's percentile rank, and requests the load balancer timed out: HTTPCode_ELB_504_Count) and
+   * availability (5xx answers by the targets or the load balancer itself over all requests).
    */
   addSloAlarms(options: RequestSloOptions): { latency: SloBurnRateAlarms; availability: SloBurnRateAlarms } {
     const common = {
@@ -525,8 +550,14 @@ export class RequestScaledService extends Construct {
       ...((options.pageTopic ?? this.props.alarmTopic) ? { pageTopic: options.pageTopic ?? this.props.alarmTopic } : {}),
       ...((options.ticketTopic ?? this.props.alarmTopic) ? { ticketTopic: options.ticketTopic ?? this.props.alarmTopic } : {}),
     };
-    const latency = new SloBurnRateAlarms(this, 'LatencySlo', { indicator: albLatencyIndicator(this.targetGroup, this.props.latencySlo), ...common });
-    const availability = new SloBurnRateAlarms(this, 'AvailabilitySlo', { indicator: albErrorIndicator(this.targetGroup), ...common });
+    const latency = new SloBurnRateAlarms(this, 'LatencySlo', {
+      indicator: albLatencyIndicator(this.targetGroup, this.loadBalancer, this.props.latencySlo),
+      ...common,
+    });
+    const availability = new SloBurnRateAlarms(this, 'AvailabilitySlo', {
+      indicator: albErrorIndicator(this.targetGroup, this.loadBalancer),
+      ...common,
+    });
     this.sloAlarms.push(latency, availability);
     return { latency, availability };
   }

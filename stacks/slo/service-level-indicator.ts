@@ -18,6 +18,16 @@ export interface ServiceLevelIndicator {
 
 const NAME = 'ServiceLevelIndicator';
 
+function requirePositiveThreshold(threshold: number): void {
+  if (!(threshold > 0 && Number.isFinite(threshold)))
+    throw new InvalidPropError(
+      NAME,
+      'threshold',
+      `must be a positive number in the metric's unit, got ${threshold}`,
+      'Give the latency SLO in the unit the metric is published in.',
+    );
+}
+
 /** 500 ms, 2 seconds, 5 minutes: the way an SLO is said. */
 function humanLatency(threshold: Duration): string {
   const ms = threshold.toMilliseconds();
@@ -36,13 +46,7 @@ export function periodId(period: Duration): string {
  * left out the way a p99 of per-minute maxima would.
  */
 export function latencyIndicator(metric: cloudwatch.Metric, threshold: number, description: string): ServiceLevelIndicator {
-  if (!(threshold > 0 && Number.isFinite(threshold)))
-    throw new InvalidPropError(
-      NAME,
-      'threshold',
-      `must be a positive number in the metric's unit, got ${threshold}`,
-      'Give the latency SLO in the unit the metric is published in.',
-    );
+  requirePositiveThreshold(threshold);
   return {
     description,
     badShare: (period) => {
@@ -77,19 +81,69 @@ export function ratioIndicator(bad: cloudwatch.Metric, total: cloudwatch.Metric,
   };
 }
 
-/** A web service's latency SLI: requests whose ALB TargetResponseTime is over `threshold`. */
-export function albLatencyIndicator(targetGroup: elbv2.IApplicationTargetGroup, threshold: Duration): ServiceLevelIndicator {
+/**
+ * A web service's latency SLI: requests whose ALB TargetResponseTime is over `threshold`, and requests that timed out.
+ * A request the load balancer gave up on (HTTPCode_ELB_504_Count: the target did not answer in time) leaves no
+ * TargetResponseTime datapoint, so the percentile rank alone would read a hung fleet as fast: such requests count as
+ * bad, over the responses (TargetResponseTime's SampleCount) plus them.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+ */
+export function albLatencyIndicator(
+  targetGroup: elbv2.IApplicationTargetGroup,
+  loadBalancer: elbv2.IApplicationLoadBalancer,
+  threshold: Duration,
+): ServiceLevelIndicator {
   const seconds = threshold.toMilliseconds() / 1000;
-  return latencyIndicator(targetGroup.metrics.targetResponseTime(), seconds, `requests slower than ${humanLatency(threshold)}`);
+  requirePositiveThreshold(seconds);
+  const responseTime = targetGroup.metrics.targetResponseTime();
+  const timeouts = loadBalancer.metrics.custom('HTTPCode_ELB_504_Count');
+  return {
+    description: `requests slower than ${humanLatency(threshold)} or timed out`,
+    badShare: (period) => {
+      const [fast, responses, timedOut] = ['fast', 'responses', 'timedOut'].map((name) => `${name}${periodId(period)}`) as [string, string, string];
+      const total = `(FILL(${responses}, 0) + FILL(${timedOut}, 0))`;
+      return new cloudwatch.MathExpression({
+        // No datapoint without any request (the alarms treat that as not breaching); parenthesized throughout.
+        expression: `IF(${total} > 0, ((((100 - FILL(${fast}, 100)) / 100) * FILL(${responses}, 0)) + FILL(${timedOut}, 0)) / ${total})`,
+        usingMetrics: {
+          [fast]: responseTime.with({ statistic: cloudwatch.Stats.percentileRank(seconds), period }),
+          [responses]: responseTime.with({ statistic: 'SampleCount', period }),
+          [timedOut]: timeouts.with({ statistic: 'Sum', period }),
+        },
+        period,
+        label: `Share of requests slower than ${humanLatency(threshold)} or timed out`,
+      });
+    },
+  };
 }
 
-/** A web service's availability SLI: requests answered 5xx by the targets, over all requests. */
-export function albErrorIndicator(targetGroup: elbv2.IApplicationTargetGroup): ServiceLevelIndicator {
-  return ratioIndicator(
-    targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT),
-    targetGroup.metrics.requestCount(),
-    'requests answered 5xx by a target',
-  );
+/**
+ * A web service's availability SLI: requests answered 5xx, by a target (HTTPCode_Target_5XX_Count) or by the load
+ * balancer itself (HTTPCode_ELB_5XX_Count: 502/503/504, which target counts exclude; LoadBalancer dimension only, so
+ * it counts every target group behind the load balancer), over the target group's requests plus those. A crashed or
+ * empty fleet answers 503 from the load balancer and reads as down, not as healthy.
+ */
+export function albErrorIndicator(targetGroup: elbv2.IApplicationTargetGroup, loadBalancer: elbv2.IApplicationLoadBalancer): ServiceLevelIndicator {
+  const target5xx = targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT);
+  const elb5xx = loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT);
+  const requests = targetGroup.metrics.requestCount();
+  return {
+    description: 'requests answered 5xx by a target or the load balancer',
+    badShare: (period) => {
+      const [targetBad, elbBad, total] = ['targetBad', 'elbBad', 'total'].map((name) => `${name}${periodId(period)}`) as [string, string, string];
+      const all = `(FILL(${total}, 0) + FILL(${elbBad}, 0))`;
+      return new cloudwatch.MathExpression({
+        expression: `IF(${all} > 0, (FILL(${targetBad}, 0) + FILL(${elbBad}, 0)) / ${all})`,
+        usingMetrics: {
+          [targetBad]: target5xx.with({ statistic: 'Sum', period }),
+          [elbBad]: elb5xx.with({ statistic: 'Sum', period }),
+          [total]: requests.with({ statistic: 'Sum', period }),
+        },
+        period,
+        label: 'Share of requests answered 5xx by a target or the load balancer',
+      });
+    },
+  };
 }
 
 /**

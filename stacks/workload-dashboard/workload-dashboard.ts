@@ -6,6 +6,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DefaultDashboardFactory, MonitoringFacade } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
 import { MetricName } from '../../shared/metrics/names.ts';
+import { warnWithoutContainerInsights } from '../common/container-insights.ts';
 import { headroomMetric } from '../common/headroom-metric.ts';
 import { describeNumber, InvalidPropError, requireResolved, requireSecondsBetween, requireWholeNumber } from '../common/prop-validation.ts';
 import { alarmName, requireWorkloadName } from './alarm-name.ts';
@@ -149,6 +150,12 @@ export class WorkloadDashboard extends Construct {
     const metric = (name: MetricName, statistic = 'Average') => headroomMetric(name, props.workload, { namespace: props.namespace, statistic });
 
     const maxCapacity = maxCapacityOf(props.capacity);
+    if (props.capacity.kind === 'ecs')
+      warnWithoutContainerInsights(
+        this,
+        props.capacity.service,
+        `${props.workload}'s CapacityPinnedAtMax alarm and capacity graph (RunningTaskCount)`,
+      );
     this.capacityPinnedAtMax = metricCurrentCapacity(props.capacity).createAlarm(this, 'CapacityPinnedAtMax', {
       alarmDescription: `${props.workload} has run at its maximum capacity (${describeNumber(maxCapacity)}) for ${pinnedMinutes} minutes: raise the maximum or find the bottleneck`,
       threshold: maxCapacity,

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { HEADROOM_NAMESPACE } from '../../shared/metrics/contract.ts';
+import { evaluateMetricMath, implicitPrecedence } from '../../shared/metrics/math/index.ts';
 import { metricReadProblem } from '../../shared/metrics/metric-read.ts';
 import {
   BacklogMetricSource,
@@ -22,6 +23,7 @@ import { ReferenceStack } from '../../stacks/reference-app/reference-stack.ts';
 import { messageWaitIndicator, SloBurnRateAlarms } from '../../stacks/slo/index.ts';
 import { fargateWorker } from '../support/ecs-fixture.ts';
 import { demoWorkerEntry } from '../support/handler-entries.ts';
+import { expressionIds, parseMetricMath, templateExpressions } from '../support/template-math.ts';
 import { templateMetricReads } from '../support/template-metric-reads.ts';
 
 /**
@@ -30,8 +32,16 @@ import { templateMetricReads } from '../support/template-metric-reads.ts';
  * of the reference app, is one its producer publishes with exactly that dimension set (headroom's own functions:
  * shared/metrics/contract.ts; AWS: shared/metrics/aws-catalogue.ts) and the statistic means something for it.
  */
-function problemsOf(stack: Stack): string[] {
-  const reads = templateMetricReads(Template.fromStack(stack).toJSON());
+// Synthesizing the reference app takes tens of seconds on a loaded machine: each stack is built once, for both checks.
+const SYNTH_TIMEOUT_MS = 300_000;
+const synthesized = new Map<string, ReturnType<Template['toJSON']>>();
+function templateOf(name: string, build: () => Stack): ReturnType<Template['toJSON']> {
+  if (!synthesized.has(name)) synthesized.set(name, Template.fromStack(build()).toJSON());
+  return synthesized.get(name)!;
+}
+
+function problemsOf(template: ReturnType<Template['toJSON']>): string[] {
+  const reads = templateMetricReads(template);
   expect(reads.length).toBeGreaterThan(0);
   return reads.map((read) => metricReadProblem(read, [HEADROOM_NAMESPACE])).filter((problem): problem is string => problem !== undefined);
 }
@@ -149,8 +159,36 @@ const stacks: Record<string, () => Stack> = {
 
 describe('the metric contract on synthesized templates', () => {
   for (const [name, build] of Object.entries(stacks)) {
-    it(`${name}: reads only metrics something publishes, with that exact dimension set and a statistic that means something`, () => {
-      expect(problemsOf(build())).toEqual([]);
-    });
+    it(
+      `${name}: reads only metrics something publishes, with that exact dimension set and a statistic that means something`,
+      () => {
+        expect(problemsOf(templateOf(name, build))).toEqual([]);
+      },
+      SYNTH_TIMEOUT_MS,
+    );
+  }
+});
+
+describe('the metric math the templates synthesize', () => {
+  for (const [name, build] of Object.entries(stacks)) {
+    it(
+      `${name}: every expression parses, states its precedence where CloudWatch does not, and evaluates`,
+      () => {
+        const expressions = templateExpressions(templateOf(name, build));
+        const problems = expressions.flatMap(({ where, expression }) => {
+          const tree = parseMetricMath(expression);
+          const implicit = implicitPrecedence(tree).map((problem) => `${where}: ${expression}: ${problem}`);
+          // Each input a different positive value for three minutes: each expression the evaluator knows gives a finite value.
+          const series = Object.fromEntries(
+            [...new Set(expressionIds(tree))].map((id, index) => [id, [2 + 1.37 * index, 3 + 1.37 * index, 5 + 1.37 * index]]),
+          );
+          const value = evaluateMetricMath(tree, { series, periodSeconds: 60 });
+          const finite = typeof value === 'number' ? Number.isFinite(value) : value.every((point) => point !== undefined && Number.isFinite(point));
+          return finite ? implicit : [...implicit, `${where}: ${expression}: no finite value`];
+        });
+        expect(problems).toEqual([]);
+      },
+      SYNTH_TIMEOUT_MS,
+    );
   }
 });

@@ -1,7 +1,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { describe, expect, it } from 'vitest';
+import { evaluateMetricMath } from '../../shared/metrics/math/index.ts';
 import { BacklogMetricSource, QueueScaledService, type QueueScaledServiceProps } from '../../stacks/index.ts';
 import { ScalingSignal } from '../../stacks/queue-scaled-service/queue-scaled-service.ts';
 import { fargateWorker } from '../support/ecs-fixture.ts';
@@ -26,6 +27,8 @@ function scaledStack(overrides: Partial<QueueScaledServiceProps> = {}): Stack {
 function invalid(overrides: Partial<QueueScaledServiceProps>): () => Stack {
   return () => scaledStack(overrides);
 }
+
+const REQUIRED_CAPACITY_EXPRESSION = '(((sent / 60) * 3) + (((visible + inFlight) * 3) / 105)) / IF(running > 1, running, 1)';
 
 describe('QueueScaledService', () => {
   describe('by default (required capacity, from the backlog publisher)', () => {
@@ -161,11 +164,20 @@ describe('QueueScaledService', () => {
       expect(backlogSourcesText(template)).toContain('\\"metrics\\":[\\"RequiredCapacityPerTask\\",\\"BacklogWithoutCapacity\\"]');
     });
 
-    it('does the same in metric math from Container Insights’ desired task count', () => {
+    it('does the same in metric math from Container Insights’ desired task count, its precedence in parentheses', () => {
       const template = checkedTemplate(scaledStack({ minCapacity: 0, metricSource: BacklogMetricSource.METRIC_MATH }));
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(desired == 0 AND (visible + inFlight) > 0, 1, 0)' })]),
-      });
+      const expression = 'IF((desired == 0) AND ((visible + inFlight) > 0), 1, 0)';
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: expression })]) });
+      const series = { desired: [0, 0, 2, undefined], visible: [3, 0, 3, 3], inFlight: [0, 0, 0, 0] };
+      // Messages and no task: 1; no messages, or tasks: 0; Container Insights silent: no datapoint, no step.
+      expect(evaluateMetricMath(expression, { series, periodSeconds: 60 })).toEqual([1, 0, 0, undefined]);
+    });
+
+    it('warns at synth that metric math from zero waits on SQS metrics an inactive queue stops, and points to the publisher', () => {
+      const stack = scaledStack({ minCapacity: 0, metricSource: BacklogMetricSource.METRIC_MATH });
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('minCapacity: 0 with BacklogMetricSource.METRIC_MATH'));
+      expect(warnings).toHaveLength(1);
+      expect(JSON.stringify(warnings[0]!.entry.data)).toContain('up to 15 minutes');
     });
   });
 
@@ -190,7 +202,7 @@ describe('QueueScaledService', () => {
   describe('with metric math', () => {
     const template = checkedTemplate(scaledStack({ metricSource: BacklogMetricSource.METRIC_MATH }));
 
-    it('tracks required capacity per task in metric math: arrivals and the drained backlog per desired task', () => {
+    it('tracks required capacity per task in metric math: arrivals and the drained backlog per running task', () => {
       template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
         TargetTrackingScalingPolicyConfiguration: {
           TargetValue: 0.9,
@@ -203,18 +215,24 @@ describe('QueueScaledService', () => {
                 MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/SQS', MetricName: 'NumberOfMessagesSent' }), Stat: 'Sum' }),
               }),
               Match.objectLike({
-                Id: 'desired',
-                MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'ECS/ContainerInsights', MetricName: 'DesiredTaskCount' }) }),
+                Id: 'running',
+                MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount' }) }),
               }),
               Match.objectLike({
                 Id: 'signal',
                 ReturnData: true,
-                Expression: '((sent / 60) * 3 + (visible + inFlight) * 3 / 105) / IF(desired > 1, desired, 1)',
+                Expression: REQUIRED_CAPACITY_EXPRESSION,
               }),
             ]),
           },
         },
       });
+    });
+
+    it('evaluates, as CloudWatch would, to what the queue needs per running task, and to nothing for an inactive queue', () => {
+      // 120 sent a minute at 3 s each is 6 tasks; 210 waiting drained in 105 s at 3 s each is 6 more: 12 over 4 running.
+      const series = { sent: [120, 120, undefined], visible: [200, 0, undefined], inFlight: [10, 0, undefined], running: [4, 0, 4] };
+      expect(evaluateMetricMath(REQUIRED_CAPACITY_EXPRESSION, { series, periodSeconds: 60 })).toEqual([3, 6, undefined]);
     });
 
     it('keeps AWS’s recipe expressible in metric math, never dividing by zero running tasks', () => {

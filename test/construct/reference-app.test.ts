@@ -47,7 +47,9 @@ describe('the reference app’s web service', () => {
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({
         CustomizedMetricSpecification: {
-          Metrics: Match.arrayWith([Match.objectLike({ Id: 'signal', Expression: Match.stringLikeRegexp('/ IF\\(tasks > 1, tasks, 1\\)$') })]),
+          Metrics: Match.arrayWith([
+            Match.objectLike({ Id: 'signal', Expression: Match.stringLikeRegexp('/ MAX\\(\\[FILL\\(running, 0\\), FILL\\(healthy, 0\\), 1\\]\\)$') }),
+          ]),
         },
       }),
     });

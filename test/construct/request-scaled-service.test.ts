@@ -4,7 +4,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { evaluateMetricMath, implicitPrecedence, parseMetricMath } from '../../shared/metrics/math/index.ts';
 import { describe, expect, it } from 'vitest';
 import { RequestScaledService, type RequestScaledServiceProps } from '../../stacks/request-scaled-service/request-scaled-service.ts';
 import { fitRequiredTasks, requiredTasks } from '../../shared/request-scaling/required-tasks.ts';
@@ -56,6 +57,17 @@ const RESOURCE_LABEL = {
   ],
 };
 
+type PolicyResource = {
+  Properties: { TargetTrackingScalingPolicyConfiguration: { CustomizedMetricSpecification: { Metrics: { Id: string; Expression?: string }[] } } };
+};
+const trackingPolicy = (template: Template): PolicyResource =>
+  Object.values(
+    template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', { Properties: { PolicyType: 'TargetTrackingScaling' } }),
+  )[0] as PolicyResource;
+const signalExpression = (policy: PolicyResource): string =>
+  policy.Properties.TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics.find((metric) => metric.Id === 'signal')!
+    .Expression!;
+
 describe('RequestScaledService', () => {
   describe('with an ApplicationLoadBalancedFargateService', () => {
     const template = checkedTemplate(
@@ -66,7 +78,7 @@ describe('RequestScaledService', () => {
       }),
     );
 
-    it('tracks RequiredTasksPerTask at 0.7: metric math over the target group’s RequestCount and HealthyHostCount', () => {
+    it('tracks RequiredTasksPerTask at 0.7: metric math over the target group’s RequestCount, the running and the healthy tasks', () => {
       const dimensions = [
         { Name: 'LoadBalancer', Value: Match.anyValue() },
         { Name: 'TargetGroup', Value: Match.anyValue() },
@@ -88,7 +100,22 @@ describe('RequestScaledService', () => {
                 },
               },
               {
-                Id: 'tasks',
+                Id: 'running',
+                ReturnData: false,
+                MetricStat: {
+                  Metric: {
+                    Namespace: 'ECS/ContainerInsights',
+                    MetricName: 'RunningTaskCount',
+                    Dimensions: Match.arrayEquals([
+                      { Name: 'ClusterName', Value: Match.anyValue() },
+                      { Name: 'ServiceName', Value: Match.anyValue() },
+                    ]),
+                  },
+                  Stat: 'Average',
+                },
+              },
+              {
+                Id: 'healthy',
                 ReturnData: false,
                 MetricStat: {
                   Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HealthyHostCount', Dimensions: Match.arrayEquals(dimensions) },
@@ -98,7 +125,9 @@ describe('RequestScaledService', () => {
               {
                 Id: 'signal',
                 ReturnData: true,
-                Expression: Match.stringLikeRegexp('^\\(requests / 2[0-9.]+ \\+ .*\\) / IF\\(tasks > 1, tasks, 1\\)$'),
+                Expression: Match.stringLikeRegexp(
+                  '^\\(\\(FILL\\(requests, 0\\) / 2[0-9.]+\\) \\+ .*\\) / MAX\\(\\[FILL\\(running, 0\\), FILL\\(healthy, 0\\), 1\\]\\)$',
+                ),
               },
             ],
           },
@@ -107,23 +136,39 @@ describe('RequestScaledService', () => {
     });
 
     it('counts, in its metric math, at least the tasks Erlang C asks for at every fleet size up to maxCapacity', () => {
-      const policy = Object.values(
-        template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', { Properties: { PolicyType: 'TargetTrackingScaling' } }),
-      )[0]!;
-      const expression: string = policy.Properties.TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[2].Expression;
-      // Evaluate the deployed formula for one healthy task and compare with the fitted curve it was written from.
+      const expression = signalExpression(trackingPolicy(template));
+      // Evaluate the deployed formula for one running task, as CloudWatch would, against the fitted curve it was written from.
       const evaluate = (requestsPerMinute: number) =>
-        Function(
-          'requests',
-          'tasks',
-          'IF',
-          `return ${expression.replaceAll('^', '**')};`,
-        )(requestsPerMinute, 1, (c: boolean, t: number, f: number) => (c ? t : f)) as number;
+        (
+          evaluateMetricMath(expression, { series: { requests: [requestsPerMinute], running: [1], healthy: [1] }, periodSeconds: 60 }) as number[]
+        )[0]!;
       const curve = fitRequiredTasks(40, 0.5, 20);
       for (const requestsPerSecond of [1, 30, 41, 200, 750]) {
         expect(evaluate(requestsPerSecond * 60)).toBeGreaterThanOrEqual(requiredTasks(curve, requestsPerSecond) - 1e-12);
         expect(evaluate(requestsPerSecond * 60)).toBeLessThan(requiredTasks(curve, requestsPerSecond) + 1e-3);
       }
+    });
+
+    it('writes out its precedence: no ^ next to another operator without parentheses', () => {
+      expect(implicitPrecedence(parseMetricMath(signalExpression(trackingPolicy(template))))).toEqual([]);
+    });
+
+    it('reads a minute without requests (no RequestCount reported) as zero, so target tracking can scale an idle fleet in', () => {
+      const expression = signalExpression(trackingPolicy(template));
+      const series = { requests: [undefined, undefined], running: [10, 10], healthy: [10, 10] };
+      const [idle] = evaluateMetricMath(expression, { series, periodSeconds: 60 }) as number[];
+      // A datapoint (not missing data), under the low alarm's 90% of the 0.7 target.
+      expect(idle).toBeDefined();
+      expect(idle!).toBeLessThan(0.9 * 0.7);
+    });
+
+    it('divides by the running tasks ECS scales from, by the healthy targets where Container Insights is silent, by at least one', () => {
+      const expression = signalExpression(trackingPolicy(template));
+      const needed = (
+        evaluateMetricMath(expression, { series: { requests: [6000], running: [1], healthy: [1] }, periodSeconds: 60 }) as number[]
+      )[0]!;
+      const series = { requests: [6000, 6000, 6000], running: [8, undefined, 0], healthy: [5, 4, 0] };
+      expect(evaluateMetricMath(expression, { series, periodSeconds: 60 })).toEqual([needed / 8, needed / 4, needed]);
     });
 
     it('guards latency with step scaling on p99 TargetResponseTime over the SLO for one minute: +25%, +50% over twice the SLO', () => {
@@ -209,20 +254,45 @@ describe('RequestScaledService', () => {
       });
     });
 
-    it('measures availability events as target 5xx over requests', () => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Metrics: Match.arrayWith([
-          Match.objectLike({ Expression: 'FILL(bad5m, 0) / total5m' }),
-          Match.objectLike({
-            Id: 'bad5m',
-            MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'HTTPCode_Target_5XX_Count' }), Stat: 'Sum', Period: 300 }),
-          }),
-          Match.objectLike({
-            Id: 'total5m',
-            MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'RequestCount' }), Stat: 'Sum', Period: 300 }),
-          }),
-        ]),
-      });
+    /** The 5-minute window alarm whose metrics include `id`: its queries, and its expression. */
+    const windowAlarm = (id: string) => {
+      const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((candidate) =>
+        (candidate.Properties.Metrics ?? []).some((query: { Id: string }) => query.Id === id),
+      )!;
+      const queries = alarm.Properties.Metrics as {
+        Id: string;
+        Expression?: string;
+        MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string }[] }; Stat: string };
+      }[];
+      return { queries, expression: queries.find((query) => query.Expression)!.Expression! };
+    };
+    const share = (expression: string, series: Record<string, (number | undefined)[]>) =>
+      evaluateMetricMath(expression, { series, periodSeconds: 300 });
+
+    it('counts the load balancer’s own 5xx (HTTPCode_ELB_5XX_Count, LoadBalancer dimension only) with the targets’ as errors', () => {
+      const { queries } = windowAlarm('elbBad5m');
+      const elb = queries.find((query) => query.Id === 'elbBad5m')!.MetricStat!;
+      expect(elb.Metric.MetricName).toBe('HTTPCode_ELB_5XX_Count');
+      expect(elb.Metric.Dimensions.map((dimension) => dimension.Name)).toEqual(['LoadBalancer']);
+      expect(queries.find((query) => query.Id === 'targetBad5m')!.MetricStat!.Metric.MetricName).toBe('HTTPCode_Target_5XX_Count');
+    });
+
+    it('reads a crashed fleet as down: with no target answering, the load balancer’s 503s are all the requests', () => {
+      const { expression } = windowAlarm('elbBad5m');
+      // ALB reports none of RequestCount, target 5xx for a fleet that never got a request routed; only ELB 5xx.
+      expect(share(expression, { targetBad5m: [undefined, 3], elbBad5m: [120, undefined], total5m: [undefined, 100] })).toEqual([1, 0.03]);
+      // No request at all: no datapoint (not breaching), rather than a share of nothing.
+      expect(share(expression, { targetBad5m: [undefined], elbBad5m: [undefined], total5m: [undefined] })).toEqual([undefined]);
+    });
+
+    it('counts requests the load balancer timed out (no TargetResponseTime datapoint) against the latency SLO', () => {
+      const { queries, expression } = windowAlarm('timedOut5m');
+      expect(queries.find((query) => query.Id === 'timedOut5m')!.MetricStat!.Metric.MetricName).toBe('HTTPCode_ELB_504_Count');
+      expect(queries.find((query) => query.Id === 'responses5m')!.MetricStat!.Stat).toBe('SampleCount');
+      // 90 responses, 99% of them within the SLO, and 10 timeouts: (0.9 + 10) / 100 bad.
+      expect((share(expression, { fast5m: [99], responses5m: [90], timedOut5m: [10] }) as number[])[0]).toBeCloseTo(0.109, 10);
+      // A hung fleet: no response at all, every request timed out.
+      expect(share(expression, { fast5m: [undefined], responses5m: [undefined], timedOut5m: [40] })).toEqual([1]);
     });
 
     it('folds the latency breach and the page alerts into the dashboard’s unhealthy alarm', () => {
@@ -240,8 +310,8 @@ describe('RequestScaledService', () => {
       for (const title of [
         'Required tasks per task vs target',
         'p99 response time vs SLO (seconds)',
-        'Error budget remaining: requests slower than 500 ms (objective 99.90%)',
-        'Burn rate: requests answered 5xx by a target',
+        'Error budget remaining: requests slower than 500 ms or timed out (objective 99.90%)',
+        'Burn rate: requests answered 5xx by a target or the load balancer',
       ]) {
         expect(body).toContain(title);
       }

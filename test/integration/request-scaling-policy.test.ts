@@ -81,13 +81,13 @@ describe('the RequiredTasksPerTask policy on the local Application Auto Scaling'
     );
   });
 
-  it('stores the metric math over RequestCount and HealthyHostCount, at the target, as synthesized', async () => {
+  it('stores the metric math over RequestCount, RunningTaskCount and HealthyHostCount, at the target, as synthesized', async () => {
     const { ScalingPolicies } = await autoscaling.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId }));
     expect(ScalingPolicies).toHaveLength(1);
     const stored = ScalingPolicies![0]!.TargetTrackingScalingPolicyConfiguration!;
     expect(stored.TargetValue).toBe(0.7);
     const metrics = stored.CustomizedMetricSpecification!.Metrics!;
-    expect(metrics.map((metric) => metric.Id)).toEqual(['requests', 'tasks', 'signal']);
+    expect(metrics.map((metric) => metric.Id)).toEqual(['requests', 'running', 'healthy', 'signal']);
     expect(metrics[0]!.MetricStat).toMatchObject({
       Metric: {
         Namespace: 'AWS/ApplicationELB',
@@ -96,13 +96,14 @@ describe('the RequiredTasksPerTask policy on the local Application Auto Scaling'
       },
       Stat: 'Sum',
     });
-    expect(metrics[1]!.MetricStat).toMatchObject({ Metric: { MetricName: 'HealthyHostCount' }, Stat: 'Average' });
-    expect(metrics[2]).toMatchObject({
+    expect(metrics[1]!.MetricStat).toMatchObject({ Metric: { Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount' }, Stat: 'Average' });
+    expect(metrics[2]!.MetricStat).toMatchObject({ Metric: { MetricName: 'HealthyHostCount' }, Stat: 'Average' });
+    expect(metrics[3]).toMatchObject({
       ReturnData: true,
-      Expression: configuration.CustomizedMetricSpecification!.Metrics![2]!.Expression,
+      Expression: configuration.CustomizedMetricSpecification!.Metrics![3]!.Expression,
     });
-    expect(metrics[2]!.Expression).toMatch(
-      /^\(requests \/ [\d.]+( \+ [\d.]+ \* \(requests \/ [\d.]+\) \^ 0\.5)? \+ [\d.]+\) \/ IF\(tasks > 1, tasks, 1\)$/,
+    expect(metrics[3]!.Expression).toMatch(
+      /^\(\(FILL\(requests, 0\) \/ [\d.]+\)( \+ \([\d.]+ \* \(\(FILL\(requests, 0\) \/ [\d.]+\) \^ 0\.5\)\))? \+ [\d.]+\) \/ MAX\(\[FILL\(running, 0\), FILL\(healthy, 0\), 1\]\)$/,
     );
   });
 });

@@ -194,7 +194,7 @@ export function backtestRequests(
       fleet,
       (minute, served) => {
         const metrics = { ...served, missing: missing[minute] === true };
-        for (const policy of [...setup.tracking, ...setup.steps]) policy.observe(metrics, minute, fleet.desired);
+        for (const policy of [...setup.tracking, ...setup.steps]) policy.observe(metrics, minute, fleet.running);
         const floor = floors ? Math.max(parameters.minCapacity, floors.floorAt(minute + 1)) : parameters.minCapacity;
         if (floorLine) floorLine[minute] = floor;
         const walls = { min: floor, max: parameters.maxCapacity };
@@ -205,6 +205,7 @@ export function backtestRequests(
           setup.tracking.map((policy) => policy.propose()),
           setup.steps.map((policy) => policy.propose()),
           walls,
+          fleet.running,
         );
         // Decided on the minute's metrics: launches are paid and start from the next minute.
         fleet.setDesired(next, minute + 1);

@@ -14,7 +14,7 @@ export interface HttpMinuteMetrics {
 }
 
 interface Watched {
-  observe(metrics: HttpMinuteMetrics, minute: number, desired: number): void;
+  observe(metrics: HttpMinuteMetrics, minute: number, running: number): void;
   propose(): Proposal;
 }
 
@@ -80,12 +80,13 @@ function requestCountPerTarget(target: number): Watched {
 
 /**
  * RequestScaledService's scaling signal, RequiredTasksPerTask: the tasks the minute's RequestCount needs within the
- * SLO (shared/request-scaling/required-tasks.ts) over the healthy targets (HealthyHostCount). Missing with no
- * RequestCount, as the metric math is; with no healthy target it counts against one.
+ * SLO (shared/request-scaling/required-tasks.ts) over the running tasks (at least one). A minute without requests
+ * counts as 0 requests (the metric math FILLs RequestCount, which the ALB does not report then), so an idle service
+ * scales in; only a gap in the trace is missing data.
  */
 function requiredTasksPerTask(curve: RequiredTasksCurve, target: number): Watched {
   return lagged(
-    (metrics) => (metrics.missing || metrics.requests <= 0 ? Number.NaN : requiredTasks(curve, metrics.requests / 60) / Math.max(1, metrics.running)),
+    (metrics) => (metrics.missing ? Number.NaN : requiredTasks(curve, Math.max(0, metrics.requests) / 60) / Math.max(1, metrics.running)),
     new TargetTrackingPolicy(target),
   );
 }
@@ -113,18 +114,18 @@ function latencyGuard(sloMs: number, minutes: number): Watched {
   let previous = Number.NaN;
   let base = 0;
   return {
-    observe(metrics, minute, desired) {
+    observe(metrics, minute, running) {
       const datapoint = previous;
       // A minute that drops requests shows the load balancer's timeouts: a response time past any step bound.
       previous = metrics.missing || metrics.requests <= 0 ? Number.NaN : Math.min(metrics.outcome.p99Ms, Number.MAX_VALUE);
       breached = datapoint > sloMs ? breached + 1 : 0;
-      base = desired;
+      base = running;
       steps.observe(breached >= minutes ? datapoint : Number.NaN, minute);
     },
     propose() {
       const proposal = steps.propose();
       if (proposal.direction !== 'out' || proposal.change === undefined) return proposal;
-      // PercentChangeInCapacity: the percentage of the current capacity, rounded down, at least one task.
+      // PercentChangeInCapacity: the percentage of the current (running) capacity, rounded down, at least one task.
       return { direction: 'out', change: Math.max(1, Math.floor((base * proposal.change) / 100)) };
     },
   };

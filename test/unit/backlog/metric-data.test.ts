@@ -37,7 +37,7 @@ async function serializedBytes(datums: BacklogDatum[]): Promise<number> {
 }
 
 describe('backlogDatums', () => {
-  it('publishes backlog per task, queue backlog and running capacity under the Workload dimension, high resolution', () => {
+  it('publishes backlog per task, queue backlog and running capacity under the Workload dimension, at standard resolution', () => {
     expect(backlogDatums(reading('orders', 4), at)).toEqual([
       {
         MetricName: 'BacklogPerTask',
@@ -45,7 +45,7 @@ describe('backlogDatums', () => {
         Timestamp: at,
         Value: 10,
         Unit: 'Count',
-        StorageResolution: 1,
+        StorageResolution: 60,
       },
       {
         MetricName: 'QueueBacklog',
@@ -53,7 +53,7 @@ describe('backlogDatums', () => {
         Timestamp: at,
         Value: 40,
         Unit: 'Count',
-        StorageResolution: 1,
+        StorageResolution: 60,
       },
       {
         MetricName: 'RunningCapacity',
@@ -61,7 +61,7 @@ describe('backlogDatums', () => {
         Timestamp: at,
         Value: 4,
         Unit: 'Count',
-        StorageResolution: 1,
+        StorageResolution: 60,
       },
     ]);
   });
@@ -72,14 +72,14 @@ describe('backlogDatums', () => {
       at,
     );
     const value = (name: string) => datums.find((datum) => datum.MetricName === name)?.Value;
-    // 2 msg/s x 1.5 s + 40 waiting x 1.5 s / 60 s = 4 tasks, per 5 desired.
+    // 2 msg/s x 1.5 s + 40 waiting x 1.5 s / 60 s = 4 tasks, per 4 running (ECS scales from the running count, not the 5 desired).
     expect([
       value('RequiredCapacity'),
       value('RequiredCapacityPerTask'),
       value('ArrivalRate'),
       value('TimePerMessage'),
       value('BacklogWithoutCapacity'),
-    ]).toEqual([4, 0.8, 2, 1500, 0]);
+    ]).toEqual([4, 1, 2, 1500, 0]);
     expect(datums.find((datum) => datum.MetricName === 'TimePerMessage')?.Unit).toBe('Milliseconds');
   });
 
