@@ -116,7 +116,7 @@ describe('the backtest report in a browser', () => {
           .evaluateAll((paths) => paths.map((path) => path.getAttribute('stroke')!.toLowerCase()));
         for (const stroke of strokes) expect(PALETTE).toContain(stroke);
         // One time-axis format: weekday, day, month (UTC).
-        const labels = await svg.locator('g.role-axis').first().locator('g.role-axis-label text').allTextContents();
+        const labels = await svg.locator('g.role-axis[aria-label^="X-axis"] g.role-axis-label text').allTextContents();
         expect(labels.length).toBeGreaterThan(3);
         for (const label of labels) expect(label).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$/);
         // Aggregated: at most ~450 points a line, not a point per minute.
