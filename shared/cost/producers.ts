@@ -1,3 +1,4 @@
+import { CONSUMER_KIT_METRICS, HEADROOM_METRICS } from '../metrics/contract.ts';
 import { MetricName } from '../metrics/names.ts';
 
 /**
@@ -67,20 +68,12 @@ export function backlogPublisherFootprint(workload: string, fn: string, metrics:
 }
 
 /**
- * The predictor's per-target share of a run: one history query, its per-target metrics and log line. Floor tuning
+ * The predictor's per-target share of a run: one history query, its per-target metrics (the contract's) and log line. Floor tuning
  * replays the simulator on the first run of a day (~0.75 s a target, `npm run bench -- predictor`); spread over an
  * hourly schedule that is ~0.03 s a run, and a run's own forecast and plan ~0.05 s.
  */
 export function predictorFootprint(workload: string, fn: string, floorTuning: boolean): ProducerFootprint {
-  const metrics = [
-    MetricName.predictorSuccess,
-    MetricName.predictorFailure,
-    MetricName.forecastP50,
-    MetricName.forecastP90,
-    MetricName.scheduledFloor,
-    MetricName.forecastErrorMape,
-    MetricName.forecastErrorMase,
-  ];
+  const metrics = HEADROOM_METRICS.filter((entry) => entry.producer === 'predictor').map((entry) => entry.metricName);
   return {
     kind: 'predictor',
     workload,
@@ -105,7 +98,7 @@ export function consumerKitFootprint(workload: string, fn: string): ProducerFoot
     kind: 'consumer-kit',
     workload,
     function: fn,
-    metrics: [MetricName.messageWaitTime, MetricName.messageProcessingTime, MetricName.messagesProcessed, MetricName.messagesFailed],
+    metrics: CONSUMER_KIT_METRICS.map((entry) => entry.metricName),
     perRun: { getMetricDataMetrics: 0, sqsRequests: 0, putMetricDataDatums: 0, lambdaMs: 0, logBytes: 0 },
   };
 }

@@ -137,6 +137,7 @@ export const HEADROOM_METRICS: readonly HeadroomMetricContract[] = [
       [MetricName.scheduledFloor, 'None', GAUGE],
       [MetricName.forecastErrorMape, 'Percent', GAUGE],
       [MetricName.forecastErrorMase, 'None', GAUGE],
+      [MetricName.forecastBreakerOpen, 'None', GAUGE],
       [MetricName.predictorSuccess, 'Count', COUNT],
       [MetricName.predictorFailure, 'Count', COUNT],
     ] as const
