@@ -205,18 +205,11 @@ export interface PredictiveEvent {
 /**
  * The scalable target this app defines behind `ref`: itself, or the one inside what aws-cdk-lib's autoScale*()
  * methods return (a ScalableTaskCount, a table's scalable attribute). One imported by ARN cannot be tagged for the
- * predictor's tag-scoped permissions.
+ * predictor's tag-scoped permissions: managedTargetResource refuses it, saying what to do.
  */
-function ownScalableTarget(where: string, ref: appscaling.IScalableTargetRef): appscaling.ScalableTarget {
-  if (ref instanceof appscaling.ScalableTarget) return ref;
+function ownScalableTarget(ref: appscaling.IScalableTargetRef): appscaling.IScalableTarget {
   const inner = ref instanceof appscaling.BaseScalableAttribute ? ref.node.tryFindChild('Target') : undefined;
-  if (inner instanceof appscaling.ScalableTarget) return inner;
-  throw new InvalidPropError(
-    where,
-    'scalableTarget',
-    'is not a scalable target defined in this app (an imported one cannot be tagged for the predictor)',
-    'Pass the appscaling.ScalableTarget, or what service.autoScaleTaskCount() or table.autoScale*Capacity() returned.',
-  );
+  return inner instanceof appscaling.ScalableTarget ? inner : (ref as appscaling.IScalableTarget);
 }
 
 /** Which workload of which predictor manages each scalable target, per app: one owner per target. */
@@ -381,7 +374,7 @@ export class PredictiveScaling extends Construct {
     const where = `${NAME}.addTarget(${options.workload})`;
     if (this.workloads.has(options.workload))
       throw new InvalidPropError(where, 'workload', `"${options.workload}" is already managed`, 'Give each target its own workload name.');
-    const scalableTarget = ownScalableTarget(where, options.scalableTarget);
+    const scalableTarget = ownScalableTarget(options.scalableTarget);
     const cfnTarget = managedTargetResource(where, scalableTarget);
     const serviceNamespace = cfnTarget.serviceNamespace;
     if (!Token.isUnresolved(serviceNamespace) && serviceNamespace !== 'ecs' && serviceNamespace !== 'dynamodb') {
@@ -506,7 +499,7 @@ export class PredictiveScaling extends Construct {
    * resource (its resourceId and scalableDimension, in any stack of the app), would let two predictors, or two
    * workloads of one, rewrite and delete each other's scheduled actions.
    */
-  private claim(where: string, workload: string, scalableTarget: appscaling.ScalableTarget, cfnTarget: appscaling.CfnScalableTarget): void {
+  private claim(where: string, workload: string, scalableTarget: appscaling.IScalableTarget, cfnTarget: appscaling.CfnScalableTarget): void {
     const root = this.node.root;
     const claimed = owners.get(root) ?? new Map<string, { workload: string; predictor: string; path: string }>();
     owners.set(root, claimed);

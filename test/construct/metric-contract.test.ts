@@ -94,24 +94,33 @@ const stacks: Record<string, () => Stack> = {
       scaling.addToPredictor(predictor);
       scaling.addDashboard({ predictor: { interval: predictor.interval } });
     }),
-  'QueueScaledService in metric-math mode (both signals, from zero)': () =>
-    queueStack('QueueMath', (stack, { service, queue }) => {
-      for (const [id, signal] of [
-        ['Required', ScalingSignal.REQUIRED_CAPACITY],
-        ['Recipe', ScalingSignal.BACKLOG_PER_TASK],
-      ] as const) {
-        new QueueScaledService(stack, id, {
-          service,
-          queue,
-          acceptableLatency: Duration.minutes(5),
-          timePerMessage: Duration.seconds(2),
-          maxCapacity: 10,
-          minCapacity: 0,
-          signal,
-          metricSource: BacklogMetricSource.METRIC_MATH,
-          workload: `orders-${id}`,
-        }).addDashboard();
-      }
+  'QueueScaledService in metric-math mode (required capacity, from zero)': () =>
+    queueStack('QueueMathRequired', (stack, { service, queue }) => {
+      new QueueScaledService(stack, 'Required', {
+        service,
+        queue,
+        acceptableLatency: Duration.minutes(5),
+        timePerMessage: Duration.seconds(2),
+        maxCapacity: 10,
+        minCapacity: 0,
+        signal: ScalingSignal.REQUIRED_CAPACITY,
+        metricSource: BacklogMetricSource.METRIC_MATH,
+        workload: 'orders-Required',
+      }).addDashboard();
+    }),
+  'QueueScaledService in metric-math mode (AWS’s backlog-per-task recipe, from zero)': () =>
+    queueStack('QueueMathRecipe', (stack, { service, queue }) => {
+      new QueueScaledService(stack, 'Recipe', {
+        service,
+        queue,
+        acceptableLatency: Duration.minutes(5),
+        timePerMessage: Duration.seconds(2),
+        maxCapacity: 10,
+        minCapacity: 0,
+        signal: ScalingSignal.BACKLOG_PER_TASK,
+        metricSource: BacklogMetricSource.METRIC_MATH,
+        workload: 'orders-Recipe',
+      }).addDashboard();
     }),
   'QueueScaledService on the publisher with AWS’s backlog-per-task recipe': () =>
     queueStack('QueueRecipe', (stack, { service, queue }) => {

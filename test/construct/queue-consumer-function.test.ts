@@ -95,7 +95,7 @@ describe('QueueConsumerFunction', () => {
     it('tells the consumer kit its workload and metrics namespace', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
-          Variables: Match.objectLike({ HEADROOM_WORKLOAD: Match.stringLikeRegexp('^ConsumerOrders'), POWERTOOLS_METRICS_NAMESPACE: 'Headroom' }),
+          Variables: Match.objectLike({ HEADROOM_WORKLOAD: Match.stringLikeRegexp('^Consumer-Orders'), POWERTOOLS_METRICS_NAMESPACE: 'Headroom' }),
         },
       });
     });
