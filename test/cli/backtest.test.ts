@@ -126,7 +126,9 @@ describe('headroom backtest', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).policies).toHaveLength(6);
   }, 600_000);
 
-  it('takes the backlog policies’ scale-out cooldown, and a longer one stops scale-outs compounding while tasks start', () => {
+  // Target tracking scales from the running count (ECS), so scale-outs no longer compound while tasks start; a longer
+  // cooldown now only spaces them, and reacts later.
+  it('takes the backlog policies’ scale-out cooldown: a longer one scales out less often and later', () => {
     const run = (cooldown: string) =>
       JSON.parse(
         runCli([
@@ -145,11 +147,12 @@ describe('headroom backtest', () => {
         ]).stdout,
       ) as {
         parameters: { scaleOutCooldownMs: number };
-        policies: Array<{ capacityHours: number }>;
+        policies: Array<{ scalingActions: number; sloViolationMinutes: number }>;
       };
     const [fast, slow] = [run('1m'), run('5m')];
     expect(slow.parameters.scaleOutCooldownMs).toBe(300_000);
-    expect(slow.policies[0]!.capacityHours).toBeLessThan(fast.policies[0]!.capacityHours);
+    expect(slow.policies[0]!.scalingActions).toBeLessThan(fast.policies[0]!.scalingActions);
+    expect(slow.policies[0]!.sloViolationMinutes).toBeGreaterThan(fast.policies[0]!.sloViolationMinutes);
   });
 
   it('runs only the policies asked for', () => {

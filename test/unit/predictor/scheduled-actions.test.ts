@@ -49,8 +49,8 @@ describe('floorActions', () => {
   it('names a raise for the minute it runs, not for the step it catches up with', () => {
     const begun = { steps: [{ startMs: NOW - HOUR, endMs: NOW + HOUR, minCapacity: 9 }], notes: [] };
     const [raise] = floorActions(begun, walls, ownership, NOW, []);
-    expect(raise!.name).toBe('headroom-raise-20261116T0621-orders');
-    expect(raise!.schedule).toBe('at(2026-11-16T06:21:00)');
+    expect(raise!.name).toBe('headroom-raise-20261116T0631-orders');
+    expect(raise!.schedule).toBe('at(2026-11-16T06:31:00)');
   });
 
   it('restores at the first minute past the clock window when its own raise is in force and the plan holds nothing now', () => {
