@@ -6,8 +6,15 @@ import type { IConstruct } from 'constructs';
  * that any other wildcard added to the same role later is still reported.
  */
 export function acknowledgeWildcard(scope: IConstruct, resource: string, reason: string): void {
-  const resolved = Stack.of(scope).resolve(resource);
-  Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagResourceName(resolved)}]`, reason });
+  const name = nagResourceName(Stack.of(scope).resolve(resource));
+  try {
+    Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${name}]`, reason });
+  } catch (error) {
+    // aws-cdk-lib releases before 2.27x refuse a second `::` in a finding's ID, which a resource with a pseudo
+    // parameter (`<AWS::Partition>`) has: there the rule is acknowledged for this role alone, naming the resource.
+    if (!/InvalidValidationId|delimiter is reserved/.test(String((error as Error).message ?? error))) throw error;
+    Validations.of(scope).acknowledge({ id: 'AwsSolutions-IAM5', reason: `${reason} (${name})` });
+  }
 }
 
 // cdk-nag prints CloudFormation intrinsics as `<LogicalId.Attr>` and joins the parts of an Fn::Join.

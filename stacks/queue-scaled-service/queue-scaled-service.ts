@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import { defaultWorkloadName } from '../common/workload-name.ts';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -459,7 +459,14 @@ export class QueueScaledService extends Construct {
       tasks,
       "A task protects itself: its own ARN is known only at run time, so the grant covers the cluster's tasks.",
     );
-    taskDefinition.defaultContainer?.addEnvironment(WORKLOAD_VARIABLE, this.workload);
+    const container = taskDefinition.defaultContainer;
+    if (!container) return;
+    container.addEnvironment(WORKLOAD_VARIABLE, this.workload);
+    // cdk-nag's ECS2 asks for secrets in Secrets Manager; the workload's name is what its metrics are published under.
+    Validations.of(taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: `headroom sets ${WORKLOAD_VARIABLE} (the workload's name, not a secret) for the worker kit; set workerKit: false to leave the container as it is`,
+    });
   }
 
   private addBurstGuard(cooldown: Duration): void {

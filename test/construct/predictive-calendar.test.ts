@@ -1,8 +1,9 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { PredictiveScaling, PredictorMode, QueueScaledService, type PredictiveTargetOptions } from '../../stacks/index.ts';
 import { fargateWorker } from '../support/ecs-fixture.ts';
+import { predictorConfigText } from '../support/deployed-config.ts';
 
 function predictor(calendar: Partial<PredictiveTargetOptions>): Stack {
   const stack = new Stack(undefined, 'Calendar');
@@ -27,11 +28,9 @@ function predictor(calendar: Partial<PredictiveTargetOptions>): Stack {
 }
 
 /** The predictor's configuration as synthesized (an Fn::Join around the target's tokens), as one string. */
+/** The predictor's settings and target shards as one text (what the function reads, JSON-quoted). */
 function configOf(stack: Stack): string {
-  const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function', {
-    Properties: { Description: Match.stringLikeRegexp('forecasts load') },
-  });
-  return JSON.stringify(Object.values(functions)[0]!.Properties.Environment.Variables.HEADROOM_PREDICTOR_CONFIG);
+  return predictorConfigText(Template.fromStack(stack));
 }
 
 describe("PredictiveScaling: a target's calendar", () => {
