@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { MeasuredTimeCache } from '../../functions/backlog-publisher/measured-time-cache.ts';
 import { type PublishOutcome, publishBacklog } from '../../functions/backlog-publisher/publish-backlog.ts';
+import { readQueueDemand } from '../../functions/backlog-publisher/read-queue-demand.ts';
 import type { BacklogSourceConfig } from '../../shared/backlog/index.ts';
 import { uniqueName } from '../support/names.ts';
 
@@ -408,30 +409,17 @@ describe('the backlog publisher’s required capacity against moto', () => {
     expect(queriesPerCall).toEqual([3, 1, 1, 3]);
   });
 
-  it('publishes the kept measured time per message while it is fresh', async () => {
-    const config = { namespace: uniqueName('HeadroomCache'), sources: [measuredSource] };
+  it('blends the kept measured time per message while it is fresh, as when it was read', async () => {
     const measuredTimes = new MeasuredTimeCache();
-    const clients = { sqs, ecs, lambda: new LambdaClient({}), cloudwatch };
-    await publishBacklog(config, clients, new Date(), measuredTimes);
-    const second = new Date(Date.now() + 60_000);
-    await publishBacklog(config, clients, second, measuredTimes);
-    const answer = await cloudwatch.send(
-      new GetMetricDataCommand({
-        StartTime: new Date(second.getTime() - 30_000),
-        EndTime: new Date(second.getTime() + 30_000),
-        MetricDataQueries: [
-          {
-            Id: 'time',
-            MetricStat: {
-              Metric: { Namespace: config.namespace, MetricName: 'TimePerMessage', Dimensions: [{ Name: 'Workload', Value: 'measured' }] },
-              Period: 1,
-              Stat: 'Maximum',
-            },
-          },
-        ],
-      }),
-    );
-    expect(answer.MetricDataResults?.[0]?.Values).toEqual([3500]);
+    const start = Date.now();
+    const first = await readQueueDemand(cloudwatch, [measuredSource], new Date(start), measuredTimes);
+    const second = await readQueueDemand(cloudwatch, [measuredSource], new Date(start + 60_000), measuredTimes);
+    const timePerMessage = (result: typeof first) => {
+      const demand = result.get('measured');
+      return demand?.ok ? demand.value.timePerMessageMs : demand?.reason;
+    };
+    // (100 x 2000 + 300 x 4000) / 400, read at the first run and kept for the second.
+    expect([timePerMessage(first), timePerMessage(second)]).toEqual([3500, 3500]);
   });
 });
 
