@@ -34,6 +34,23 @@ import { templateMetricReads } from '../support/template-metric-reads.ts';
  */
 // Synthesizing the reference app takes tens of seconds on a loaded machine: each stack is built once, for both checks.
 const SYNTH_TIMEOUT_MS = 300_000;
+/** One QueueScaledService that may scale to zero, with its dashboard (one construct per service: AWS takes one target). */
+function queueFromZero(id: string, signal: ScalingSignal, metricSource: BacklogMetricSource): Stack {
+  return queueStack(id, (stack, { service, queue }) => {
+    new QueueScaledService(stack, 'Scaling', {
+      service,
+      queue,
+      acceptableLatency: Duration.minutes(5),
+      timePerMessage: Duration.seconds(2),
+      maxCapacity: 10,
+      minCapacity: 0,
+      signal,
+      metricSource,
+      workload: 'orders',
+    }).addDashboard();
+  });
+}
+
 const synthesized = new Map<string, ReturnType<Template['toJSON']>>();
 function templateOf(name: string, build: () => Stack): ReturnType<Template['toJSON']> {
   if (!synthesized.has(name)) synthesized.set(name, Template.fromStack(build()).toJSON());
@@ -95,46 +112,11 @@ const stacks: Record<string, () => Stack> = {
       scaling.addDashboard({ predictor: { interval: predictor.interval } });
     }),
   'QueueScaledService in metric-math mode (required capacity, from zero)': () =>
-    queueStack('QueueMathRequired', (stack, { service, queue }) => {
-      new QueueScaledService(stack, 'Required', {
-        service,
-        queue,
-        acceptableLatency: Duration.minutes(5),
-        timePerMessage: Duration.seconds(2),
-        maxCapacity: 10,
-        minCapacity: 0,
-        signal: ScalingSignal.REQUIRED_CAPACITY,
-        metricSource: BacklogMetricSource.METRIC_MATH,
-        workload: 'orders-Required',
-      }).addDashboard();
-    }),
+    queueFromZero('QueueMathRequired', ScalingSignal.REQUIRED_CAPACITY, BacklogMetricSource.METRIC_MATH),
   'QueueScaledService in metric-math mode (AWS’s backlog-per-task recipe, from zero)': () =>
-    queueStack('QueueMathRecipe', (stack, { service, queue }) => {
-      new QueueScaledService(stack, 'Recipe', {
-        service,
-        queue,
-        acceptableLatency: Duration.minutes(5),
-        timePerMessage: Duration.seconds(2),
-        maxCapacity: 10,
-        minCapacity: 0,
-        signal: ScalingSignal.BACKLOG_PER_TASK,
-        metricSource: BacklogMetricSource.METRIC_MATH,
-        workload: 'orders-Recipe',
-      }).addDashboard();
-    }),
+    queueFromZero('QueueMathRecipe', ScalingSignal.BACKLOG_PER_TASK, BacklogMetricSource.METRIC_MATH),
   'QueueScaledService on the publisher with AWS’s backlog-per-task recipe': () =>
-    queueStack('QueueRecipe', (stack, { service, queue }) => {
-      new QueueScaledService(stack, 'Scaling', {
-        service,
-        queue,
-        acceptableLatency: Duration.minutes(5),
-        timePerMessage: Duration.seconds(2),
-        maxCapacity: 10,
-        minCapacity: 0,
-        signal: ScalingSignal.BACKLOG_PER_TASK,
-        workload: 'orders',
-      }).addDashboard();
-    }),
+    queueFromZero('QueueRecipe', ScalingSignal.BACKLOG_PER_TASK, BacklogMetricSource.PUBLISHER),
   'QueueConsumerFunction with its dashboard and a queue-wait SLO': () => {
     const stack = new Stack(new App(), 'Consumer');
     new QueueConsumerFunction(stack, 'Orders', { entry: demoWorkerEntry, acceptableLatency: Duration.minutes(2), workload: 'orders' }).addDashboard();
